@@ -1,0 +1,12 @@
+//! Specgate: holds an API design (OpenAPI, SQL) to its product requirements
+//! (PRD) and data dictionary.
+//!
+//! Layers: `text` and `tree` are the primitives; `parse` and `model` read
+//! files; `workspace`/`index` join them; `rules` produce diagnostics and
+//! fixes. `cli` and `lsp` only convert and print: the engine knows nothing
+//! of either.
+
+pub mod model;
+pub mod parse;
+pub mod text;
+pub mod tree;

@@ -1,0 +1,1 @@
+//! OpenAPI documents: operations, `$ref` resolution across files.
