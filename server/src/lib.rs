@@ -6,7 +6,15 @@
 //! fixes. `cli` and `lsp` only convert and print: the engine knows nothing
 //! of either.
 
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod index;
+pub mod inventory;
+pub mod lsp;
 pub mod model;
 pub mod parse;
+pub mod rules;
 pub mod text;
 pub mod tree;
+pub mod workspace;

@@ -1,1 +1,154 @@
-fn main(){}
+//! `specgate`: check an API design against its requirements and data dictionary.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use specgate::cli::{self, output, CliError, EXIT_USAGE};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "specgate",
+    version,
+    about = "Holds an API design (OpenAPI, SQL) to its PRD and data dictionary"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InventoryFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a workspace (a folder) or some files, and print the findings.
+    Check {
+        /// A folder (the workspace; default `.`) or files.
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
+        /// Use this config file instead of `<root>/specgate.toml`.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Colour: auto (on a terminal), always, never.
+        #[arg(long, default_value = "auto")]
+        color: String,
+    },
+    /// Print the Endpoint Inventory: operations, their FR-IDs, the coverage matrix.
+    Inventory {
+        /// A folder (the workspace) or one OpenAPI file (that API only).
+        path: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: InventoryFormat,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// List the rules with their default severities.
+    Rules,
+    /// Run the language server on stdin/stdout.
+    Lsp,
+}
+
+fn main() {
+    let args = Args::parse();
+    let code = match run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("specgate: {e}");
+            EXIT_USAGE
+        }
+    };
+    std::process::exit(code);
+}
+
+fn print(s: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError(format!("cannot write output: {e}"))),
+    }
+}
+
+fn run(args: Args) -> Result<i32, CliError> {
+    match args.command {
+        Command::Check {
+            paths,
+            format,
+            config,
+            color,
+        } => {
+            let target = cli::resolve_target(&paths)?;
+            let index = cli::load(&target, config.as_deref())?;
+            let diags = cli::filter_to_target(&index, &target, specgate::rules::check(&index));
+            let color = match color.as_str() {
+                "always" => true,
+                "never" => false,
+                _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let text = match format {
+                CheckFormat::Text => output::text(&index, &diags, color),
+                CheckFormat::Json => output::json(&index, &diags),
+                CheckFormat::Sarif => output::sarif(&index, &diags),
+            };
+            print(&text)?;
+            Ok(cli::exit_code(&diags))
+        }
+        Command::Inventory {
+            path,
+            format,
+            config,
+        } => {
+            let paths: Vec<PathBuf> = path.into_iter().collect();
+            let target = cli::resolve_target(&paths)?;
+            let index = cli::load(&target, config.as_deref())?;
+            let only = target.files.first().map(String::as_str);
+            if let Some(f) = only {
+                if !index.apis.iter().any(|a| &*a.root == f) {
+                    return Err(CliError(format!(
+                        "{f} is not an OpenAPI document (no `openapi:` or `swagger:` key)"
+                    )));
+                }
+            }
+            let inv = specgate::inventory::build(&index, only);
+            let text = match format {
+                InventoryFormat::Markdown => inv.to_markdown(),
+                InventoryFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&inv).unwrap_or_default();
+                    s.push('\n');
+                    s
+                }
+            };
+            print(&text)?;
+            Ok(cli::EXIT_OK)
+        }
+        Command::Rules => {
+            let mut s = String::new();
+            for r in specgate::rules::ALL {
+                s.push_str(&format!(
+                    "{:<28} {:<8} {}\n",
+                    r.code,
+                    r.default_severity.as_str(),
+                    r.summary
+                ));
+            }
+            print(&s)?;
+            Ok(cli::EXIT_OK)
+        }
+        Command::Lsp => {
+            specgate::lsp::run();
+            Ok(cli::EXIT_OK)
+        }
+    }
+}

@@ -225,13 +225,28 @@ mod tests {
         let idx = LineIndex::new(TEXT);
         assert_eq!(idx.line_count(), 4);
         let x = TEXT.find('x').unwrap() as u32;
-        assert_eq!(idx.line_col(TEXT, x, Encoding::Utf8), LineCol { line: 1, col: 9 });
-        assert_eq!(idx.line_col(TEXT, x, Encoding::Utf16), LineCol { line: 1, col: 5 });
+        assert_eq!(
+            idx.line_col(TEXT, x, Encoding::Utf8),
+            LineCol { line: 1, col: 9 }
+        );
+        assert_eq!(
+            idx.line_col(TEXT, x, Encoding::Utf16),
+            LineCol { line: 1, col: 5 }
+        );
         let end0 = TEXT.find('\r').unwrap() as u32;
-        assert_eq!(idx.line_col(TEXT, end0, Encoding::Utf16), LineCol { line: 0, col: 6 });
-        assert_eq!(idx.line_col(TEXT, end0, Encoding::Utf32), LineCol { line: 0, col: 5 });
+        assert_eq!(
+            idx.line_col(TEXT, end0, Encoding::Utf16),
+            LineCol { line: 0, col: 6 }
+        );
+        assert_eq!(
+            idx.line_col(TEXT, end0, Encoding::Utf32),
+            LineCol { line: 0, col: 5 }
+        );
         let c = TEXT.find('c').unwrap() as u32;
-        assert_eq!(idx.line_col(TEXT, c, Encoding::Utf8), LineCol { line: 2, col: 0 });
+        assert_eq!(
+            idx.line_col(TEXT, c, Encoding::Utf8),
+            LineCol { line: 2, col: 0 }
+        );
     }
 
     #[test]
@@ -247,9 +262,15 @@ mod tests {
             }
         }
         // Past the end of the line clamps to before "\r\n".
-        assert_eq!(idx.offset(TEXT, LineCol { line: 0, col: 99 }, Encoding::Utf16), 9);
+        assert_eq!(
+            idx.offset(TEXT, LineCol { line: 0, col: 99 }, Encoding::Utf16),
+            9
+        );
         // Inside the surrogate pair of 😀 stays before it.
-        assert_eq!(idx.offset(TEXT, LineCol { line: 0, col: 5 }, Encoding::Utf16), 5);
+        assert_eq!(
+            idx.offset(TEXT, LineCol { line: 0, col: 5 }, Encoding::Utf16),
+            5
+        );
     }
 
     #[test]
@@ -261,7 +282,10 @@ mod tests {
                 let a = idx.line_col(TEXT, off as u32, enc);
                 let b = rope::line_col(&rope, off, enc);
                 assert_eq!(a, b, "offset {off} {enc:?}");
-                assert_eq!(idx.offset(TEXT, a, enc) as usize, rope::offset(&rope, b, enc));
+                assert_eq!(
+                    idx.offset(TEXT, a, enc) as usize,
+                    rope::offset(&rope, b, enc)
+                );
             }
         }
     }

@@ -270,7 +270,10 @@ mod tests {
 
     #[test]
     fn pointer_tokens_unescape() {
-        assert_eq!(split_pointer("#/paths/~1pets~1{id}/get"), vec!["paths", "/pets/{id}", "get"]);
+        assert_eq!(
+            split_pointer("#/paths/~1pets~1{id}/get"),
+            vec!["paths", "/pets/{id}", "get"]
+        );
         assert_eq!(split_pointer("#/a~0b"), vec!["a~b"]);
         assert_eq!(split_pointer("#/a%20b"), vec!["a b"]);
         assert!(split_pointer("#").is_empty());

@@ -57,7 +57,9 @@ impl Entity {
 
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         let n = normalize_name(name);
-        self.attributes.iter().find(|a| normalize_name(&a.name) == n)
+        self.attributes
+            .iter()
+            .find(|a| normalize_name(&a.name) == n)
     }
 }
 

@@ -43,7 +43,9 @@ pub fn find_mentions(text: &str, id_pattern: &Regex) -> Vec<IdMention> {
         let before = m.start().checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(m.end()).copied();
         let wordish = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
-        if before.is_some_and(wordish) || after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        if before.is_some_and(wordish)
+            || after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
             continue;
         }
         out.push(IdMention {

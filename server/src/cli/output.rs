@@ -1,0 +1,272 @@
+//! Printing diagnostics: rustc/ruff-like text, JSON, SARIF 2.1.0.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::index::Index;
+use crate::text::{Encoding, LineCol};
+use serde_json::{json, Value};
+use std::fmt::Write;
+
+/// 1-based line/column (columns in characters) of a diagnostic's start and end.
+pub fn position(index: &Index, d: &Diagnostic) -> (LineCol, LineCol) {
+    let one = |lc: LineCol| LineCol {
+        line: lc.line + 1,
+        col: lc.col + 1,
+    };
+    match index.source(&d.location.file) {
+        Some(src) => {
+            let s = src
+                .line_index
+                .line_col(&src.text, d.location.span.start, Encoding::Utf32);
+            let e = src
+                .line_index
+                .line_col(&src.text, d.location.span.end, Encoding::Utf32);
+            (one(s), one(e))
+        }
+        None => (LineCol { line: 1, col: 1 }, LineCol { line: 1, col: 1 }),
+    }
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+fn sev_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Info => "1;36",
+        Severity::Hint => "1;32",
+    }
+}
+
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub hints: usize,
+    pub files: usize,
+}
+
+pub fn summarize(index: &Index, diags: &[Diagnostic]) -> Summary {
+    let count = |s| diags.iter().filter(|d| d.severity == s).count();
+    Summary {
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+        hints: count(Severity::Hint),
+        files: index.files.len(),
+    }
+}
+
+fn plural(n: usize, w: &str) -> String {
+    if n == 1 {
+        format!("{n} {w}")
+    } else {
+        format!("{n} {w}s")
+    }
+}
+
+/// `path:line:col: severity[code] message` with a code frame under it.
+pub fn text(index: &Index, diags: &[Diagnostic], color: bool) -> String {
+    let st = Style { on: color };
+    let mut out = String::new();
+    for d in diags {
+        let (s, e) = position(index, d);
+        let _ = writeln!(
+            out,
+            "{}: {} {}",
+            st.paint("1", &format!("{}:{}:{}", d.location.file, s.line, s.col)),
+            st.paint(
+                sev_color(d.severity),
+                &format!("{}[{}]", d.severity.as_str(), d.code)
+            ),
+            d.message
+        );
+        if let Some(src) = index.source(&d.location.file) {
+            let line0 = s.line - 1;
+            let ls = src.line_index.line_start(line0) as usize;
+            let le = src.line_index.line_end(&src.text, line0) as usize;
+            let line = &src.text[ls..le];
+            let gutter = s.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let width = if e.line == s.line {
+                (e.col - s.col).max(1)
+            } else {
+                (line.chars().count() as u32 + 1 - s.col).max(1)
+            };
+            let prefix: String = line
+                .chars()
+                .take(s.col as usize - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{pad} {}", st.paint("1;34", "|"));
+            let _ = writeln!(
+                out,
+                "{} {} {}",
+                st.paint("1;34", &gutter),
+                st.paint("1;34", "|"),
+                line
+            );
+            let _ = writeln!(
+                out,
+                "{pad} {} {}{}",
+                st.paint("1;34", "|"),
+                prefix,
+                st.paint(sev_color(d.severity), &"^".repeat(width as usize))
+            );
+            for r in &d.related {
+                if let Some(rs) = index.source(&r.location.file) {
+                    let lc =
+                        rs.line_index
+                            .line_col(&rs.text, r.location.span.start, Encoding::Utf32);
+                    let _ = writeln!(
+                        out,
+                        "{pad} = note: {} ({}:{}:{})",
+                        r.message,
+                        r.location.file,
+                        lc.line + 1,
+                        lc.col + 1
+                    );
+                }
+            }
+            out.push('\n');
+        }
+    }
+    let s = summarize(index, diags);
+    if diags.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} No findings in {}.",
+            st.paint("1;32", "✓"),
+            plural(s.files, "file")
+        );
+    } else {
+        let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
+        if s.infos > 0 {
+            parts.push(plural(s.infos, "info"));
+        }
+        if s.hints > 0 {
+            parts.push(plural(s.hints, "hint"));
+        }
+        let files: std::collections::BTreeSet<_> = diags.iter().map(|d| &d.location.file).collect();
+        let _ = writeln!(
+            out,
+            "Found {} in {} ({} checked).",
+            parts.join(", "),
+            plural(files.len(), "file"),
+            plural(s.files, "file")
+        );
+    }
+    out
+}
+
+pub fn json(index: &Index, diags: &[Diagnostic]) -> String {
+    let items: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let (s, e) = position(index, d);
+            json!({
+                "path": &*d.location.file,
+                "line": s.line,
+                "column": s.col,
+                "end_line": e.line,
+                "end_column": e.col,
+                "severity": d.severity.as_str(),
+                "code": d.code,
+                "message": d.message,
+            })
+        })
+        .collect();
+    let s = summarize(index, diags);
+    let v = json!({
+        "diagnostics": items,
+        "summary": {
+            "errors": s.errors,
+            "warnings": s.warnings,
+            "infos": s.infos,
+            "hints": s.hints,
+            "files_checked": s.files,
+        }
+    });
+    let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+/// SARIF 2.1.0 as GitHub code scanning reads it: rules in the driver,
+/// results with region lines/columns (columns counted in code points).
+pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
+    let rules: Vec<Value> = crate::rules::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.code,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": r.summary },
+                "helpUri": crate::rules::doc_url(r.code),
+                "defaultConfiguration": { "level": sarif_level(r.default_severity) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let (s, e) = position(index, d);
+            let rule_index = crate::rules::ALL.iter().position(|r| r.code == d.code).unwrap_or(0);
+            json!({
+                "ruleId": d.code,
+                "ruleIndex": rule_index,
+                "level": sarif_level(d.severity),
+                "message": { "text": d.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": &*d.location.file, "uriBaseId": "%SRCROOT%" },
+                        "region": {
+                            "startLine": s.line, "startColumn": s.col,
+                            "endLine": e.line, "endColumn": e.col,
+                        }
+                    }
+                }],
+                "partialFingerprints": {
+                    "primaryLocationLineHash": format!("{}:{}:{}", d.code, d.location.file, d.message),
+                }
+            })
+        })
+        .collect();
+    let v = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "specgate",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": crate::rules::DOCS_HOME,
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+    out.push('\n');
+    out
+}

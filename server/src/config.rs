@@ -1,0 +1,497 @@
+//! `specgate.toml`: which files are what, how IDs look, rule severities and options.
+//!
+//! Every key is optional; the defaults discover a typical workspace without
+//! any configuration. A bad config never aborts: it becomes `invalid-config`
+//! diagnostics at the offending key, and the rest of the file still applies.
+
+use crate::diag::Severity;
+use crate::tree::Span;
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+pub const CONFIG_FILE: &str = "specgate.toml";
+
+/// Rule severity as configured; `Off` disables the rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s {
+            "off" | "none" | "ignore" => Level::Off,
+            "hint" => Level::On(Severity::Hint),
+            "info" | "information" => Level::On(Severity::Info),
+            "warning" | "warn" => Level::On(Severity::Warning),
+            "error" => Level::On(Severity::Error),
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReleaseMode {
+    /// Every P0 requirement must be covered.
+    Full,
+    /// Only MVP-tagged requirements must be covered.
+    Mvp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaginationStyle {
+    Cursor,
+    Offset,
+    Page,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Globs (relative to the root) of PRD Markdown files.
+    pub prd_globs: Vec<String>,
+    /// Globs of data dictionary files (Markdown, YAML, JSON, CSV).
+    pub dictionary_globs: Vec<String>,
+    /// Extra globs of OpenAPI documents (besides detection by content).
+    pub openapi_globs: Vec<String>,
+    pub sql_globs: Vec<String>,
+    pub exclude_globs: Vec<String>,
+    /// Files larger than this many bytes are skipped (and reported).
+    pub max_file_size: u64,
+    pub id_patterns: Vec<String>,
+    /// The compiled alternation of `id_patterns`.
+    pub id_regex: Regex,
+    /// Operation keys holding FR-IDs (`x-fr-ids`).
+    pub trace_keys: Vec<String>,
+    /// Forced release mode; `None` reads `Release Mode:` from each PRD.
+    pub release_mode: Option<ReleaseMode>,
+    pub severities: BTreeMap<String, Level>,
+    pub pagination_params: Vec<String>,
+    pub pagination_fields: Vec<String>,
+    pub pagination_default: PaginationStyle,
+    /// Which response classes `missing-error-response` requires.
+    pub required_responses: Vec<String>,
+    /// Where the config was read from (workspace-relative), if any.
+    pub source: Option<String>,
+}
+
+pub const DEFAULT_PAGINATION_PARAMS: &[&str] = &[
+    "limit",
+    "offset",
+    "page",
+    "page_size",
+    "pagesize",
+    "per_page",
+    "perpage",
+    "cursor",
+    "after",
+    "before",
+    "starting_after",
+    "ending_before",
+    "page_token",
+    "pagetoken",
+    "next_token",
+    "continuation_token",
+    "top",
+    "$top",
+    "skip",
+    "$skip",
+    "max_results",
+    "maxresults",
+    "size",
+];
+
+pub const DEFAULT_PAGINATION_FIELDS: &[&str] = &[
+    "next_cursor",
+    "cursor",
+    "next",
+    "next_page",
+    "next_page_token",
+    "next_page_uri",
+    "next_link",
+    "nextlink",
+    "has_more",
+    "total",
+    "total_count",
+    "count",
+    "page",
+    "links",
+    "_links",
+    "pagination",
+    "page_info",
+    "end_cursor",
+    "next_token",
+];
+
+/// The response requirements `missing-error-response` knows.
+pub const RESPONSE_REQUIREMENTS: &[&str] = &[
+    "success",
+    "validation",
+    "unauthorized",
+    "not-found",
+    "server-error",
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        let id_patterns = vec![r"FR-\d+".to_string()];
+        Config {
+            prd_globs: vec![
+                "**/*prd*.md".into(),
+                "**/*PRD*.md".into(),
+                "**/*requirements*.md".into(),
+                "**/*Requirements*.md".into(),
+                "**/specs/*/spec.md".into(),
+            ],
+            dictionary_globs: vec![
+                "**/*dictionary*.{md,yaml,yml,json,csv}".into(),
+                "**/*Dictionary*.{md,yaml,yml,json,csv}".into(),
+                "**/data-model.md".into(),
+                "**/data_model.md".into(),
+            ],
+            openapi_globs: Vec::new(),
+            sql_globs: vec!["**/*.sql".into()],
+            exclude_globs: vec![
+                "**/node_modules/**".into(),
+                "**/target/**".into(),
+                "**/.git/**".into(),
+                "**/.venv*/**".into(),
+            ],
+            max_file_size: 20 * 1024 * 1024,
+            id_regex: compile_ids(&id_patterns).expect("default pattern compiles"),
+            id_patterns,
+            trace_keys: vec!["x-fr-ids".into(), "x-requirements".into(), "x-fr-id".into()],
+            release_mode: None,
+            severities: BTreeMap::new(),
+            pagination_params: DEFAULT_PAGINATION_PARAMS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            pagination_fields: DEFAULT_PAGINATION_FIELDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            pagination_default: PaginationStyle::Cursor,
+            required_responses: RESPONSE_REQUIREMENTS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            source: None,
+        }
+    }
+}
+
+fn compile_ids(patterns: &[String]) -> Result<Regex, regex::Error> {
+    let alt = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    Regex::new(&alt)
+}
+
+/// A problem in `specgate.toml`, at the offending key or value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    files: Option<Spanned<RawFiles>>,
+    requirements: Option<Spanned<RawRequirements>>,
+    rules: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    prd: Option<Vec<String>>,
+    dictionary: Option<Vec<String>>,
+    openapi: Option<Vec<String>>,
+    sql: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    max_file_size: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRequirements {
+    id_patterns: Option<Spanned<Vec<String>>>,
+    trace_keys: Option<Vec<String>>,
+    release_mode: Option<Spanned<String>>,
+}
+
+fn span_of(r: std::ops::Range<usize>) -> Span {
+    Span::new(r.start as u32, r.end as u32)
+}
+
+impl Config {
+    /// Reads `specgate.toml` text. Errors are returned next to the config
+    /// built from everything that was valid.
+    pub fn from_toml(text: &str, known_rules: &[&str]) -> (Config, Vec<ConfigError>) {
+        let mut cfg = Config::default();
+        let mut errors = Vec::new();
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                let span = e.span().map(span_of).unwrap_or_default();
+                errors.push(ConfigError {
+                    span,
+                    message: format!("invalid specgate.toml: {}", e.message()),
+                });
+                return (cfg, errors);
+            }
+        };
+        if let Some(files) = raw.files {
+            let f = files.into_inner();
+            let set = |dst: &mut Vec<String>, v: Option<Vec<String>>| {
+                if let Some(v) = v {
+                    *dst = v;
+                }
+            };
+            set(&mut cfg.prd_globs, f.prd);
+            set(&mut cfg.dictionary_globs, f.dictionary);
+            set(&mut cfg.openapi_globs, f.openapi);
+            set(&mut cfg.sql_globs, f.sql);
+            if let Some(ex) = f.exclude {
+                cfg.exclude_globs.extend(ex);
+            }
+            if let Some(m) = f.max_file_size {
+                cfg.max_file_size = m;
+            }
+            for g in cfg
+                .prd_globs
+                .iter()
+                .chain(&cfg.dictionary_globs)
+                .chain(&cfg.openapi_globs)
+                .chain(&cfg.sql_globs)
+                .chain(&cfg.exclude_globs)
+            {
+                if let Err(e) = globset::Glob::new(g) {
+                    errors.push(ConfigError {
+                        span: files_span(text),
+                        message: format!("invalid glob `{g}`: {e}"),
+                    });
+                }
+            }
+        }
+        if let Some(req) = raw.requirements {
+            let r = req.into_inner();
+            if let Some(p) = r.id_patterns {
+                let span = span_of(p.span());
+                let pats = p.into_inner();
+                if pats.is_empty() {
+                    errors.push(ConfigError {
+                        span,
+                        message: "id_patterns must name at least one pattern".into(),
+                    });
+                } else {
+                    match compile_ids(&pats) {
+                        Ok(re) => {
+                            cfg.id_regex = re;
+                            cfg.id_patterns = pats;
+                        }
+                        Err(e) => errors.push(ConfigError {
+                            span,
+                            message: format!("invalid id pattern: {e}"),
+                        }),
+                    }
+                }
+            }
+            if let Some(k) = r.trace_keys {
+                cfg.trace_keys = k;
+            }
+            if let Some(m) = r.release_mode {
+                match m.get_ref().to_ascii_lowercase().as_str() {
+                    "mvp" => cfg.release_mode = Some(ReleaseMode::Mvp),
+                    "full" | "full production" | "full-production" | "production" => {
+                        cfg.release_mode = Some(ReleaseMode::Full)
+                    }
+                    other => errors.push(ConfigError {
+                        span: span_of(m.span()),
+                        message: format!(
+                            "release_mode must be \"mvp\" or \"full\", not \"{other}\""
+                        ),
+                    }),
+                }
+            }
+        }
+        for (name, value) in raw.rules.unwrap_or_default() {
+            let key_span = span_of(name.span());
+            let val_span = span_of(value.span());
+            let name = name.into_inner();
+            if !known_rules.contains(&name.as_str()) {
+                errors.push(ConfigError {
+                    span: key_span,
+                    message: format!("unknown rule `{name}` (see `specgate rules`)"),
+                });
+                continue;
+            }
+            match value.into_inner() {
+                toml::Value::String(s) => match Level::parse(&s) {
+                    Some(l) => {
+                        cfg.severities.insert(name, l);
+                    }
+                    None => errors.push(level_error(val_span, &s)),
+                },
+                toml::Value::Table(t) => cfg.rule_options(&name, t, val_span, &mut errors),
+                other => errors.push(ConfigError {
+                    span: val_span,
+                    message: format!(
+                        "rule `{name}` takes a severity string (off|hint|info|warning|error) or a table, not {}",
+                        other.type_str()
+                    ),
+                }),
+            }
+        }
+        (cfg, errors)
+    }
+
+    fn rule_options(
+        &mut self,
+        rule: &str,
+        t: toml::Table,
+        span: Span,
+        errors: &mut Vec<ConfigError>,
+    ) {
+        for (k, v) in t {
+            let strings = |v: &toml::Value| -> Option<Vec<String>> {
+                v.as_array()?
+                    .iter()
+                    .map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            };
+            let mut bad = |msg: String| errors.push(ConfigError { span, message: msg });
+            match (rule, k.as_str()) {
+                (_, "severity") => match v.as_str().and_then(Level::parse) {
+                    Some(l) => {
+                        self.severities.insert(rule.to_string(), l);
+                    }
+                    None => bad(level_error(span, &v.to_string()).message),
+                },
+                ("unpaginated-list", "parameters") => match strings(&v) {
+                    Some(s) => {
+                        self.pagination_params = s.iter().map(|x| x.to_ascii_lowercase()).collect()
+                    }
+                    None => bad("`parameters` must be a list of strings".into()),
+                },
+                ("unpaginated-list", "fields") => match strings(&v) {
+                    Some(s) => {
+                        self.pagination_fields = s.iter().map(|x| x.to_ascii_lowercase()).collect()
+                    }
+                    None => bad("`fields` must be a list of strings".into()),
+                },
+                ("unpaginated-list", "default_style") => match v.as_str() {
+                    Some("cursor") => self.pagination_default = PaginationStyle::Cursor,
+                    Some("offset") => self.pagination_default = PaginationStyle::Offset,
+                    Some("page") => self.pagination_default = PaginationStyle::Page,
+                    _ => bad("`default_style` must be \"cursor\", \"offset\" or \"page\"".into()),
+                },
+                ("missing-error-response", "require") => match strings(&v) {
+                    Some(s) => {
+                        if let Some(x) = s
+                            .iter()
+                            .find(|x| !RESPONSE_REQUIREMENTS.contains(&x.as_str()))
+                        {
+                            bad(format!(
+                                "unknown response requirement `{x}`; known: {}",
+                                RESPONSE_REQUIREMENTS.join(", ")
+                            ));
+                        } else {
+                            self.required_responses = s;
+                        }
+                    }
+                    None => bad("`require` must be a list of strings".into()),
+                },
+                (_, other) => bad(format!("unknown option `{other}` for rule `{rule}`")),
+            }
+        }
+    }
+
+    /// The severity of a rule, or `None` when it is off.
+    pub fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
+        match self.severities.get(rule) {
+            Some(Level::Off) => None,
+            Some(Level::On(s)) => Some(*s),
+            None => Some(default),
+        }
+    }
+}
+
+fn level_error(span: Span, got: &str) -> ConfigError {
+    ConfigError {
+        span,
+        message: format!("invalid severity {got}: use off, hint, info, warning or error"),
+    }
+}
+
+fn files_span(text: &str) -> Span {
+    let at = text.find("[files]").unwrap_or(0);
+    Span::new(at as u32, (at + 7).min(text.len()) as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &[&str] = &["untraced-operation", "unpaginated-list"];
+
+    #[test]
+    fn defaults_without_file() {
+        let (c, e) = Config::from_toml("", RULES);
+        assert!(e.is_empty());
+        assert!(c.id_regex.is_match("FR-001"));
+        assert_eq!(
+            c.severity("untraced-operation", Severity::Error),
+            Some(Severity::Error)
+        );
+    }
+
+    #[test]
+    fn severities_and_options() {
+        let text = "[rules]\nuntraced-operation = \"off\"\nunpaginated-list = { severity = \"warning\", parameters = [\"Limit\"] }\n";
+        let (c, e) = Config::from_toml(text, RULES);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(c.severity("untraced-operation", Severity::Error), None);
+        assert_eq!(
+            c.severity("unpaginated-list", Severity::Error),
+            Some(Severity::Warning)
+        );
+        assert_eq!(c.pagination_params, vec!["limit"]);
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_key() {
+        let text = "[rules]\nno-such-rule = \"error\"\nuntraced-operation = \"loud\"\n";
+        let (_, e) = Config::from_toml(text, RULES);
+        assert_eq!(e.len(), 2);
+        assert_eq!(
+            &text[e[0].span.start as usize..e[0].span.end as usize],
+            "no-such-rule"
+        );
+        assert_eq!(
+            &text[e[1].span.start as usize..e[1].span.end as usize],
+            "\"loud\""
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_errors_not_crashes() {
+        let text = "[requirements]\nid_patterns = 3\n";
+        let (c, e) = Config::from_toml(text, RULES);
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].message.contains("invalid specgate.toml"),
+            "{}",
+            e[0].message
+        );
+        assert!(c.id_regex.is_match("FR-1"));
+        let (_, e) = Config::from_toml("[requirements]\nid_patterns = [\"(\"]\n", RULES);
+        assert!(e[0].message.contains("invalid id pattern"));
+    }
+}

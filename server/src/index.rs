@@ -1,0 +1,853 @@
+//! The workspace index: every file parsed into its model, APIs assembled from
+//! their `$ref`'d files, operations extracted, requirements resolvable by scope.
+//!
+//! Building is incremental in the simplest useful way: a file whose text
+//! object did not change keeps its parse from the previous index, so an edit
+//! re-parses one file and re-joins the (cheap) workspace view.
+
+use crate::diag::FileId;
+use crate::model::dictionary::{self, DictFormat, Dictionary};
+use crate::model::openapi::{self, Operation, RefSite, Trace, TraceSource, Version, METHODS};
+use crate::model::prd::{self, Prd, Requirement};
+use crate::model::sql::{self, SqlFile};
+use crate::model::IdMention;
+use crate::tree::{split_pointer, Document, Node, Span, Value};
+use crate::workspace::{join_relative, FileRole, SourceFile, Workspace};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// A file's parsed content.
+#[derive(Debug)]
+pub enum Parsed {
+    Prd(Prd),
+    Dictionary(Dictionary, Option<Document>),
+    /// Markdown that is neither PRD nor dictionary: only its ID mentions.
+    Markdown(Vec<IdMention>),
+    Structured(Document, Vec<IdMention>),
+    Sql(SqlFile),
+    Nothing,
+}
+
+#[derive(Clone, Debug)]
+pub struct FileData {
+    pub source: Arc<SourceFile>,
+    pub role: FileRole,
+    pub parsed: Arc<Parsed>,
+}
+
+/// One OpenAPI description: its root document and every file it reaches.
+#[derive(Clone, Debug)]
+pub struct Api {
+    pub root: FileId,
+    pub version: Version,
+    pub files: BTreeSet<FileId>,
+}
+
+/// A `$ref` site and what it resolved to.
+#[derive(Clone, Debug)]
+pub struct RefInfo {
+    pub file: FileId,
+    pub site: RefSite,
+    pub target: Result<Target, RefError>,
+}
+
+/// The target of a reference: a file and a JSON pointer inside it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Target {
+    pub file: FileId,
+    pub pointer: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RefError {
+    /// `http(s)://…`: never fetched, not checked.
+    Remote,
+    OutsideWorkspace(String),
+    MissingFile(String),
+    Unreadable(String, String),
+    PointerNotFound(FileId, String),
+}
+
+impl RefError {
+    pub fn message(&self, target: &str) -> Option<String> {
+        Some(match self {
+            RefError::Remote => return None,
+            RefError::OutsideWorkspace(p) => {
+                format!("`$ref: {target}` points outside the workspace ({p}); it is not read")
+            }
+            RefError::MissingFile(p) => format!("`$ref: {target}`: file `{p}` does not exist"),
+            RefError::Unreadable(p, why) => {
+                format!("`$ref: {target}`: file `{p}` cannot be used: {why}")
+            }
+            RefError::PointerNotFound(f, ptr) => {
+                format!("`$ref: {target}`: `{ptr}` does not exist in `{f}`")
+            }
+        })
+    }
+}
+
+/// A requirement definition: which PRD, which entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReqKey {
+    pub prd: usize,
+    pub req: usize,
+}
+
+/// The result of looking an ID up from a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    Found(ReqKey),
+    /// Defined in several PRDs, none of them in scope.
+    Ambiguous(Vec<ReqKey>),
+    Unknown,
+}
+
+#[derive(Debug)]
+pub struct Index {
+    pub ws: Workspace,
+    pub files: BTreeMap<FileId, FileData>,
+    /// PRD files, sorted.
+    pub prds: Vec<FileId>,
+    pub dictionaries: Vec<FileId>,
+    pub sql_files: Vec<FileId>,
+    pub apis: Vec<Api>,
+    pub refs: Vec<RefInfo>,
+    pub operations: Vec<Operation>,
+    /// Files that are neither YAML nor JSON but exist (x-codeSamples targets).
+    pub other_ref_files: BTreeSet<String>,
+    /// ID → its definitions, for scoped lookup.
+    defs: HashMap<String, Vec<ReqKey>>,
+    ref_targets: HashMap<(FileId, u32), usize>,
+}
+
+fn parent_dir(file: &str) -> &str {
+    file.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+fn is_structured_name(p: &str) -> bool {
+    let l = p.to_ascii_lowercase();
+    l.ends_with(".yaml") || l.ends_with(".yml") || l.ends_with(".json")
+}
+
+/// Parses one file according to its role.
+pub fn parse_file(source: &SourceFile, role: FileRole, ws: &Workspace) -> Parsed {
+    let text = &*source.text;
+    let ids = &ws.config.id_regex;
+    let is_json = source.id.to_ascii_lowercase().ends_with(".json");
+    let structured = |t: &str| {
+        if is_json {
+            crate::parse::parse_json(t)
+        } else {
+            crate::parse::parse_yaml(t)
+        }
+    };
+    match role {
+        FileRole::Prd => Parsed::Prd(prd::parse_prd(text, ids)),
+        FileRole::Dictionary => {
+            let lower = source.id.to_ascii_lowercase();
+            if lower.ends_with(".csv") {
+                Parsed::Dictionary(dictionary::parse_csv(text), None)
+            } else if is_structured_name(&lower) {
+                let doc = structured(text);
+                let fmt = if is_json {
+                    DictFormat::Json
+                } else {
+                    DictFormat::Yaml
+                };
+                let d = match &doc.root {
+                    Some(r) => dictionary::from_tree(r, fmt),
+                    None => Dictionary {
+                        format: fmt,
+                        entities: Vec::new(),
+                    },
+                };
+                Parsed::Dictionary(d, Some(doc))
+            } else {
+                Parsed::Dictionary(dictionary::parse_markdown(text), None)
+            }
+        }
+        FileRole::Markdown => Parsed::Markdown(prd::find_mentions(text, ids)),
+        FileRole::Structured => {
+            let doc = structured(text);
+            Parsed::Structured(doc, prd::find_mentions(text, ids))
+        }
+        FileRole::Sql => Parsed::Sql(sql::parse_sql(text, ids)),
+        FileRole::Config | FileRole::Other => Parsed::Nothing,
+    }
+}
+
+const MAX_REF_HOPS: usize = 64;
+
+impl Index {
+    /// Builds the index of `ws`, reusing parses from `prev` for files whose
+    /// text did not change. Files `$ref`'d but not yet loaded are read from
+    /// disk (inside the workspace root only).
+    pub fn build(mut ws: Workspace, prev: Option<&Index>) -> Index {
+        let mut files: BTreeMap<FileId, FileData> = BTreeMap::new();
+        let ids: Vec<FileId> = ws.files.keys().cloned().collect();
+        let parse_one = |id: &FileId, ws: &Workspace| -> FileData {
+            let source = ws.files[id].clone();
+            let role = ws.role(id);
+            if let Some(p) = prev.and_then(|p| p.files.get(id)) {
+                if Arc::ptr_eq(&p.source, &source) && p.role == role {
+                    return p.clone();
+                }
+            }
+            let parsed = Arc::new(parse_file(&source, role, ws));
+            FileData {
+                source,
+                role,
+                parsed,
+            }
+        };
+        // Parse in parallel: big specs dominate and the machine has 2+ cores.
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        if threads > 1 && ids.len() > 1 {
+            let chunks: Vec<Vec<FileId>> = {
+                // Spread big files first so threads finish together.
+                let mut by_size = ids.clone();
+                by_size.sort_by_key(|i| std::cmp::Reverse(ws.files[i].text.len()));
+                let mut c = vec![Vec::new(); threads];
+                for (n, id) in by_size.into_iter().enumerate() {
+                    c[n % threads].push(id);
+                }
+                c
+            };
+            let wsr = &ws;
+            let results: Vec<Vec<(FileId, FileData)>> = std::thread::scope(|s| {
+                let hs: Vec<_> = chunks
+                    .iter()
+                    .map(|chunk| {
+                        s.spawn(move || {
+                            chunk
+                                .iter()
+                                .map(|id| (id.clone(), parse_one(id, wsr)))
+                                .collect()
+                        })
+                    })
+                    .collect();
+                hs.into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            });
+            for r in results {
+                files.extend(r);
+            }
+        } else {
+            for id in &ids {
+                files.insert(id.clone(), parse_one(id, &ws));
+            }
+        }
+
+        let mut index = Index {
+            ws: Workspace::new(ws.root.clone(), None),
+            files: BTreeMap::new(),
+            prds: Vec::new(),
+            dictionaries: Vec::new(),
+            sql_files: Vec::new(),
+            apis: Vec::new(),
+            refs: Vec::new(),
+            operations: Vec::new(),
+            other_ref_files: BTreeSet::new(),
+            defs: HashMap::new(),
+            ref_targets: HashMap::new(),
+        };
+
+        // APIs: roots by content (or forced by config), members by $ref.
+        let roots: Vec<(FileId, Version)> = files
+            .iter()
+            .filter_map(|(id, fd)| match &*fd.parsed {
+                Parsed::Structured(doc, _) => {
+                    let v = doc.root.as_ref().and_then(openapi::detect_version);
+                    match v {
+                        Some(v) => Some((id.clone(), v)),
+                        None if ws.globs.forced_openapi(id) => Some((id.clone(), Version::V30)),
+                        None => None,
+                    }
+                }
+                _ => None,
+            })
+            .collect();
+        let mut seen_sites: BTreeSet<FileId> = BTreeSet::new();
+        for (root, version) in roots {
+            let mut api = Api {
+                root: root.clone(),
+                version,
+                files: BTreeSet::new(),
+            };
+            let mut queue = vec![root.clone()];
+            while let Some(f) = queue.pop() {
+                if !api.files.insert(f.clone()) {
+                    continue;
+                }
+                let sites = match files.get(&f).map(|fd| &*fd.parsed) {
+                    Some(Parsed::Structured(doc, _)) => doc
+                        .root
+                        .as_ref()
+                        .map(openapi::ref_sites)
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                let record = seen_sites.insert(f.clone());
+                for site in sites {
+                    let target = resolve_target(
+                        &f,
+                        &site.target,
+                        &mut ws,
+                        &mut files,
+                        &mut index.other_ref_files,
+                        &parse_one,
+                    );
+                    if let Ok(t) = &target {
+                        if is_structured_name(&t.file) && !api.files.contains(&t.file) {
+                            queue.push(t.file.clone());
+                        }
+                    }
+                    if record {
+                        index.refs.push(RefInfo {
+                            file: f.clone(),
+                            site,
+                            target,
+                        });
+                    }
+                }
+            }
+            index.apis.push(api);
+        }
+        for (i, r) in index.refs.iter().enumerate() {
+            index
+                .ref_targets
+                .insert((r.file.clone(), r.site.span.start), i);
+        }
+
+        for (id, fd) in &files {
+            match &*fd.parsed {
+                Parsed::Prd(_) => index.prds.push(id.clone()),
+                Parsed::Dictionary(..) => index.dictionaries.push(id.clone()),
+                Parsed::Sql(_) => index.sql_files.push(id.clone()),
+                _ => {}
+            }
+        }
+        index.files = files;
+        // Pointer targets are checked now that every reachable file is parsed.
+        let checks: Vec<Option<RefError>> = index
+            .refs
+            .iter()
+            .map(|r| match &r.target {
+                Ok(t)
+                    if is_structured_name(&t.file) && index.node(&t.file, &t.pointer).is_none() =>
+                {
+                    Some(RefError::PointerNotFound(
+                        t.file.clone(),
+                        format!("#/{}", t.pointer.join("/")),
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        for (r, c) in index.refs.iter_mut().zip(checks) {
+            if let Some(e) = c {
+                r.target = Err(e);
+            }
+        }
+        for (p, prd_file) in index.prds.iter().enumerate() {
+            if let Parsed::Prd(prd) = &*index.files[prd_file].parsed {
+                for (r, req) in prd.requirements.iter().enumerate() {
+                    index
+                        .defs
+                        .entry(req.id.clone())
+                        .or_default()
+                        .push(ReqKey { prd: p, req: r });
+                }
+            }
+        }
+        index.operations = index.extract_operations();
+        index.ws = ws;
+        index
+    }
+
+    pub fn config(&self) -> &crate::config::Config {
+        &self.ws.config
+    }
+
+    pub fn source(&self, file: &str) -> Option<&Arc<SourceFile>> {
+        self.files.get(file).map(|f| &f.source)
+    }
+
+    pub fn doc(&self, file: &str) -> Option<&Document> {
+        match self.files.get(file).map(|f| &*f.parsed) {
+            Some(Parsed::Structured(d, _)) | Some(Parsed::Dictionary(_, Some(d))) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn node(&self, file: &str, pointer: &[String]) -> Option<&Node> {
+        self.doc(file)?.root.as_ref()?.pointer(pointer)
+    }
+
+    pub fn prd(&self, i: usize) -> (&FileId, &Prd) {
+        let f = &self.prds[i];
+        match &*self.files[f].parsed {
+            Parsed::Prd(p) => (f, p),
+            _ => unreachable!("prds lists only PRD files"),
+        }
+    }
+
+    pub fn requirement(&self, k: ReqKey) -> (&FileId, &Requirement) {
+        let (f, p) = self.prd(k.prd);
+        (f, &p.requirements[k.req])
+    }
+
+    /// Every requirement definition, in PRD order.
+    pub fn all_requirements(&self) -> impl Iterator<Item = (ReqKey, &FileId, &Requirement)> {
+        (0..self.prds.len()).flat_map(move |p| {
+            let (f, prd) = self.prd(p);
+            prd.requirements
+                .iter()
+                .enumerate()
+                .map(move |(r, req)| (ReqKey { prd: p, req: r }, f, req))
+        })
+    }
+
+    /// Looks an ID up as seen from `from_file`: the PRD in the same or the
+    /// nearest ancestor folder first, then workspace-wide when unambiguous.
+    pub fn resolve_id(&self, from_file: &str, id: &str) -> Resolution {
+        let Some(defs) = self.defs.get(id) else {
+            return Resolution::Unknown;
+        };
+        let mut dir = parent_dir(from_file);
+        loop {
+            if let Some(k) = defs.iter().find(|k| parent_dir(&self.prds[k.prd]) == dir) {
+                return Resolution::Found(*k);
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = parent_dir(dir);
+        }
+        let mut prds: Vec<usize> = defs.iter().map(|k| k.prd).collect();
+        prds.dedup();
+        if prds.len() == 1 {
+            Resolution::Found(defs[0])
+        } else {
+            Resolution::Ambiguous(defs.clone())
+        }
+    }
+
+    /// The resolved target of the `$ref` whose value starts at `span_start` in `file`.
+    pub fn ref_at(&self, file: &str, span_start: u32) -> Option<&RefInfo> {
+        let key: FileId = file.into();
+        self.ref_targets
+            .get(&(key, span_start))
+            .map(|&i| &self.refs[i])
+    }
+
+    /// Resolves a `$ref` string written in `from` without touching the disk.
+    pub fn resolve(&self, from: &str, target: &str) -> Option<Target> {
+        let t = split_ref(from, target).ok()?;
+        self.files.contains_key(&*t.file).then_some(t)
+    }
+
+    /// Follows `$ref`s from `node` (in `file`) to the node they finally
+    /// denote. Cycles and broken references stop at the last reachable node.
+    pub fn deref<'a>(&'a self, file: &FileId, node: &'a Node) -> (FileId, &'a Node) {
+        let mut cur = (file.clone(), node);
+        for _ in 0..MAX_REF_HOPS {
+            let Some(r) = cur.1.ref_str() else { break };
+            let Some(t) = self.resolve(&cur.0, r) else {
+                break;
+            };
+            let Some(n) = self.node(&t.file, &t.pointer) else {
+                break;
+            };
+            cur = (t.file, n);
+        }
+        cur
+    }
+
+    fn extract_operations(&self) -> Vec<Operation> {
+        let mut ops = Vec::new();
+        for api in &self.apis {
+            let Some(root) = self.doc(&api.root).and_then(|d| d.root.as_ref()) else {
+                continue;
+            };
+            for (section, webhook) in [("paths", false), ("webhooks", true)] {
+                let Some(paths) = root.get(section) else {
+                    continue;
+                };
+                for e in paths.entries() {
+                    if !webhook && !e.key.starts_with('/') {
+                        continue; // x- extensions of the Paths Object
+                    }
+                    let (item_file, item) = self.deref(&api.root, &e.value);
+                    let item_ptr = self.pointer_of(&item_file, item, &api.root, &[section, &e.key]);
+                    for m in item.entries() {
+                        let lower = m.key.to_ascii_lowercase();
+                        if !METHODS.contains(&lower.as_str())
+                            || !m.value.is_map() && !m.value.is_null()
+                        {
+                            continue;
+                        }
+                        let mut pointer = item_ptr.clone();
+                        pointer.push(m.key.clone());
+                        ops.push(self.operation(api, &item_file, pointer, &e.key, webhook, m));
+                    }
+                }
+            }
+        }
+        ops
+    }
+
+    /// The JSON pointer of `node` inside `file`: `fallback` when the node is
+    /// in the root document, else found by searching the target file.
+    fn pointer_of(
+        &self,
+        file: &FileId,
+        node: &Node,
+        root: &FileId,
+        fallback: &[&str],
+    ) -> Vec<String> {
+        if file == root {
+            return fallback.iter().map(|s| s.to_string()).collect();
+        }
+        let Some(doc_root) = self.doc(file).and_then(|d| d.root.as_ref()) else {
+            return Vec::new();
+        };
+        find_pointer(doc_root, node.span).unwrap_or_default()
+    }
+
+    fn operation(
+        &self,
+        api: &Api,
+        file: &FileId,
+        pointer: Vec<String>,
+        path: &str,
+        webhook: bool,
+        m: &crate::tree::Entry,
+    ) -> Operation {
+        let op = &m.value;
+        let text = |k: &str| op.get(k).and_then(Node::as_str).map(str::to_string);
+        let ids = &self.config().id_regex;
+        let mut traces = Vec::new();
+        let mut trace_key_span = None;
+        for key in &self.config().trace_keys {
+            if let Some(e) = op.entry(key) {
+                trace_key_span.get_or_insert(e.key_span);
+                let values: Vec<&Node> = match &e.value.value {
+                    Value::Seq(items, _) => items.iter().collect(),
+                    _ => vec![&e.value],
+                };
+                for v in values {
+                    if let Some(s) = v.as_str() {
+                        for mut mention in prd::find_mentions(s, ids) {
+                            mention.span = value_sub_span(self.text(file), v, s, mention.span);
+                            traces.push(Trace {
+                                mention,
+                                file: file.clone(),
+                                source: TraceSource::TraceKey,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        for (key, source) in [
+            ("summary", TraceSource::Summary),
+            ("description", TraceSource::Description),
+        ] {
+            if let Some(v) = op.get(key) {
+                if let Some(s) = v.as_str() {
+                    for mut mention in prd::find_mentions(s, ids) {
+                        mention.span = value_sub_span(self.text(file), v, s, mention.span);
+                        traces.push(Trace {
+                            mention,
+                            file: file.clone(),
+                            source,
+                        });
+                    }
+                }
+            }
+        }
+        if let Some(doc) = self.doc(file) {
+            let text = self.text(file);
+            let lo = doc
+                .comments
+                .partition_point(|c| c.span.start < m.key_span.start);
+            for c in &doc.comments[lo..] {
+                if c.span.start > op.span.end {
+                    break;
+                }
+                let ctext = &text[c.span.start as usize..c.span.end as usize];
+                for mut mention in prd::find_mentions(ctext, ids) {
+                    mention.span = Span::new(
+                        mention.span.start + c.span.start,
+                        mention.span.end + c.span.start,
+                    );
+                    traces.push(Trace {
+                        mention,
+                        file: file.clone(),
+                        source: TraceSource::Comment,
+                    });
+                }
+            }
+        }
+        Operation {
+            api_root: api.root.clone(),
+            file: file.clone(),
+            pointer,
+            method: m.key.to_ascii_uppercase(),
+            path: path.to_string(),
+            webhook,
+            method_span: m.key_span,
+            span: op.span,
+            operation_id: text("operationId"),
+            summary: text("summary"),
+            description: text("description"),
+            traces,
+            trace_key_span,
+        }
+    }
+
+    pub fn text(&self, file: &str) -> &str {
+        self.files.get(file).map(|f| &*f.source.text).unwrap_or("")
+    }
+
+    pub fn parsed(&self, file: &str) -> Option<&Parsed> {
+        self.files.get(file).map(|f| &*f.parsed)
+    }
+
+    /// The API(s) a file belongs to.
+    pub fn apis_of<'a>(&'a self, file: &'a str) -> impl Iterator<Item = &'a Api> + 'a {
+        self.apis.iter().filter(move |a| a.files.contains(file))
+    }
+
+    /// All dictionaries' entities, with their file.
+    pub fn entities(&self) -> impl Iterator<Item = (&FileId, &dictionary::Entity)> {
+        self.dictionaries
+            .iter()
+            .flat_map(move |f| match &*self.files[f].parsed {
+                Parsed::Dictionary(d, _) => {
+                    d.entities.iter().map(move |e| (f, e)).collect::<Vec<_>>()
+                }
+                _ => Vec::new(),
+            })
+    }
+
+    /// The entity a SQL table stands for.
+    pub fn entity_for_table(&self, table: &str) -> Option<(&FileId, &dictionary::Entity)> {
+        let t = table.to_ascii_lowercase();
+        self.entities()
+            .find(|(_, e)| e.table_names().iter().any(|n| *n == t))
+    }
+
+    /// The entity an OpenAPI schema name stands for (same name, snake-cased).
+    pub fn entity_named(&self, name: &str) -> Option<(&FileId, &dictionary::Entity)> {
+        let n = dictionary::snake_case(name);
+        self.entities()
+            .find(|(_, e)| dictionary::snake_case(&e.name) == n)
+    }
+}
+
+/// Where an ID found at `sub` inside the decoded scalar `decoded` sits in the
+/// file: exact for plain and quoted-without-escapes scalars, else the whole value.
+pub fn value_sub_span(text: &str, node: &Node, decoded: &str, sub: Span) -> Span {
+    let raw = text
+        .get(node.span.start as usize..node.span.end as usize)
+        .unwrap_or("");
+    let needle = &decoded[sub.start as usize..sub.end as usize];
+    // Find the same occurrence (by count) of the ID in the raw text.
+    let nth = decoded[..sub.start as usize].matches(needle).count();
+    if let Some((pos, _)) = raw.match_indices(needle).nth(nth) {
+        let s = node.span.start + pos as u32;
+        return Span::new(s, s + needle.len() as u32);
+    }
+    node.span
+}
+
+fn find_pointer(root: &Node, span: Span) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cur = root;
+    for _ in 0..512 {
+        if cur.span == span {
+            return Some(out);
+        }
+        let next = match &cur.value {
+            Value::Map(entries, _) => entries
+                .iter()
+                .find(|e| e.value.span.start <= span.start && span.end <= e.value.span.end)
+                .map(|e| (e.key.clone(), &e.value)),
+            Value::Seq(items, _) => items
+                .iter()
+                .enumerate()
+                .find(|(_, it)| it.span.start <= span.start && span.end <= it.span.end)
+                .map(|(i, it)| (i.to_string(), it)),
+            _ => None,
+        };
+        let (k, n) = next?;
+        out.push(k);
+        cur = n;
+    }
+    None
+}
+
+/// Splits a `$ref` into a target file (relative to `from`) and a pointer.
+pub fn split_ref(from: &str, target: &str) -> Result<Target, RefError> {
+    let lower = target.to_ascii_lowercase();
+    if lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("urn:")
+        || lower.starts_with("//")
+    {
+        return Err(RefError::Remote);
+    }
+    let (path, frag) = match target.split_once('#') {
+        Some((p, f)) => (p, f),
+        None => (target, ""),
+    };
+    let file: FileId = if path.is_empty() {
+        from.into()
+    } else {
+        let path = path.strip_prefix("file://").unwrap_or(path);
+        match join_relative(from, path) {
+            Some(p) => p.into(),
+            None => return Err(RefError::OutsideWorkspace(path.to_string())),
+        }
+    };
+    Ok(Target {
+        file,
+        pointer: split_pointer(frag),
+    })
+}
+
+fn resolve_target(
+    from: &FileId,
+    target: &str,
+    ws: &mut Workspace,
+    files: &mut BTreeMap<FileId, FileData>,
+    others: &mut BTreeSet<String>,
+    parse_one: &dyn Fn(&FileId, &Workspace) -> FileData,
+) -> Result<Target, RefError> {
+    let t = split_ref(from, target)?;
+    if files.contains_key(&t.file) {
+        if !matches!(
+            &*files[&t.file].parsed,
+            Parsed::Structured(..) | Parsed::Dictionary(..)
+        ) && is_structured_name(&t.file)
+        {
+            return Err(RefError::Unreadable(
+                t.file.to_string(),
+                "not a YAML/JSON document".into(),
+            ));
+        }
+        return Ok(t);
+    }
+    if !is_structured_name(&t.file) {
+        // Code samples, Markdown descriptions: they only need to exist.
+        if others.contains(&*t.file) || ws.root.join(&*t.file).is_file() {
+            others.insert(t.file.to_string());
+            return Ok(t);
+        }
+        return Err(RefError::MissingFile(t.file.to_string()));
+    }
+    if let Some(s) = ws.skipped.iter().find(|s| s.id == t.file) {
+        return Err(RefError::Unreadable(t.file.to_string(), s.reason.clone()));
+    }
+    if ws.read_from_disk(&t.file) {
+        let fd = parse_one(&t.file, ws);
+        files.insert(t.file.clone(), fd);
+        return Ok(t);
+    }
+    if let Some(s) = ws.skipped.iter().find(|s| s.id == t.file) {
+        return Err(RefError::Unreadable(t.file.to_string(), s.reason.clone()));
+    }
+    Err(RefError::MissingFile(t.file.to_string()))
+}
+
+/// Views of an operation that several rules share.
+impl Index {
+    /// The operation object.
+    pub fn op_node(&self, op: &Operation) -> Option<&Node> {
+        self.node(&op.file, &op.pointer)
+    }
+
+    /// The path item holding the operation.
+    pub fn path_item(&self, op: &Operation) -> Option<&Node> {
+        let (_, parent) = op.pointer.split_last()?;
+        self.node(&op.file, parent)
+    }
+
+    /// Parameters of the operation merged with its path item's (operation
+    /// ones win on the same name and location), each dereferenced.
+    pub fn op_parameters(&self, op: &Operation) -> Vec<(FileId, &Node)> {
+        let mut out: Vec<(FileId, &Node)> = Vec::new();
+        let key = |n: &Node| {
+            (
+                n.get("name")
+                    .and_then(Node::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                n.get("in").and_then(Node::as_str).unwrap_or("").to_string(),
+            )
+        };
+        if let Some(opn) = self.op_node(op) {
+            for p in opn.get("parameters").map(Node::items).unwrap_or_default() {
+                out.push(self.deref(&op.file, p));
+            }
+        }
+        if let Some(item) = self.path_item(op) {
+            for p in item.get("parameters").map(Node::items).unwrap_or_default() {
+                let (f, n) = self.deref(&op.file, p);
+                if !out.iter().any(|(_, o)| key(o) == key(n)) {
+                    out.push((f, n));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether security applies to the operation: its own `security`, else
+    /// the root document's. An empty list (or an empty requirement) opts out.
+    pub fn security_applies(&self, op: &Operation) -> bool {
+        let sec = self
+            .op_node(op)
+            .and_then(|n| n.get("security"))
+            .or_else(|| self.node(&op.api_root, &["security".to_string()]));
+        match sec {
+            Some(n) => {
+                let items = n.items();
+                !items.is_empty() && !items.iter().any(|r| r.is_map() && r.entries().is_empty())
+            }
+            None => false,
+        }
+    }
+
+    /// The operation's responses: status key, key span, and the dereferenced response.
+    pub fn op_responses(&self, op: &Operation) -> Vec<(&crate::tree::Entry, FileId, &Node)> {
+        let Some(opn) = self.op_node(op) else {
+            return Vec::new();
+        };
+        let Some(resp) = opn.get("responses") else {
+            return Vec::new();
+        };
+        let (rf, resp) = self.deref(&op.file, resp);
+        resp.entries()
+            .iter()
+            .filter(|e| !e.key.starts_with("x-"))
+            .map(|e| {
+                let (f, n) = self.deref(&rf, &e.value);
+                (e, f, n)
+            })
+            .collect()
+    }
+
+    /// Whether the API's root is Swagger 2.0.
+    pub fn is_swagger2(&self, op: &Operation) -> bool {
+        self.apis
+            .iter()
+            .find(|a| a.root == op.api_root)
+            .is_some_and(|a| a.version == Version::Swagger2)
+    }
+}

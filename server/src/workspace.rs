@@ -1,0 +1,446 @@
+//! The files of a workspace: discovery on disk, in-memory overlays (open
+//! editor buffers), and what kind each file is.
+
+use crate::config::{Config, ConfigError, CONFIG_FILE};
+use crate::diag::FileId;
+use crate::text::LineIndex;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// One file's text and line index. Immutable: an edit makes a new one.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    pub text: Arc<str>,
+    pub line_index: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(id: FileId, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
+        let text: Arc<str> = text.into();
+        Arc::new(SourceFile {
+            id,
+            line_index: LineIndex::new(&text),
+            text,
+        })
+    }
+}
+
+/// What a file is, by name and (for YAML/JSON) later by content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileRole {
+    Prd,
+    Dictionary,
+    /// Markdown that is neither PRD nor dictionary: its ID mentions count.
+    Markdown,
+    /// YAML/JSON: an OpenAPI document, a file `$ref`'d from one, or unrelated.
+    Structured,
+    Sql,
+    Config,
+    /// Not read (CSV that is not a dictionary, unknown extension).
+    Other,
+}
+
+/// A file that was found but not read, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SkippedFile {
+    pub id: FileId,
+    pub reason: String,
+}
+
+/// Compiled file globs of a [`Config`].
+#[derive(Clone, Debug)]
+pub struct Globs {
+    prd: GlobSet,
+    dictionary: GlobSet,
+    openapi: GlobSet,
+    sql: GlobSet,
+    exclude: GlobSet,
+}
+
+fn build_set(globs: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        // Invalid globs are reported by the config reader; skip them here.
+        if let Ok(glob) = GlobBuilder::new(g).literal_separator(true).build() {
+            b.add(glob);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+impl Globs {
+    pub fn new(c: &Config) -> Globs {
+        Globs {
+            prd: build_set(&c.prd_globs),
+            dictionary: build_set(&c.dictionary_globs),
+            openapi: build_set(&c.openapi_globs),
+            sql: build_set(&c.sql_globs),
+            exclude: build_set(&c.exclude_globs),
+        }
+    }
+
+    pub fn excluded(&self, rel: &str) -> bool {
+        self.exclude.is_match(rel)
+    }
+
+    pub fn forced_openapi(&self, rel: &str) -> bool {
+        self.openapi.is_match(rel)
+    }
+
+    /// The role of a file from its workspace-relative path.
+    pub fn role(&self, rel: &str) -> FileRole {
+        if rel == CONFIG_FILE {
+            return FileRole::Config;
+        }
+        let ext = rel
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        let m = |s: &GlobSet| s.is_match(rel) || s.is_match(format!("./{rel}"));
+        match ext.as_str() {
+            "md" | "markdown" => {
+                if m(&self.dictionary) {
+                    FileRole::Dictionary
+                } else if m(&self.prd) {
+                    FileRole::Prd
+                } else {
+                    FileRole::Markdown
+                }
+            }
+            "yaml" | "yml" | "json" => {
+                if m(&self.dictionary) {
+                    FileRole::Dictionary
+                } else {
+                    FileRole::Structured
+                }
+            }
+            "csv" if m(&self.dictionary) => FileRole::Dictionary,
+            "sql" if m(&self.sql) => FileRole::Sql,
+            _ if m(&self.sql) => FileRole::Sql,
+            _ => FileRole::Other,
+        }
+    }
+}
+
+/// A workspace: its root, its config and the text of every file of interest.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Arc<Config>,
+    pub config_errors: Vec<ConfigError>,
+    pub globs: Arc<Globs>,
+    pub files: BTreeMap<FileId, Arc<SourceFile>>,
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// Names of every rule, for validating `[rules]` in the config.
+fn rule_codes() -> Vec<&'static str> {
+    crate::rules::ALL.iter().map(|r| r.code).collect()
+}
+
+impl Workspace {
+    /// An empty workspace with the given config text (`None`: defaults).
+    pub fn new(root: PathBuf, config_text: Option<&str>) -> Workspace {
+        let (config, config_errors) = match config_text {
+            Some(t) => {
+                let (mut c, e) = Config::from_toml(t, &rule_codes());
+                c.source = Some(CONFIG_FILE.to_string());
+                (c, e)
+            }
+            None => (Config::default(), Vec::new()),
+        };
+        let globs = Arc::new(Globs::new(&config));
+        let mut ws = Workspace {
+            root,
+            config: Arc::new(config),
+            config_errors,
+            globs,
+            files: BTreeMap::new(),
+            skipped: Vec::new(),
+        };
+        if let Some(t) = config_text {
+            ws.insert(CONFIG_FILE, t.to_string());
+        }
+        ws
+    }
+
+    /// Discovers and reads every file of interest under `root`.
+    /// `config_path` overrides `<root>/specgate.toml`.
+    pub fn load(root: &Path, config_path: Option<&Path>) -> std::io::Result<Workspace> {
+        Self::load_filtered(root, config_path, |_, _| true)
+    }
+
+    /// Like [`Workspace::load`], reading only the files `keep` accepts.
+    pub fn load_filtered(
+        root: &Path,
+        config_path: Option<&Path>,
+        keep: impl Fn(&str, FileRole) -> bool,
+    ) -> std::io::Result<Workspace> {
+        let root = root.canonicalize()?;
+        let cfg_path = config_path
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.join(CONFIG_FILE));
+        let config_text = match std::fs::read(&cfg_path) {
+            Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+            Err(e) if config_path.is_some() => {
+                return Err(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot read config {}: {e}", cfg_path.display()),
+                ))
+            }
+            Err(_) => None,
+        };
+        let mut ws = Workspace::new(root.clone(), config_text.as_deref());
+        let mut paths = Vec::new();
+        let mut seen = HashSet::new();
+        walk(&root, &root, &ws.globs, &mut paths, &mut seen, 0);
+        paths.sort();
+        for rel in paths {
+            let role = ws.globs.role(&rel);
+            if role == FileRole::Other || rel == CONFIG_FILE || !keep(&rel, role) {
+                continue;
+            }
+            ws.read_from_disk(&rel);
+        }
+        Ok(ws)
+    }
+
+    /// Reads one workspace-relative file from disk into the workspace,
+    /// recording why when it cannot be used. Returns whether it was read.
+    pub fn read_from_disk(&mut self, rel: &str) -> bool {
+        let abs = self.root.join(rel);
+        let meta = match std::fs::metadata(&abs) {
+            Ok(m) if m.is_file() => m,
+            _ => return false,
+        };
+        let id: FileId = rel.into();
+        if meta.len() > self.config.max_file_size {
+            self.skipped.push(SkippedFile {
+                id,
+                reason: format!(
+                    "file is {} bytes, over the limit of {} bytes (files.max_file_size); it was not checked",
+                    meta.len(),
+                    self.config.max_file_size
+                ),
+            });
+            return false;
+        }
+        let bytes = match std::fs::read(&abs) {
+            Ok(b) => b,
+            Err(e) => {
+                self.skipped.push(SkippedFile {
+                    id,
+                    reason: format!("cannot read file: {e}"),
+                });
+                return false;
+            }
+        };
+        match decode(bytes) {
+            Ok(text) => {
+                self.insert(rel, text);
+                true
+            }
+            Err(reason) => {
+                self.skipped.push(SkippedFile { id, reason });
+                false
+            }
+        }
+    }
+
+    /// Sets a file's text (an open editor buffer, or a test fixture).
+    pub fn insert(&mut self, rel: &str, text: String) {
+        let id: FileId = rel.into();
+        self.skipped.retain(|s| s.id != id);
+        self.files.insert(id.clone(), SourceFile::new(id, text));
+    }
+
+    pub fn remove(&mut self, rel: &str) {
+        self.files.remove(rel);
+        self.skipped.retain(|s| &*s.id != rel);
+    }
+
+    /// A workspace from in-memory files (tests, fuzzing).
+    pub fn from_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Workspace {
+        let files: Vec<_> = files.into_iter().collect();
+        let cfg = files
+            .iter()
+            .find(|(p, _)| *p == CONFIG_FILE)
+            .map(|(_, t)| *t);
+        let mut ws = Workspace::new(PathBuf::from("/nonexistent-workspace"), cfg);
+        for (p, t) in files {
+            if p != CONFIG_FILE {
+                ws.insert(p, t.to_string());
+            }
+        }
+        ws
+    }
+
+    /// Workspace-relative id of an absolute path, if it is inside the root.
+    pub fn relative(&self, abs: &Path) -> Option<String> {
+        relative_to(&self.root, abs)
+    }
+
+    pub fn role(&self, id: &str) -> FileRole {
+        self.globs.role(id)
+    }
+}
+
+/// `path` relative to `root`, with `/` separators, if inside it.
+pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_str()?.to_string()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// UTF-8 text of a file, or why it is not text. A UTF-8 BOM is dropped;
+/// UTF-16 files and binary files (NUL bytes) are refused with a reason.
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("file is UTF-16; save it as UTF-8 to have it checked".into());
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err("file looks binary (contains NUL bytes); it was not checked".into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8 to have it checked",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+const MAX_DEPTH: usize = 64;
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    globs: &Globs,
+    out: &mut Vec<String>,
+    seen: &mut HashSet<PathBuf>,
+    depth: usize,
+) {
+    // Symlink loops: every directory is visited once by its canonical path.
+    let Ok(canon) = dir.canonicalize() else {
+        return;
+    };
+    if depth > MAX_DEPTH || !seen.insert(canon.clone()) || !canon.starts_with(root) {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in rd.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Some(rel) = relative_to(root, &path) else {
+            continue;
+        };
+        if globs.excluded(&rel) || globs.excluded(&format!("{rel}/")) {
+            continue;
+        }
+        let Ok(ft) = std::fs::metadata(&path).map(|m| m.file_type()) else {
+            continue;
+        };
+        if ft.is_dir() {
+            if name.starts_with('.') || name == "node_modules" || name == "target" {
+                continue;
+            }
+            walk(root, &path, globs, out, seen, depth + 1);
+        } else if ft.is_file() {
+            // A symlinked file must still resolve inside the workspace.
+            match path.canonicalize() {
+                Ok(c) if c.starts_with(root) => out.push(rel),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Joins a relative reference to the directory of `from` and normalizes
+/// `.`/`..`; `None` when it escapes the workspace root or is absolute.
+pub fn join_relative(from: &str, reference: &str) -> Option<String> {
+    if reference.starts_with('/') || reference.contains('\\') && reference.starts_with("\\\\") {
+        return None;
+    }
+    if reference.len() > 1 && reference.as_bytes()[1] == b':' {
+        return None; // C:\… or similar
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in reference.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_and_refuses_escapes() {
+        assert_eq!(
+            join_relative("api/openapi.yaml", "./paths/a.yaml").as_deref(),
+            Some("api/paths/a.yaml")
+        );
+        assert_eq!(
+            join_relative("api/paths/a.yaml", "../components.yaml").as_deref(),
+            Some("api/components.yaml")
+        );
+        assert_eq!(join_relative("openapi.yaml", "../../etc/passwd"), None);
+        assert_eq!(join_relative("openapi.yaml", "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn decode_refuses_binary_and_utf16() {
+        assert!(decode(vec![0xff, 0xfe, 0, 0x41])
+            .unwrap_err()
+            .contains("UTF-16"));
+        assert!(decode(vec![b'a', 0, b'b']).unwrap_err().contains("binary"));
+        assert!(decode(vec![b'a', 0xc3])
+            .unwrap_err()
+            .contains("not valid UTF-8"));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFopenapi: 3.0.0".to_vec()).unwrap(),
+            "openapi: 3.0.0"
+        );
+    }
+
+    #[test]
+    fn roles_by_name() {
+        let g = Globs::new(&Config::default());
+        assert_eq!(g.role("docs/PRD.md"), FileRole::Prd);
+        assert_eq!(g.role("prd.md"), FileRole::Prd);
+        assert_eq!(g.role("specs/001-booking/spec.md"), FileRole::Prd);
+        assert_eq!(
+            g.role("specs/001-booking/data-model.md"),
+            FileRole::Dictionary
+        );
+        assert_eq!(g.role("docs/data-dictionary.md"), FileRole::Dictionary);
+        assert_eq!(g.role("dictionary.csv"), FileRole::Dictionary);
+        assert_eq!(g.role("README.md"), FileRole::Markdown);
+        assert_eq!(g.role("db/migrations/001_init.sql"), FileRole::Sql);
+        assert_eq!(g.role("api/openapi.yaml"), FileRole::Structured);
+        assert_eq!(g.role("other.csv"), FileRole::Other);
+    }
+}
