@@ -1,7 +1,7 @@
 //! Document state, and the analysis task that turns it into snapshots and
 //! published diagnostics.
 
-use super::convert::{uri_of_path, Snapshot};
+use super::convert::Snapshot;
 use super::log::Logger;
 use crate::config::CONFIG_FILE;
 use crate::diag::FileId;
