@@ -10,9 +10,14 @@ use serde_json::json;
 async fn whole_workspace_is_checked_at_start_without_opening_anything() {
     let mut c = Client::start("lsp-basic", Options::default()).await;
     let notes = c
-        .wait_diags("notes.md", "FR-042 unknown", |p| has_code(p, "unknown-requirement"))
+        .wait_diags("notes.md", "FR-042 unknown", |p| {
+            has_code(p, "unknown-requirement")
+        })
         .await;
-    assert_eq!(notes.version, None, "a file that is not open has no version");
+    assert_eq!(
+        notes.version, None,
+        "a file that is not open has no version"
+    );
     let d = &notes.diagnostics[0];
     assert_eq!(c.range_text("notes.md", &d["range"]), "FR-042");
     assert_eq!(d["source"], "specgate");
@@ -99,7 +104,11 @@ async fn deleting_a_dictionary_row_makes_the_sql_column_red() {
     c.wait_diags("db/001_init.sql", "nickname", |p| p.diagnostics.len() == 1)
         .await;
     c.open("data-dictionary.md");
-    c.replace("data-dictionary.md", "| full_name | text | Legal name |\n", "");
+    c.replace(
+        "data-dictionary.md",
+        "| full_name | text | Legal name |\n",
+        "",
+    );
     let sql = c
         .wait_diags("db/001_init.sql", "full_name undeclared", |p| {
             p.diagnostics.len() == 2
@@ -117,8 +126,10 @@ async fn deleting_a_dictionary_row_makes_the_sql_column_red() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editing_a_referenced_file_rechecks_the_refs_to_it() {
     let mut c = Client::start("lsp-basic", Options::default()).await;
-    c.wait_diags("openapi.yaml", "initial findings", |p| !p.diagnostics.is_empty())
-        .await;
+    c.wait_diags("openapi.yaml", "initial findings", |p| {
+        !p.diagnostics.is_empty()
+    })
+    .await;
     assert!(!c
         .diags("openapi.yaml")
         .iter()
@@ -160,7 +171,10 @@ async fn closing_rereads_the_disk_and_keeps_what_is_still_true() {
         })
         .await;
     assert_eq!(p.version, None);
-    assert_eq!(c.range_text("notes.md", &p.diagnostics[0]["range"]), "FR-042");
+    assert_eq!(
+        c.range_text("notes.md", &p.diagnostics[0]["range"]),
+        "FR-042"
+    );
     c.shutdown().await;
 }
 
@@ -171,9 +185,10 @@ async fn files_changed_created_and_deleted_on_disk_are_picked_up() {
         .await;
     // The watcher was registered dynamically.
     assert!(
-        c.server_requests.iter().any(|r| r["method"]
-            == "client/registerCapability"
-            && r["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles"),
+        c.server_requests
+            .iter()
+            .any(|r| r["method"] == "client/registerCapability"
+                && r["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles"),
         "{:?}",
         c.server_requests
     );
@@ -187,9 +202,14 @@ async fn files_changed_created_and_deleted_on_disk_are_picked_up() {
         ]}),
     );
     let more = c
-        .wait_diags("more.md", "FR-077 in the new file", |p| p.diagnostics.len() == 1)
+        .wait_diags("more.md", "FR-077 in the new file", |p| {
+            p.diagnostics.len() == 1
+        })
         .await;
-    assert_eq!(c.range_text("more.md", &more.diagnostics[0]["range"]), "FR-077");
+    assert_eq!(
+        c.range_text("more.md", &more.diagnostics[0]["range"]),
+        "FR-077"
+    );
     c.wait_diags("notes.md", "changed on disk", |p| p.diagnostics.is_empty())
         .await;
     std::fs::remove_file(c.path("more.md")).unwrap();
@@ -225,7 +245,11 @@ async fn config_changes_reload_on_disk_and_in_the_editor() {
     // In the editor, unsaved: a misspelt rule is reported in the config and
     // the rule is on again.
     c.open("specgate.toml");
-    c.replace("specgate.toml", "unknown-requirement = \"off\"", "unknown-requirment = \"off\"");
+    c.replace(
+        "specgate.toml",
+        "unknown-requirement = \"off\"",
+        "unknown-requirment = \"off\"",
+    );
     let cfg = c
         .wait_diags("specgate.toml", "invalid-config", |p| {
             has_code(p, "invalid-config")

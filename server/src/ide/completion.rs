@@ -66,7 +66,9 @@ fn id_completion(
     prefix: &str,
     role: Option<FileRole>,
 ) -> Vec<Completion> {
-    let start = word_start(text, off, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let start = word_start(text, off, |c| {
+        c.is_ascii_alphanumeric() || c == '-' || c == '_'
+    });
     let word = &text[start..off];
     let upper = word.to_ascii_uppercase();
     let mut by_id: BTreeMap<&str, (crate::index::ReqKey, bool)> = BTreeMap::new();
@@ -136,7 +138,12 @@ fn key_on_line(prefix: &str, key: &str) -> bool {
     let t = prefix.trim_start().trim_start_matches("- ");
     let t = t.strip_prefix('"').unwrap_or(t);
     t.strip_prefix(key)
-        .map(|r| r.strip_prefix('"').unwrap_or(r).trim_start().starts_with(':'))
+        .map(|r| {
+            r.strip_prefix('"')
+                .unwrap_or(r)
+                .trim_start()
+                .starts_with(':')
+        })
         .unwrap_or(false)
 }
 
@@ -387,9 +394,18 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(relative_path("openapi.yaml", "schemas/pet.yaml"), "schemas/pet.yaml");
-        assert_eq!(relative_path("api/openapi.yaml", "api/pet.yaml"), "pet.yaml");
-        assert_eq!(relative_path("api/paths/a.yaml", "api/common.yaml"), "../common.yaml");
+        assert_eq!(
+            relative_path("openapi.yaml", "schemas/pet.yaml"),
+            "schemas/pet.yaml"
+        );
+        assert_eq!(
+            relative_path("api/openapi.yaml", "api/pet.yaml"),
+            "pet.yaml"
+        );
+        assert_eq!(
+            relative_path("api/paths/a.yaml", "api/common.yaml"),
+            "../common.yaml"
+        );
         assert_eq!(relative_path("a/b.yaml", "c/d.yaml"), "../c/d.yaml");
     }
 

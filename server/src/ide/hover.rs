@@ -53,10 +53,7 @@ fn word_at(text: &str, offset: u32) -> (&str, Span) {
         .char_indices()
         .find(|(_, c)| !is_word(*c))
         .map_or(text.len(), |(i, _)| off + i);
-    (
-        &text[start..end],
-        Span::new(start as u32, end as u32),
-    )
+    (&text[start..end], Span::new(start as u32, end as u32))
 }
 
 fn requirement_block(index: &Index, k: ReqKey) -> String {
@@ -107,9 +104,9 @@ fn ref_hover(index: &Index, r: &crate::index::RefInfo) -> String {
     let t = match &r.target {
         Ok(t) => t,
         Err(e) => {
-            return e
-                .message(&r.site.target)
-                .unwrap_or_else(|| format!("`{}` is a remote reference; it is not read", r.site.target))
+            return e.message(&r.site.target).unwrap_or_else(|| {
+                format!("`{}` is a remote reference; it is not read", r.site.target)
+            })
         }
     };
     let ptr = if t.pointer.is_empty() {
@@ -153,9 +150,16 @@ fn ref_hover(index: &Index, r: &crate::index::RefInfo) -> String {
         let tys: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
         s.push_str(&format!("Type: `{}`\n\n", tys.join(" | ")));
     }
-    let props = node.get("properties").map(Node::entries).unwrap_or_default();
+    let props = node
+        .get("properties")
+        .map(Node::entries)
+        .unwrap_or_default();
     if !props.is_empty() {
-        let names: Vec<String> = props.iter().take(20).map(|e| format!("`{}`", e.key)).collect();
+        let names: Vec<String> = props
+            .iter()
+            .take(20)
+            .map(|e| format!("`{}`", e.key))
+            .collect();
         let more = if props.len() > 20 { ", …" } else { "" };
         s.push_str(&format!("Properties: {}{more}\n", names.join(", ")));
     }

@@ -32,7 +32,9 @@ pub fn id_at(index: &Index, file: &str, offset: u32) -> Option<(String, Span)> {
     let text = index.text(file);
     let off = crate::text::floor_char_boundary(text, offset as usize);
     let start = text[..off].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let end = text[off..].find(['\n', '\r']).map_or(text.len(), |i| off + i);
+    let end = text[off..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| off + i);
     let line = &text[start..end];
     find_mentions(line, &index.config().id_regex)
         .into_iter()

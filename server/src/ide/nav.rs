@@ -1,9 +1,6 @@
 //! Go to definition, find references and rename.
 
-use super::{
-    dictionary_target, id_at, loc, ref_at, requirement_at, target_location,
-    DictTarget,
-};
+use super::{dictionary_target, id_at, loc, ref_at, requirement_at, target_location, DictTarget};
 use crate::diag::{FileId, Location, TextEdit};
 use crate::index::{Index, Resolution};
 use crate::tree::Span;
@@ -53,13 +50,14 @@ pub fn references(index: &Index, file: &str, offset: u32, include_decl: bool) ->
     };
     let mut out = Vec::new();
     let mut seen: HashSet<(FileId, Span)> = HashSet::new();
-    if include_decl {
-        if let Resolution::Found(k) = &at.resolution {
+    let decl = match &at.resolution {
+        Resolution::Found(k) => {
             let (f, req) = index.requirement(*k);
             seen.insert((f.clone(), req.span));
-            out.push(loc(f, req.span));
+            Some(loc(f, req.span))
         }
-    }
+        _ => None,
+    };
     let same = |f: &str, id: &str| id == at.id && index.resolve_id(f, id) == at.resolution;
     for op in &index.operations {
         for t in &op.traces {
@@ -76,12 +74,8 @@ pub fn references(index: &Index, file: &str, offset: u32, include_decl: bool) ->
         .collect();
     rest.sort();
     out.extend(rest);
-    if !include_decl {
-        // A definition under the cursor is never its own reference.
-        if let Resolution::Found(k) = &at.resolution {
-            let (f, req) = index.requirement(*k);
-            out.retain(|l| !(l.file == *f && l.span == req.span));
-        }
+    if include_decl {
+        out.extend(decl);
     }
     out
 }

@@ -137,7 +137,10 @@ fn api_symbols(index: &Index, file: &str) -> Vec<Symbol> {
             op.method_span,
         );
         if let Some(p) = paths.iter_mut().find(|p| p.name == op.path) {
-            p.span = Span::new(p.span.start.min(child.span.start), p.span.end.max(child.span.end));
+            p.span = Span::new(
+                p.span.start.min(child.span.start),
+                p.span.end.max(child.span.end),
+            );
             p.children.push(child);
             continue;
         }
@@ -170,7 +173,10 @@ fn schema_symbols(root: &Node) -> Vec<Symbol> {
         .map(|e| {
             leaf(
                 e.key.clone(),
-                e.value.get("type").and_then(Node::as_str).map(str::to_string),
+                e.value
+                    .get("type")
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
                 SymbolKind::Schema,
                 Span::new(e.key_span.start, e.value.span.end),
                 e.key_span,
@@ -192,7 +198,11 @@ pub struct WorkspaceSymbol {
 /// dictionary entities and SQL tables whose name contains every character of
 /// `query` in order (case-insensitive).
 pub fn workspace_symbols(index: &Index, query: &str, limit: usize) -> Vec<WorkspaceSymbol> {
-    let q: Vec<char> = query.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let q: Vec<char> = query
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let matches = |name: &str| {
         let mut it = q.iter().peekable();
         for c in name.to_lowercase().chars() {
@@ -241,12 +251,24 @@ pub fn workspace_symbols(index: &Index, query: &str, limit: usize) -> Vec<Worksp
         }
     }
     for (f, e) in index.entities() {
-        push(e.name.clone(), SymbolKind::Entity, f, e.span, Some(f.to_string()));
+        push(
+            e.name.clone(),
+            SymbolKind::Entity,
+            f,
+            e.span,
+            Some(f.to_string()),
+        );
     }
     for f in &index.sql_files {
         if let Some(Parsed::Sql(sql)) = index.parsed(f) {
             for t in sql.tables.iter().filter(|t| t.created) {
-                push(t.name.clone(), SymbolKind::Table, f, t.span, Some(f.to_string()));
+                push(
+                    t.name.clone(),
+                    SymbolKind::Table,
+                    f,
+                    t.span,
+                    Some(f.to_string()),
+                );
             }
         }
     }

@@ -16,6 +16,12 @@ use tower_lsp_server::ls_types as ls;
 use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::{Client, LanguageServer};
 
+/// A command that panics inside a handler, accepted only when the
+/// environment variable [`PANIC_ENV`] is set: tests use it to check that a
+/// panic becomes an error response and the server goes on.
+const PANIC_COMMAND: &str = "specgate.debug.panic";
+const PANIC_ENV: &str = "SPECGATE_TEST_PANIC";
+
 /// How long a request waits for the analysis of the edits before it.
 const REQUEST_WAIT: Duration = Duration::from_secs(60);
 
@@ -70,8 +76,9 @@ impl Backend {
     async fn snapshot(&self, uri: &Uri) -> Result<(Arc<Snapshot>, FileId)> {
         let (file, gen, version) = {
             let st = self.shared.lock();
-            let file = file_of(&st.root, uri)
-                .ok_or_else(|| invalid_params(format!("{} is not in the workspace", uri.as_str())))?;
+            let file = file_of(&st.root, uri).ok_or_else(|| {
+                invalid_params(format!("{} is not in the workspace", uri.as_str()))
+            })?;
             let version = st.docs.get(&file).map(|d| d.version);
             (file, st.gen, version)
         };
@@ -111,10 +118,7 @@ impl Backend {
     }
 
     /// Snapshot, file and byte offset of a text document position.
-    async fn at(
-        &self,
-        p: &ls::TextDocumentPositionParams,
-    ) -> Result<(Arc<Snapshot>, FileId, u32)> {
+    async fn at(&self, p: &ls::TextDocumentPositionParams) -> Result<(Arc<Snapshot>, FileId, u32)> {
         let (snap, file) = self.snapshot(&p.text_document.uri).await?;
         let off = snap
             .offset(&file, p.position)
@@ -315,9 +319,9 @@ impl LanguageServer for Backend {
                     register_options: Some(opts),
                 };
                 if let Err(e) = shared.client.register_capability(vec![reg]).await {
-                    shared
-                        .log
-                        .warn(format!("cannot watch files (changes on disk are missed): {e}"));
+                    shared.log.warn(format!(
+                        "cannot watch files (changes on disk are missed): {e}"
+                    ));
                 }
             });
         }
@@ -335,7 +339,10 @@ impl LanguageServer for Backend {
             let mut st = sh.lock();
             let td = params.text_document;
             let Some(file) = file_of(&st.root, &td.uri) else {
-                sh.log.info(format!("{} is outside the workspace: not checked", td.uri.as_str()));
+                sh.log.info(format!(
+                    "{} is outside the workspace: not checked",
+                    td.uri.as_str()
+                ));
                 return;
             };
             st.closed.remove(&file);
@@ -362,7 +369,8 @@ impl LanguageServer for Backend {
             };
             let version = params.text_document.version;
             let Some(doc) = st.docs.get_mut(&file) else {
-                sh.log.warn(format!("change to {file}, which is not open: ignored"));
+                sh.log
+                    .warn(format!("change to {file}, which is not open: ignored"));
                 return;
             };
             if version <= doc.version {
@@ -493,12 +501,14 @@ impl LanguageServer for Backend {
     ) -> Result<Option<ls::PrepareRenameResponse>> {
         let (snap, file, off) = self.at(&params).await?;
         self.query("prepareRename", snap, move |s| {
-            Ok(ide::prepare_rename(&s.index, &file, off).and_then(|(span, id)| {
-                Some(ls::PrepareRenameResponse::RangeWithPlaceholder {
-                    range: s.range(&file, span)?,
-                    placeholder: id,
-                })
-            }))
+            Ok(
+                ide::prepare_rename(&s.index, &file, off).and_then(|(span, id)| {
+                    Some(ls::PrepareRenameResponse::RangeWithPlaceholder {
+                        range: s.range(&file, span)?,
+                        placeholder: id,
+                    })
+                }),
+            )
         })
         .await
     }
@@ -640,8 +650,20 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ls::ExecuteCommandParams) -> Result<Option<Value>> {
+        if params.command == PANIC_COMMAND && std::env::var_os(PANIC_ENV).is_some() {
+            let gen = self.shared.lock().gen;
+            let snap = self.latest(gen).await?;
+            return self
+                .query(PANIC_COMMAND, snap, |_| -> Result<Option<Value>> {
+                    panic!("panic requested by {PANIC_COMMAND}")
+                })
+                .await;
+        }
         if params.command != INVENTORY_COMMAND {
-            return Err(invalid_params(format!("unknown command {}", params.command)));
+            return Err(invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
         }
         let gen = self.shared.lock().gen;
         let snap = self.latest(gen).await?;

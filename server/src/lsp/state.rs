@@ -124,13 +124,23 @@ impl Inputs {
             open,
             closed: std::mem::take(&mut st.closed).into_iter().collect(),
             disk: std::mem::take(&mut st.disk),
-            versions: st.docs.iter().map(|(k, d)| (k.clone(), d.version)).collect(),
-            uris: st.docs.iter().map(|(k, d)| (k.clone(), d.uri.clone())).collect(),
+            versions: st
+                .docs
+                .iter()
+                .map(|(k, d)| (k.clone(), d.version))
+                .collect(),
+            uris: st
+                .docs
+                .iter()
+                .map(|(k, d)| (k.clone(), d.uri.clone()))
+                .collect(),
         }
     }
 
     fn config_touched(&self) -> bool {
-        self.open.iter().any(|(f, _, dirty)| *dirty && &**f == CONFIG_FILE)
+        self.open
+            .iter()
+            .any(|(f, _, dirty)| *dirty && &**f == CONFIG_FILE)
             || self.closed.iter().any(|f| &**f == CONFIG_FILE)
             || self.disk.iter().any(|(f, _)| &**f == CONFIG_FILE)
     }
@@ -223,7 +233,11 @@ struct Output {
     elapsed: Duration,
 }
 
-fn compute(ws: Option<Workspace>, prev: Option<Arc<Index>>, inp: &Inputs) -> std::io::Result<Output> {
+fn compute(
+    ws: Option<Workspace>,
+    prev: Option<Arc<Index>>,
+    inp: &Inputs,
+) -> std::io::Result<Output> {
     let t0 = Instant::now();
     let ws = update_workspace(ws, inp)?;
     let index = Index::build(ws, prev.as_deref());
@@ -308,7 +322,9 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
                 continue;
             }
             Err(e) => {
-                shared.log.error(format!("analysis failed (the next change retries): {e}"));
+                shared
+                    .log
+                    .error(format!("analysis failed (the next change retries): {e}"));
                 resend_previous(&shared, prev.as_ref(), &inp);
                 continue;
             }
@@ -350,7 +366,10 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
             // A file that was open under another URI: clear that one too.
             if let Some(old) = published_uri.get(&f) {
                 if *old != uri && published.contains_key(&f) {
-                    shared.client.publish_diagnostics(old.clone(), Vec::new(), None).await;
+                    shared
+                        .client
+                        .publish_diagnostics(old.clone(), Vec::new(), None)
+                        .await;
                 }
             }
             let version = snapshot.versions.get(&f).copied();
@@ -388,8 +407,12 @@ fn resend_previous(shared: &Shared, prev: Option<&Arc<Index>>, inp: &Inputs) {
 
 async fn begin_progress(
     shared: &Shared,
-) -> Option<tower_lsp_server::OngoingProgress<tower_lsp_server::Unbounded, tower_lsp_server::NotCancellable>>
-{
+) -> Option<
+    tower_lsp_server::OngoingProgress<
+        tower_lsp_server::Unbounded,
+        tower_lsp_server::NotCancellable,
+    >,
+> {
     let token = ls::NumberOrString::String("specgate/indexing".into());
     let created = tokio::time::timeout(
         Duration::from_secs(2),
@@ -407,4 +430,3 @@ async fn begin_progress(
             .await,
     )
 }
-
