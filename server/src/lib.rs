@@ -8,5 +8,6 @@
 
 pub mod model;
 pub mod parse;
+pub mod queries;
 pub mod text;
 pub mod tree;
