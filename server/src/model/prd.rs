@@ -51,12 +51,15 @@ pub struct Prd {
 /// are not part of the title. Without a priority, an RFC 2119 keyword in the
 /// title sets it: MUST/SHALL → P0, SHOULD → P1, MAY/COULD → P2.
 pub fn parse_prd(text: &str, id_pattern: &Regex) -> Prd {
-    let blocks = markdown_outline(text);
+    prd_from_outline(text, id_pattern, &markdown_outline(text))
+}
+
+fn prd_from_outline(text: &str, id_pattern: &Regex, blocks: &[MdBlock]) -> Prd {
     let all = find_mentions(text, id_pattern);
     let mut prd = Prd::default();
     let mut defined = vec![false; all.len()];
     let mut opaque = Vec::new(); // code and HTML blocks
-    for block in &blocks {
+    for block in blocks {
         match block {
             MdBlock::Heading(h) => {
                 let at = skip_markup(text, h.content.start, h.content.end);
@@ -784,6 +787,19 @@ mod tests {
             mention_ids(&p),
             vec!["FR-001", "FR-002", "FR-003", "FR-004", "FR-005"]
         );
+    }
+
+    /// The line-scanner outline (used for very large files) reads the same.
+    #[test]
+    fn same_with_either_outline() {
+        let lists = "### Functional Requirements\n\n- **FR-001**: System MUST allow users to create accounts\n- FR-003: Users MAY reset their password [MVP]\n  - FR-006: nested item, depends on FR-001\n1. `FR-007` Ordered (Priority: P2)\n\n```\n- FR-008 in code\n```\n<!--\n- FR-009\n-->\n";
+        for text in [CLINIC, lists, &CLINIC.replace('\n', "\r\n")] {
+            let ts = crate::queries::markdown_outline_tree_sitter(text).unwrap();
+            let lines = crate::queries::markdown_outline_lines(text);
+            let a = prd_from_outline(text, &ids(), &ts);
+            assert!(!a.requirements.is_empty());
+            assert_eq!(a, prd_from_outline(text, &ids(), &lines));
+        }
     }
 
     #[test]
