@@ -39,6 +39,12 @@ pub struct Entity {
     pub attributes: Vec<Attribute>,
     /// Where a new attribute row would go: the byte offset just after the
     /// last attribute row (Markdown/CSV) or entry (YAML/JSON).
+    ///
+    /// Markdown/CSV: just after the row's line ending — or the end of the
+    /// text when the last row has none (then a line break must be written
+    /// first); for a table without rows, just after the delimiter row; for
+    /// a bullet list, after the last attribute item (nested lines included).
+    /// YAML/JSON: the end of the last entry's value (before any `,`/`}`).
     pub insert_at: u32,
     /// The whole section of the entity (heading to the end of its table).
     pub section_span: Span,

@@ -123,12 +123,20 @@ pub fn read_sql(text: &str, id_pattern: &Regex, use_tree_sitter: bool) -> (SqlFi
         if kind == StmtKind::Alter && !toks.get(1).is_some_and(|t| is_kw(text, t, "TABLE")) {
             continue;
         }
-        // MySQL column comments.
-        for w in toks.windows(2) {
-            if is_kw(text, &w[0], "COMMENT") && w[1].kind == Kind::Str {
+        // MySQL column and table comments: COMMENT 'x', COMMENT = 'x'.
+        for (k, t) in toks.iter().enumerate() {
+            if !is_kw(text, t, "COMMENT") {
+                continue;
+            }
+            let s = if is_punct(toks.get(k + 1), b'=') {
+                toks.get(k + 2)
+            } else {
+                toks.get(k + 1)
+            };
+            if let Some(s) = s.filter(|s| s.kind == Kind::Str) {
                 push_mentions(
                     text,
-                    Span::new(w[1].start, w[1].end),
+                    Span::new(s.start, s.end),
                     id_pattern,
                     &mut out.mentions,
                 );
@@ -1218,12 +1226,12 @@ mod tests {
 
     #[test]
     fn mentions_in_comments_only() {
-        let text = "/* FR-001 and NFR-002, /* nested FR-003 */ still FR-004 */\nCREATE TABLE t (a int); -- FR-005,FR-006x FR-007\nINSERT INTO t VALUES ('FR-008');\nCOMMENT ON TABLE t IS 'Serves FR-010';\nCREATE TABLE u (b int COMMENT 'FR-011');\n";
+        let text = "/* FR-001 and NFR-002, /* nested FR-003 */ still FR-004 */\nCREATE TABLE t (a int); -- FR-005,FR-006x FR-007\nINSERT INTO t VALUES ('FR-008');\nCOMMENT ON TABLE t IS 'Serves FR-010';\nCREATE TABLE u (b int COMMENT 'FR-011') COMMENT = 'FR-012';\n";
         let f = parse_sql(text, &ids());
         let m: Vec<_> = f.mentions.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(
             m,
-            vec!["FR-001", "FR-003", "FR-004", "FR-005", "FR-007", "FR-010", "FR-011"]
+            vec!["FR-001", "FR-003", "FR-004", "FR-005", "FR-007", "FR-010", "FR-011", "FR-012"]
         );
         for m in &f.mentions {
             assert_eq!(&text[m.span.start as usize..m.span.end as usize], m.id);
