@@ -103,3 +103,39 @@ fn bench_loop() {
         t.elapsed().as_secs_f64() * 1e3 / n as f64
     );
 }
+
+#[test]
+#[ignore]
+fn bench_incremental() {
+    let Some(dir) = corpus() else { return };
+    let text = std::fs::read_to_string(dir.join("large/stripe-spec3-2023-09-12.yaml")).unwrap();
+    let mut p = ParsedYaml::new(&text);
+    // Type a character into a description in the middle of the file, then
+    // delete it again.
+    let at = text[text.len() / 2..].find("description: ").unwrap() + text.len() / 2 + 13;
+    let mut edited = text.clone();
+    edited.insert(at, 'x');
+    let mut worst = Duration::ZERO;
+    let mut worst_cpu = Duration::ZERO;
+    let mut total = Duration::ZERO;
+    let n = 20;
+    for k in 0..n {
+        let next = if k % 2 == 0 { &edited } else { &text };
+        let t = Instant::now();
+        let c = cpu_ns();
+        p = super::parse_yaml_incremental(p, next);
+        let cpu = Duration::from_nanos(cpu_ns() - c);
+        let el = t.elapsed();
+        worst = worst.max(el);
+        worst_cpu = worst_cpu.max(cpu);
+        total += cpu;
+        assert!(p.document().errors.is_empty());
+    }
+    println!(
+        "stripe one-character edit: {:.2} ms cpu average, {:.2} ms cpu worst, {:.2} ms wall worst, stats {:?}",
+        total.as_secs_f64() * 1e3 / n as f64,
+        worst_cpu.as_secs_f64() * 1e3,
+        worst.as_secs_f64() * 1e3,
+        p.stats()
+    );
+}

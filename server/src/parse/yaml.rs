@@ -48,7 +48,7 @@ const TS_MAX_LINES: usize = 30_000;
 /// After a chunk fails at its end, the whole document is read again in one
 /// piece only up to this size (so that a half-typed quote in a huge file
 /// does not cost a full slow read on every keystroke).
-const RETRY_WHOLE_MAX: usize = 1 << 20;
+const RETRY_WHOLE_MAX: usize = 256 << 10;
 
 /// Reads the first YAML document in `text`. Never fails: syntax errors are
 /// in [`Document::errors`] and the tree holds everything that could be read.
@@ -116,7 +116,6 @@ pub fn parse_yaml_incremental(prev: ParsedYaml, new_text: &str) -> ParsedYaml {
     super::yaml_incr::update(prev, new_text)
 }
 
-#[allow(dead_code)] // Used by the incremental update (next commit).
 impl ParsedYaml {
     pub(crate) fn from_parts(
         text: String,
@@ -145,10 +144,14 @@ pub(crate) struct Plan {
     /// Comments before the region (before and on the `---` line).
     pub pre_comments: Vec<Comment>,
     pub region: Region,
+    /// Whether the fast reader may be used on this text.
+    pub fast: bool,
+    /// Whether the document has anchors or aliases (then an edit is read
+    /// again in full, since an alias may refer to another chunk).
+    pub anchors: bool,
 }
 
 /// A run of sibling entries (or sequence items) at one indentation.
-#[allow(dead_code)] // Used by the incremental update (next commit).
 #[derive(Clone, Debug)]
 pub(crate) struct Region {
     pub start: u32,
@@ -158,7 +161,6 @@ pub(crate) struct Region {
     pub chunks: Vec<Chunk>,
 }
 
-#[allow(dead_code)] // Used by the incremental update (next commit).
 #[derive(Clone, Debug)]
 pub(crate) struct Chunk {
     pub start: u32,
@@ -176,6 +178,10 @@ pub(crate) struct Chunk {
 #[derive(Clone, Debug)]
 pub(crate) struct Split {
     pub region: Region,
+    /// Split because the chunk has a syntax error (not because of its
+    /// size): after an edit it is read again whole, since it may now read
+    /// differently as one piece.
+    pub recovered: bool,
 }
 
 /// The entries or items a region or chunk produced.
@@ -193,14 +199,14 @@ impl Items {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match self {
             Items::Map(v) => v.len(),
             Items::Seq(v) => v.len(),
         }
     }
 
-    fn append(&mut self, other: Items) {
+    pub(crate) fn append(&mut self, other: Items) {
         match (self, other) {
             (Items::Map(a), Items::Map(b)) => a.extend(b),
             (Items::Seq(a), Items::Seq(b)) => a.extend(b),
@@ -354,21 +360,16 @@ pub(crate) fn split_lines(
         // Only lines indented exactly by `indent` matter (checked from the
         // column `indent` first: most lines are indented deeper).
         let i = ls + indent;
-        if i < e && s[i] != b' ' && s[ls..i].iter().all(|&b| b == b' ') {
-            let c = s[i];
-            let boundary = match c {
-                b'#' | b'\t' | b']' | b'}' | b',' => false,
-                b'-' if blank_or_end(s, i + 1, end) => seq,
-                b':' if blank_or_end(s, i + 1, end) => false,
-                _ => !seq,
-            };
-            if boundary {
-                if seen {
-                    bounds.push((cur as u32, ls as u32));
-                    cur = ls;
-                }
-                seen = true;
+        if i < e
+            && s[i] != b' '
+            && s[ls..i].iter().all(|&b| b == b' ')
+            && starts_entry(s, i, end, seq)
+        {
+            if seen {
+                bounds.push((cur as u32, ls as u32));
+                cur = ls;
             }
+            seen = true;
         }
         ls = after_break(s, e, end);
     }
@@ -376,6 +377,17 @@ pub(crate) fn split_lines(
         bounds.push((cur as u32, region_end as u32));
     }
     (bounds, region_end)
+}
+
+/// Whether the character at `i` (at the indentation of a region) starts an
+/// entry of the region: a key (`seq`: a `- `).
+pub(crate) fn starts_entry(s: &[u8], i: usize, end: usize, seq: bool) -> bool {
+    match s[i] {
+        b'#' | b'\t' | b']' | b'}' | b',' | b'\n' | b'\r' => false,
+        b'-' if blank_or_end(s, i + 1, end) => seq,
+        b':' if blank_or_end(s, i + 1, end) => false,
+        _ => !seq,
+    }
 }
 
 /// How a document starts.
@@ -506,11 +518,15 @@ pub(crate) struct Cx<'t> {
 
 impl<'t> Cx<'t> {
     pub(crate) fn new(text: &'t str) -> Self {
+        Self::with_fast(text, fast_ok(text))
+    }
+
+    pub(crate) fn with_fast(text: &'t str, fast: bool) -> Self {
         Cx {
             stats: ReadStats::default(),
             text,
             s: text.as_bytes(),
-            fast: fast_ok(text),
+            fast,
             ctx: Ctx::new(text.len()),
             retry_whole: false,
         }
@@ -576,6 +592,8 @@ fn read_document_inner(text: &str) -> Outcome {
             let plan = Plan {
                 pre_comments,
                 region,
+                fast: cx.fast,
+                anchors: cx.ctx.saw_anchors,
             };
             if cx.retry_whole {
                 if let Some(doc) = retry_whole(text, &plan) {
@@ -785,13 +803,13 @@ pub(crate) fn read_chunk(
 ) -> (Chunk, Items) {
     if !seq && ce - cs > SPLIT_BYTES {
         if let Some(h) = header(cx.text, cs, ce, indent) {
-            return read_split(cx, cs, ce, h);
+            return read_split(cx, cs, ce, h, false);
         }
     }
     read_leaf(cx, cs, ce, indent, seq)
 }
 
-fn read_split(cx: &mut Cx, cs: usize, ce: usize, h: Header) -> (Chunk, Items) {
+fn read_split(cx: &mut Cx, cs: usize, ce: usize, h: Header, recovered: bool) -> (Chunk, Items) {
     let (region, items) = read_region(cx, h.children_start, ce, h.child_indent, h.child_seq, false);
     let seq_start = if h.child_seq {
         region
@@ -815,7 +833,7 @@ fn read_split(cx: &mut Cx, cs: usize, ce: usize, h: Header) -> (Chunk, Items) {
             start: cs as u32,
             end: ce as u32,
             count: 1,
-            split: Some(Box::new(Split { region })),
+            split: Some(Box::new(Split { region, recovered })),
             comments: h.comments,
             errors: Vec::new(),
         },
@@ -953,7 +971,7 @@ fn recover(
     cx.stats.recovered += 1;
     if !seq {
         if let Some(h) = header(cx.text, cs, ce, indent) {
-            let (mut chunk, items) = read_split(cx, cs, ce, h);
+            let (mut chunk, items) = read_split(cx, cs, ce, h, true);
             if !has_errors(&chunk) {
                 chunk.errors.push(primary);
             }

@@ -285,10 +285,154 @@ fn dump_smoke() {
     assert!(s.contains("comment"));
 }
 
+/// A small deterministic random generator (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// A random edit of `text` (at a char boundary), like typing would make.
+fn random_edit(text: &str, rng: &mut Rng) -> String {
+    let mut at = rng.below(text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let mut end = (at + rng.below(12)).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let ins = [
+        "",
+        "x",
+        " ",
+        "\n",
+        "\"",
+        "'",
+        ":",
+        ": ",
+        "- ",
+        "#",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\n  k: v",
+        "\nnew: 1\n",
+        "  ",
+        "\n- a\n",
+        "|\n  t\n",
+        "é",
+        "\t",
+        ",",
+        "&a ",
+        "*a",
+    ];
+    let what = ins[rng.below(ins.len())];
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..at]);
+    out.push_str(what);
+    out.push_str(&text[end..]);
+    out
+}
+
+fn assert_same_doc(ctx: &str, text: &str, inc: &Document) {
+    let full = parse_yaml(text);
+    if inc.root != full.root {
+        let d = match (&inc.root, &full.root) {
+            (Some(a), Some(b)) => diff(a, b).unwrap_or_default(),
+            _ => "root presence".to_string(),
+        };
+        panic!("{ctx}: incremental tree differs from a full read: {d}\n--- text:\n{text}");
+    }
+    assert_eq!(inc.comments, full.comments, "{ctx}: comments");
+    assert_eq!(inc.errors, full.errors, "{ctx}: errors\n--- text:\n{text}");
+}
+
 #[test]
 fn incremental_gives_the_same_document() {
     let text = "a: 1\nb:\n  c: 2\n";
     let p = ParsedYaml::new(text);
     let q = parse_yaml_incremental(p, "a: 1\nb:\n  c: 3\n");
-    assert_eq!(q.document().root, parse_yaml("a: 1\nb:\n  c: 3\n").root);
+    assert_same_doc("simple", "a: 1\nb:\n  c: 3\n", q.document());
+}
+
+#[test]
+fn incremental_random_edits_small() {
+    let base = "openapi: 3.0.0\ninfo:\n  title: T # c\n  version: '1'\npaths:\n  /a:\n    get:\n      summary: \"s\"\n      tags: [x, y]\n      responses:\n        '200':\n          description: |\n            ok\n            more\n  /b:\n    post: {}\nlist:\n- a\n- b: 1\n  c: 2\n";
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    for round in 0..300 {
+        let mut p = ParsedYaml::new(base);
+        let mut text = base.to_string();
+        for step in 0..8 {
+            let next = random_edit(&text, &mut rng);
+            p = parse_yaml_incremental(p, &next);
+            let prev = std::mem::replace(&mut text, next);
+            assert_eq!(p.text(), text);
+            assert_same_doc(
+                &format!("round {round} step {step}, previous text:\n{prev}\n"),
+                &text,
+                p.document(),
+            );
+        }
+    }
+}
+
+/// A generated document big enough to be split at several levels.
+fn big_doc(n: usize) -> String {
+    let mut text = String::from("openapi: 3.0.0\npaths:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  /items/{i}:\n    get:\n      operationId: get{i} # op\n      description: >\n        Item {i}\n        folded\n      parameters:\n      - name: p{i}\n        in: query\n      responses:\n        '200':\n          description: ok {i}\n"
+        ));
+    }
+    text.push_str("components:\n  schemas:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "    S{i}:\n      type: object\n      properties:\n        id: {{type: string}}\n        n{i}: {{type: integer, enum: [1, 2]}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn incremental_random_edits_big() {
+    let base = big_doc(400);
+    let mut rng = Rng(0x2545f4914f6cdd1d);
+    let mut p = ParsedYaml::new(&base);
+    assert!(p.chunk_count() > 100, "{}", p.chunk_count());
+    let mut text = base.clone();
+    for step in 0..150 {
+        let next = random_edit(&text, &mut rng);
+        p = parse_yaml_incremental(p, &next);
+        text = next;
+        assert_same_doc(&format!("step {step}"), &text, p.document());
+        if step % 25 == 24 {
+            // Start again from a valid text now and then.
+            text = base.clone();
+            p = parse_yaml_incremental(p, &text);
+            assert_same_doc("reset", &text, p.document());
+        }
+    }
+}
+
+#[test]
+fn incremental_edit_reads_one_chunk() {
+    let base = big_doc(400);
+    let p = ParsedYaml::new(&base);
+    let at = base.find("ok 200").unwrap();
+    let mut next = base.clone();
+    next.insert(at + 3, '7');
+    let q = parse_yaml_incremental(p, &next);
+    let s = q.stats();
+    assert_eq!(s.fast + s.exact + s.recovered, 1, "{s:?}");
+    assert_same_doc("one chunk", &next, q.document());
 }
