@@ -902,10 +902,17 @@ fn read_leaf(cx: &mut Cx, cs: usize, ce: usize, indent: usize, seq: bool) -> (Ch
                 Ok(items) => return (leaf(cs, ce, items.len(), r.comments, r.errors), items),
                 Err(node) => {
                     cx.retry_whole = true;
+                    let one_word = matches!(&node.value, Value::Scalar(s, _) if !s.contains('\n'));
                     let fatal = yaml_saphyr::Fatal {
-                        pos: node.span.start,
+                        pos: if one_word && !seq {
+                            node.span.end
+                        } else {
+                            node.span.start
+                        },
                         msg: if seq {
                             "expected a sequence item ('- ')".to_string()
+                        } else if one_word {
+                            "expected ':' after mapping key".to_string()
                         } else {
                             "expected a mapping entry ('key: value')".to_string()
                         },
@@ -984,6 +991,7 @@ fn recover(
     } else {
         None
     };
+    let ts_ok = ts.is_some();
     let (root, comments, extra) = match ts {
         Some(Read {
             root,
@@ -993,7 +1001,13 @@ fn recover(
         }) => (root, comments, errors),
         None => (partial, Vec::new(), Vec::new()),
     };
-    let mut errors = vec![primary];
+    // tree-sitter resolves aliases with the document's anchors (saphyr only
+    // knows those of the chunk) and reports the unknown ones itself.
+    let mut errors = if ts_ok && primary.message == "unknown anchor" {
+        Vec::new()
+    } else {
+        vec![primary]
+    };
     errors.extend(
         extra
             .into_iter()

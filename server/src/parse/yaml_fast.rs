@@ -598,7 +598,12 @@ impl<'a> Fast<'a> {
             if sp != f {
                 return unsupported(sp, "tab in a plain scalar continuation line");
             }
-            let (ce, st) = self.plain_line(f)?;
+            let (ce, st) = match self.plain_line(f) {
+                Ok(x) => x,
+                // `key: value` more indented than its siblings reads as the
+                // continuation of the scalar above, then fails at the ':'.
+                Err(_) => return error(f, "bad indentation of a mapping entry"),
+            };
             let o = out.get_or_insert_with(|| self.src[start..first_end].to_string());
             if breaks == 0 {
                 o.push(' ');

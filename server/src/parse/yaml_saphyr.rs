@@ -159,7 +159,8 @@ enum Kind {
     Map {
         entries: Vec<Entry>,
         key: Option<(String, Span, bool)>,
-        merges: Vec<Node>,
+        /// `<<` entries (merged into the map when it ends).
+        merges: Vec<Entry>,
     },
     Seq(Vec<Node>),
 }
@@ -481,12 +482,11 @@ impl Builder<'_, '_> {
                         value: Node::missing(ks.end),
                     });
                 }
+                // The map's own text, `<<` entries included.
+                let own = entries.iter().chain(merges.iter());
+                let first = own.clone().map(|e| e.key_span.start).min();
+                let last = own.map(|e| e.value.span.end.max(e.key_span.end)).max();
                 apply_merges(&mut entries, merges);
-                let first = entries.first().map(|e| e.key_span.start);
-                let last = entries
-                    .iter()
-                    .map(|e| e.value.span.end.max(e.key_span.end))
-                    .max();
                 (Value::Map(entries, style), first, last)
             }
             Kind::Seq(items) => {
@@ -714,14 +714,15 @@ impl Builder<'_, '_> {
                     *key = Some((k, node.span, plain));
                 }
                 Some((k, ks, key_plain)) => {
-                    if key_plain && k == "<<" && is_mergeable(&node) {
-                        merges.push(node);
+                    let e = Entry {
+                        key: k,
+                        key_span: ks,
+                        value: node,
+                    };
+                    if key_plain && e.key == "<<" && is_mergeable(&e.value) {
+                        merges.push(e);
                     } else {
-                        entries.push(Entry {
-                            key: k,
-                            key_span: ks,
-                            value: node,
-                        });
+                        entries.push(e);
                     }
                 }
             },
@@ -769,13 +770,13 @@ fn is_mergeable(node: &Node) -> bool {
 
 /// Adds the entries of merged maps (`<<: *x`) that the map does not define
 /// itself, after its own entries (so that [`Node::get`] finds its own first).
-pub(crate) fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
+pub(crate) fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Entry>) {
     if merges.is_empty() {
         return;
     }
     let mut seen: HashSet<String> = entries.iter().map(|e| e.key.clone()).collect();
     for m in merges {
-        let maps = match m.value {
+        let maps = match m.value.value {
             Value::Map(es, _) => vec![es],
             Value::Seq(items, _) => items
                 .into_iter()

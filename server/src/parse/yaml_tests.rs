@@ -369,7 +369,7 @@ fn incremental_gives_the_same_document() {
 fn incremental_random_edits_small() {
     let base = "openapi: 3.0.0\ninfo:\n  title: T # c\n  version: '1'\npaths:\n  /a:\n    get:\n      summary: \"s\"\n      tags: [x, y]\n      responses:\n        '200':\n          description: |\n            ok\n            more\n  /b:\n    post: {}\nlist:\n- a\n- b: 1\n  c: 2\n";
     let mut rng = Rng(0x9e3779b97f4a7c15);
-    for round in 0..300 {
+    for round in 0..120 {
         let mut p = ParsedYaml::new(base);
         let mut text = base.to_string();
         for step in 0..8 {
@@ -435,4 +435,197 @@ fn incremental_edit_reads_one_chunk() {
     let s = q.stats();
     assert_eq!(s.fast + s.exact + s.recovered, 1, "{s:?}");
     assert_same_doc("one chunk", &next, q.document());
+}
+
+/// Cuts `text` at `n` evenly spaced points (on char boundaries).
+fn cut_points(text: &str, n: usize) -> Vec<usize> {
+    (1..=n)
+        .map(|k| {
+            let mut at = text.len() * k / n;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        })
+        .collect()
+}
+
+#[test]
+fn every_prefix_smoke() {
+    let Some(dir) = corpus() else { return };
+    let yaml = [
+        "small/swagger-petstore-3.0.4.yaml",
+        "small/libopenapi-burgershop-3.1.yaml",
+        "small/swagger-petstore-3.1-design-first.yaml",
+        "medium/redocly-museum-api.yaml",
+        "medium/asana-1.0.yaml",
+    ];
+    for f in yaml {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        for at in cut_points(&text, 300) {
+            let doc = parse_yaml(&text[..at]);
+            assert!(
+                doc.root.is_some() || text[..at].trim().is_empty(),
+                "{f} at {at}"
+            );
+            for e in &doc.errors {
+                assert!(
+                    e.span.start <= e.span.end && e.span.end as usize <= at,
+                    "{f} at {at}: {e:?}"
+                );
+            }
+        }
+    }
+    for f in [
+        "small/spectral-petstore.oas2.json",
+        "small/azure-autorest-paging.json",
+    ] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        for at in cut_points(&text, 300) {
+            let doc = crate::parse::parse_json(&text[..at]);
+            if at < text.trim_end().len() {
+                assert!(!doc.errors.is_empty(), "{f} at {at}");
+            }
+        }
+    }
+}
+
+/// Every span in the tree lies inside the text and on char boundaries.
+fn check_spans(text: &str, doc: &Document) {
+    fn go(text: &str, n: &Node) {
+        let ok = |s: crate::tree::Span| {
+            s.start <= s.end
+                && (s.end as usize) <= text.len()
+                && text.is_char_boundary(s.start as usize)
+                && text.is_char_boundary(s.end as usize)
+        };
+        assert!(ok(n.span), "bad span {:?}", n.span);
+        match &n.value {
+            Value::Map(es, _) => {
+                for e in es {
+                    assert!(ok(e.key_span), "bad key span {:?}", e.key_span);
+                    go(text, &e.value);
+                }
+            }
+            Value::Seq(items, _) => items.iter().for_each(|i| go(text, i)),
+            _ => {}
+        }
+    }
+    if let Some(r) = &doc.root {
+        go(text, r);
+    }
+}
+
+#[test]
+fn broken_inputs_keep_what_they_can() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        // (text, expected first error message, keys that must survive)
+        (
+            "a: [1, 2\nb: 3\n",
+            "unclosed flow sequence (missing ']')",
+            &["b"],
+        ),
+        (
+            "a: {x: 1\nb: 3\n",
+            "unclosed flow mapping (missing '}')",
+            &["b"],
+        ),
+        (
+            "a: 1\nb\nc: 3\n",
+            "expected ':' after mapping key",
+            &["a", "c"],
+        ),
+        (
+            "a:\n  b: 1\n   c: 2\nd: 4\n",
+            "bad indentation of a mapping entry",
+            &["d"],
+        ),
+        (
+            "a: \"x\\q\"\nb: 1\n",
+            "unknown escape sequence in double-quoted scalar",
+            &["b"],
+        ),
+        (
+            "a: b: c\nd: 1\n",
+            "a ':' is not allowed here (quote the value if it contains ': ')",
+            &["d"],
+        ),
+        (
+            "a:\n\tb: 1\nc: 2\n",
+            "tabs cannot be used for indentation",
+            &["c"],
+        ),
+        ("a: *nope\nb: 1\n", "unknown anchor 'nope'", &["b"]),
+        ("a: 'open\nb: 1\n", "unclosed quoted scalar", &["a"]),
+    ];
+    for (text, msg, keys) in cases {
+        let doc = parse_yaml(text);
+        check_spans(text, &doc);
+        assert!(!doc.errors.is_empty(), "{text:?}: no error");
+        assert_eq!(doc.errors[0].message, *msg, "{text:?}: {:?}", doc.errors);
+        let root = doc.root.as_ref().unwrap();
+        for k in *keys {
+            assert!(
+                root.get(k).is_some(),
+                "{text:?}: key {k} lost: {}",
+                dump(text, &doc)
+            );
+        }
+    }
+}
+
+#[test]
+fn broken_quote_in_a_big_file() {
+    let Some(dir) = corpus() else { return };
+    let text = std::fs::read_to_string(dir.join("large/stripe-spec3-2023-09-12.yaml")).unwrap();
+    let at = text.find("'/v1/customers/{customer}':").unwrap();
+    let at = text[at..].find("description: ").unwrap() + at + 13;
+    let mut broken = text.clone();
+    broken.insert(at, '"');
+    let good = parse_yaml(&text);
+    let doc = parse_yaml(&broken);
+    check_spans(&broken, &doc);
+    assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+    assert_eq!(doc.errors[0].span.start as usize, at);
+    let (g, b) = (good.root.unwrap(), doc.root.unwrap());
+    assert_eq!(
+        g.get("paths").unwrap().entries().len(),
+        b.get("paths").unwrap().entries().len()
+    );
+    assert_eq!(
+        g.get("components")
+            .unwrap()
+            .get("schemas")
+            .unwrap()
+            .entries()
+            .len(),
+        b.get("components")
+            .unwrap()
+            .get("schemas")
+            .unwrap()
+            .entries()
+            .len()
+    );
+}
+
+#[test]
+fn snapshots() {
+    let cases = [
+        (
+            "styles",
+            "plain: a b\nsq: 'it''s'\ndq: \"tab\\tend\"\nlit: |+\n  keep\n\nfold: >-\n  a\n  b\nflow: {k: [1, \"two\"]}\nempty:\nnull: ~\n",
+        ),
+        ("multiline", "p: first\n  second\n\n  third\nq: \"one\n  two\"\n"),
+        ("crlf_utf8", "é: 😀\r\n漢字:\r\n  - x # ü\r\n  - |\r\n    y\r\n"),
+        ("sequence_top", "- a\n- k: v\n  l: w\n-\n"),
+        ("comments", "# head\na: 1 # one\n# mid\nb: '#no' # two\n"),
+        ("half_typed", "paths:\n  /a:\n    get:\n      summary: \"unclosed\n  /b:\n    post: {}\n"),
+        ("merge", "base: &b {x: 1, y: 2}\nder:\n  <<: *b\n  y: 3\n"),
+        ("flow_doc", "{a: 1, b: [x, y]}\n"),
+    ];
+    for (name, text) in cases {
+        let doc = parse_yaml(text);
+        check_spans(text, &doc);
+        insta::assert_snapshot!(name, dump(text, &doc));
+    }
 }

@@ -335,14 +335,15 @@ impl Conv<'_, '_> {
                             Node::missing(at)
                         }
                     };
-                    if plain && key == "<<" && is_mergeable(&value) {
-                        merges.push(value);
+                    let e = Entry {
+                        key,
+                        key_span,
+                        value,
+                    };
+                    if plain && e.key == "<<" && is_mergeable(&e.value) {
+                        merges.push(e);
                     } else {
-                        entries.push(Entry {
-                            key,
-                            key_span,
-                            value,
-                        });
+                        entries.push(e);
                     }
                 }
                 "flow_node" if flow => {
@@ -356,21 +357,20 @@ impl Conv<'_, '_> {
                 _ => {}
             }
         }
+        let own = entries.iter().chain(merges.iter());
+        let first = own.clone().map(|e| e.key_span.start).min();
+        let last = own.map(|e| e.value.span.end.max(e.key_span.end)).max();
         apply_merges(&mut entries, merges);
         let span = if flow {
             self.span(node)
-        } else if entries.is_empty() {
-            let s = self.span(node).start;
-            Span::new(s, s)
         } else {
-            Span::new(
-                entries[0].key_span.start,
-                entries
-                    .iter()
-                    .map(|e| e.value.span.end.max(e.key_span.end))
-                    .max()
-                    .unwrap_or(0),
-            )
+            match (first, last) {
+                (Some(f), Some(l)) => Span::new(f, l.max(f)),
+                _ => {
+                    let s = self.span(node).start;
+                    Span::new(s, s)
+                }
+            }
         };
         Some(Node {
             span,
