@@ -9,6 +9,7 @@
 //!   (`security: []` opts out) (`unauthorized`);
 //! - a 404 when its path has a parameter (`not-found`);
 //! - a 5xx or `default` (`server-error`).
+//!
 //! `4XX` covers 400, 401 and 404; `5XX` covers 5xx. Which of these apply is
 //! configurable: `[rules.missing-error-response] require = [...]`.
 //!
@@ -158,7 +159,7 @@ mod tests {
         let f = findings(&idx, "missing-error-response");
         assert_eq!(
             f,
-            "openapi.yaml:9:7 error[missing-error-response] `responses` POST /pets/{id} lacks responses 400 (validation failure), 401 (unauthorized), 404 (not found), 500 (server error): add them\n"
+            "openapi.yaml:10:7 error[missing-error-response] `responses` POST /pets/{id} lacks responses 400 (validation failure), 401 (unauthorized), 404 (not found), 500 (server error): add them\n"
         );
     }
 
