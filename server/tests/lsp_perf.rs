@@ -81,13 +81,21 @@ async fn measure(label: &str, root_files: &[(&str, String)], edited: &str, keyst
         keystrokes,
         c.diags(edited).len(),
     );
+    let slow: Vec<&String> = c
+        .logs
+        .iter()
+        .filter(|l| l.contains("analysis took"))
+        .collect();
+    for l in slow.iter().rev().take(3) {
+        println!("  {l}");
+    }
     c.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: run with --release -- --ignored --nocapture"]
 async fn keystroke_latency() {
-    let (prd, api) = synthetic_spec(80);
+    let (prd, api) = synthetic_spec(100);
     measure(
         "synthetic",
         &[("prd.md", prd), ("openapi.yaml", api)],
@@ -105,5 +113,44 @@ async fn keystroke_latency() {
             continue;
         };
         measure(name, &[("openapi.yaml", text)], "openapi.yaml", n).await;
+    }
+}
+
+/// Where the analysis time goes on the large corpus files: the parse and
+/// index build, then each rule.
+#[test]
+#[ignore = "benchmark: run with --release -- --ignored --nocapture"]
+fn phase_costs() {
+    for name in ["twilio_api_v2010.yaml", "stripe-spec3-2023-09-12.yaml"] {
+        let Ok(text) = std::fs::read_to_string(Path::new(CORPUS).join(name)) else {
+            continue;
+        };
+        let ws = specgate::workspace::Workspace::from_files([("openapi.yaml", text.as_str())]);
+        let t = Instant::now();
+        let index = specgate::index::Index::build(ws, None);
+        let build = t.elapsed();
+        let t = Instant::now();
+        let _ = specgate::parse::parse_yaml(&text);
+        let parse = t.elapsed();
+        let mut costs = Vec::new();
+        for rule in specgate::rules::ALL {
+            let t = Instant::now();
+            let mut out = Vec::new();
+            (rule.check)(&index, &mut out);
+            costs.push((t.elapsed(), rule.code, out.len()));
+        }
+        costs.sort_by(|a, b| b.cmp(a));
+        let t = Instant::now();
+        drop(index);
+        let dropped = t.elapsed();
+        println!(
+            "{name}: build {:.1} ms (parse {:.1} ms), drop {:.1} ms",
+            build.as_secs_f64() * 1e3,
+            parse.as_secs_f64() * 1e3,
+            dropped.as_secs_f64() * 1e3
+        );
+        for (d, code, n) in costs.iter().take(6) {
+            println!("  {code}: {:.1} ms ({n} findings)", d.as_secs_f64() * 1e3);
+        }
     }
 }

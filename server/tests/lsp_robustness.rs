@@ -179,3 +179,57 @@ async fn shutdown_and_exit_are_prompt() {
     c.shutdown().await;
     assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_root_named_through_a_symlink_keeps_the_clients_uris() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    copy(&lsp_support::fixture("lsp-basic"), &real);
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let mut c = Client::start_in(dir, link.clone(), Options::default()).await;
+    assert!(c.uri("notes.md").contains("/link/"));
+    // Published under the client's path, for a file that is not open.
+    c.wait_diags("notes.md", "FR-042", |p| !p.diagnostics.is_empty())
+        .await;
+    c.open("notes.md");
+    let v = c.replace("notes.md", "FR-042", "FR-002");
+    c.wait_diags("notes.md", "cleared", |p| {
+        p.version == Some(v) && p.diagnostics.is_empty()
+    })
+    .await;
+    assert!(
+        c.published.keys().all(|u| u.contains("/link/")),
+        "{:?}",
+        c.published.keys()
+    );
+    c.shutdown().await;
+}
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_go_to_the_file_named_by_specgate_log() {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    std::env::set_var("SPECGATE_LOG", log.path());
+    let mut c = Client::start("lsp-basic", Options::default()).await;
+    c.wait_diags("notes.md", "FR-042", |p| !p.diagnostics.is_empty())
+        .await;
+    c.pump(Duration::from_millis(50)).await;
+    let text = std::fs::read_to_string(log.path()).unwrap();
+    assert!(text.contains("serving"), "{text}");
+    assert!(text.contains("indexed"), "{text}");
+    // The same lines reach the client's log.
+    assert!(c.logs.iter().any(|l| l.contains("indexed")), "{:?}", c.logs);
+    c.shutdown().await;
+}

@@ -36,11 +36,14 @@ pub fn hover(index: &Index, file: &str, offset: u32) -> Option<Hover> {
             line_no(index, df, e.span.start)
         ),
     };
-    let (_, span) = word_at(index.text(file), offset);
-    Some(Hover { span, markdown })
+    Some(Hover {
+        span: word_at(index.text(file), offset),
+        markdown,
+    })
 }
 
-fn word_at(text: &str, offset: u32) -> (&str, Span) {
+/// The name (letters, digits, `_`, quotes) around `offset`.
+fn word_at(text: &str, offset: u32) -> Span {
     let off = crate::text::floor_char_boundary(text, offset as usize);
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '"' || c == '`';
     let start = text[..off]
@@ -53,7 +56,7 @@ fn word_at(text: &str, offset: u32) -> (&str, Span) {
         .char_indices()
         .find(|(_, c)| !is_word(*c))
         .map_or(text.len(), |(i, _)| off + i);
-    (&text[start..end], Span::new(start as u32, end as u32))
+    Span::new(start as u32, end as u32)
 }
 
 fn requirement_block(index: &Index, k: ReqKey) -> String {

@@ -229,13 +229,12 @@ pub fn fix_all(index: &Index, diags: &[Diagnostic], file: &str) -> Vec<TextEdit>
             if fix.applicability != Applicability::Safe {
                 continue;
             }
+            // Replacements may not overlap, nor two insertions share a point.
             let overlaps = fix.edits.iter().any(|e| {
                 taken.iter().any(|t| {
                     t.file == e.file
                         && (t.span.start < e.span.end && e.span.start < t.span.end
-                            || t.span == e.span
-                            || (t.span.is_empty() || e.span.is_empty())
-                                && t.span.start == e.span.start)
+                            || t.span.start == e.span.start)
                 })
             });
             if !overlaps {

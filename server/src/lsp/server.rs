@@ -1,6 +1,6 @@
 //! The protocol handlers.
 
-use super::convert::{encoding_name, file_of, line_col, Snapshot};
+use super::convert::{encoding_name, line_col, Snapshot};
 use super::state::{analysis_loop, Doc, Shared};
 use super::{FIX_ALL_KIND, INVENTORY_COMMAND, SHOW_REFERENCES_COMMAND};
 use crate::diag::FileId;
@@ -76,7 +76,7 @@ impl Backend {
     async fn snapshot(&self, uri: &Uri) -> Result<(Arc<Snapshot>, FileId)> {
         let (file, gen, version) = {
             let st = self.shared.lock();
-            let file = file_of(&st.root, uri).ok_or_else(|| {
+            let file = st.file_of(uri).ok_or_else(|| {
                 invalid_params(format!("{} is not in the workspace", uri.as_str()))
             })?;
             let version = st.docs.get(&file).map(|d| d.version);
@@ -213,7 +213,8 @@ impl LanguageServer for Backend {
             let mut st = self.shared.lock();
             st.enc = enc;
             if let Some(r) = root {
-                st.root = r.canonicalize().unwrap_or(r);
+                st.root = r.canonicalize().unwrap_or_else(|_| r.clone());
+                st.uri_root = r;
             }
             if let Some(ms) = debounce {
                 st.debounce = Duration::from_millis(ms);
@@ -338,7 +339,7 @@ impl LanguageServer for Backend {
         self.sync_update("didOpen", |sh| {
             let mut st = sh.lock();
             let td = params.text_document;
-            let Some(file) = file_of(&st.root, &td.uri) else {
+            let Some(file) = st.file_of(&td.uri) else {
                 sh.log.info(format!(
                     "{} is outside the workspace: not checked",
                     td.uri.as_str()
@@ -364,7 +365,7 @@ impl LanguageServer for Backend {
         self.sync_update("didChange", |sh| {
             let mut st = sh.lock();
             let enc = st.enc;
-            let Some(file) = file_of(&st.root, &params.text_document.uri) else {
+            let Some(file) = st.file_of(&params.text_document.uri) else {
                 return;
             };
             let version = params.text_document.version;
@@ -392,7 +393,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: ls::DidCloseTextDocumentParams) {
         self.sync_update("didClose", |sh| {
             let mut st = sh.lock();
-            let Some(file) = file_of(&st.root, &params.text_document.uri) else {
+            let Some(file) = st.file_of(&params.text_document.uri) else {
                 return;
             };
             if st.docs.remove(&file).is_some() {
@@ -407,7 +408,7 @@ impl LanguageServer for Backend {
             let mut st = sh.lock();
             let mut any = false;
             for ch in params.changes {
-                if let Some(file) = file_of(&st.root, &ch.uri) {
+                if let Some(file) = st.file_of(&ch.uri) {
                     st.disk.push((file, ch.typ));
                     any = true;
                 }

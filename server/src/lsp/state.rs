@@ -29,7 +29,11 @@ pub struct Doc {
 
 /// Everything the protocol handlers change; each change bumps `gen`.
 pub struct State {
+    /// The workspace root, canonical (what the engine reads).
     pub root: PathBuf,
+    /// The root as the client named it (perhaps through a symlink): URIs of
+    /// files that are not open are built on it, so the client recognises them.
+    pub uri_root: PathBuf,
     pub enc: Encoding,
     pub debounce: Duration,
     pub docs: HashMap<FileId, Doc>,
@@ -51,6 +55,14 @@ pub struct Shared {
     snap_tx: watch::Sender<Option<Arc<Snapshot>>>,
 }
 
+impl State {
+    /// Workspace-relative id of a document URI, if it is in the workspace.
+    pub fn file_of(&self, uri: &Uri) -> Option<FileId> {
+        super::convert::file_of(&self.uri_root, uri)
+            .or_else(|| super::convert::file_of(&self.root, uri))
+    }
+}
+
 impl Shared {
     pub fn new(client: Client) -> Shared {
         Shared {
@@ -58,6 +70,7 @@ impl Shared {
             client,
             state: Mutex::new(State {
                 root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+                uri_root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
                 enc: Encoding::Utf16,
                 debounce: Duration::from_millis(super::DEFAULT_DEBOUNCE_MS),
                 docs: HashMap::new(),
@@ -97,10 +110,14 @@ impl Shared {
     }
 }
 
+/// Rounds slower than this are logged with their phases.
+const SLOW_ROUND: Duration = Duration::from_millis(50);
+
 /// What one analysis round takes from the state.
 struct Inputs {
     gen: u64,
     root: PathBuf,
+    uri_root: PathBuf,
     enc: Encoding,
     /// Every open document: its rope and whether it changed.
     open: Vec<(FileId, Rope, bool)>,
@@ -120,6 +137,7 @@ impl Inputs {
         Inputs {
             gen: st.gen,
             root: st.root.clone(),
+            uri_root: st.uri_root.clone(),
             enc: st.enc,
             open,
             closed: std::mem::take(&mut st.closed).into_iter().collect(),
@@ -231,6 +249,8 @@ struct Output {
     /// LSP diagnostics of every file that has some.
     by_file: HashMap<FileId, Vec<ls::Diagnostic>>,
     elapsed: Duration,
+    /// Where the time went, for the log.
+    phases: String,
 }
 
 fn compute(
@@ -240,17 +260,20 @@ fn compute(
 ) -> std::io::Result<Output> {
     let t0 = Instant::now();
     let ws = update_workspace(ws, inp)?;
+    let t1 = Instant::now();
     let index = Index::build(ws, prev.as_deref());
     drop(prev);
     let ws = index.ws.clone();
+    let t2 = Instant::now();
     let diags = crate::rules::check(&index);
+    let t3 = Instant::now();
     let snapshot = Arc::new(Snapshot {
         gen: inp.gen,
         index: Arc::new(index),
         diags: Arc::new(diags),
         versions: inp.versions.clone(),
         uris: inp.uris.clone(),
-        root: inp.root.clone(),
+        root: inp.uri_root.clone(),
         enc: inp.enc,
     });
     let mut by_file: HashMap<FileId, Vec<ls::Diagnostic>> = HashMap::new();
@@ -259,11 +282,20 @@ fn compute(
             by_file.entry(d.location.file.clone()).or_default().push(x);
         }
     }
+    let t4 = Instant::now();
+    let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
     Ok(Output {
         ws,
         snapshot,
         by_file,
-        elapsed: t0.elapsed(),
+        elapsed: t4 - t0,
+        phases: format!(
+            "text {:.1} ms, index {:.1} ms, rules {:.1} ms, convert {:.1} ms",
+            ms(t0, t1),
+            ms(t1, t2),
+            ms(t2, t3),
+            ms(t3, t4)
+        ),
     })
 }
 
@@ -298,6 +330,7 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
             }
             Inputs::take(&mut st)
         };
+        let started = Instant::now();
         analysed_gen = Some(inp.gen);
         to_publish.extend(inp.edited().cloned());
         let first = ws.is_none();
@@ -335,15 +368,18 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
         }
         if first {
             shared.log.info(format!(
-                "indexed {} files in {} ms",
+                "indexed {} files in {} ms ({})",
                 out.snapshot.index.files.len(),
-                out.elapsed.as_millis()
+                out.elapsed.as_millis(),
+                out.phases
             ));
         }
         ws = Some(out.ws);
-        prev = Some(out.snapshot.index.clone());
+        let old_prev = prev.replace(out.snapshot.index.clone());
         let snapshot = out.snapshot;
-        shared.snap_tx.send_replace(Some(snapshot.clone()));
+        let old_snap = shared.snap_tx.send_replace(Some(snapshot.clone()));
+        // The previous index's trees are freed off the async threads.
+        tokio::task::spawn_blocking(move || drop((old_prev, old_snap)));
         if shared.lock().gen != inp.gen {
             continue; // overtaken: publish the next round's results instead
         }
@@ -384,6 +420,18 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
                 published.insert(f.clone(), diags);
                 published_uri.insert(f, uri);
             }
+        }
+        let total = started.elapsed();
+        if !first && total >= SLOW_ROUND {
+            shared.log.log(
+                ls::MessageType::LOG,
+                format!(
+                    "analysis took {} ms ({}, publish {} ms)",
+                    total.as_millis(),
+                    out.phases,
+                    total.saturating_sub(out.elapsed).as_millis()
+                ),
+            );
         }
     }
 }
