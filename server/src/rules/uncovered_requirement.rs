@@ -17,7 +17,8 @@
 
 use super::Rule;
 use crate::config::ReleaseMode;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Applicability, Diagnostic, Fix, Severity};
+use crate::edit::{EditSet, Pos, Val};
 use crate::index::{Index, ReqKey, Resolution};
 use crate::model::Priority;
 use std::collections::HashSet;
@@ -27,7 +28,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "A P0 (or, in MVP mode, MVP) requirement that no operation traces",
     check,
-    fixes: super::no_fixes,
+    fixes,
 };
 
 /// Requirement definitions traced by at least one operation.
@@ -79,6 +80,247 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+const GET: &[&str] = &[
+    "list", "view", "see", "show", "search", "find", "browse", "get", "read", "export", "download",
+    "display", "retrieve", "check", "track", "query", "filter", "lookup",
+];
+const POST: &[&str] = &[
+    "create", "add", "register", "book", "publish", "rate", "submit", "send", "upload", "request",
+    "post", "invite", "import", "sign", "pay", "review", "comment", "report",
+];
+const PATCH: &[&str] = &[
+    "update",
+    "edit",
+    "change",
+    "reschedule",
+    "modify",
+    "move",
+    "rename",
+    "set",
+];
+const DELETE: &[&str] = &["delete", "remove", "cancel", "archive", "unpublish"];
+
+/// A method, path and operationId for a requirement title: the first verb
+/// decides the method, the words after it name the resource
+/// (`Rate a visit` → `POST /visits`, `rateVisit`).
+pub fn endpoint_for(title: &str) -> (&'static str, String, String) {
+    use crate::edit::similarity::words;
+    let ws = words(title);
+    let stop = [
+        "a", "an", "the", "their", "his", "her", "its", "our", "my", "your", "of", "to", "for",
+        "in", "on", "by", "with", "and", "or", "from", "as", "can", "must", "should", "shall",
+        "be", "able", "system", "user", "users", "it", "they", "all", "each", "every", "when",
+        "after", "before", "optional", "s",
+    ];
+    let mut method = None;
+    let mut verb = String::new();
+    let mut object: Vec<String> = Vec::new();
+    for w in &ws {
+        let l = w.to_ascii_lowercase();
+        let base = l.trim_end_matches('s');
+        if method.is_none() {
+            for (m, set) in [
+                ("get", GET),
+                ("post", POST),
+                ("patch", PATCH),
+                ("delete", DELETE),
+            ] {
+                if set.contains(&l.as_str()) || set.contains(&base) {
+                    method = Some(m);
+                    verb = if set.contains(&l.as_str()) {
+                        l.clone()
+                    } else {
+                        base.to_string()
+                    };
+                }
+            }
+            continue;
+        }
+        if !stop.contains(&l.as_str()) && !l.chars().all(|c| c.is_ascii_digit()) {
+            object.push(l);
+        }
+    }
+    if method.is_none() {
+        object = ws
+            .iter()
+            .map(|w| w.to_ascii_lowercase())
+            .filter(|w| !stop.contains(&w.as_str()))
+            .collect();
+    }
+    object.truncate(3);
+    if object.is_empty() {
+        object.push("items".into());
+    }
+    let last = object.len() - 1;
+    let plural = crate::model::dictionary::pluralize(&object[last]);
+    let singular_last = object[last].ends_with('s') && !object[last].ends_with("ss");
+    if !singular_last {
+        object[last] = plural;
+    }
+    let path = format!("/{}", object.join("-"));
+    let mut op_id = verb.clone();
+    for (i, w) in object.iter().enumerate() {
+        if op_id.is_empty() && i == 0 {
+            op_id.push_str(w);
+            continue;
+        }
+        let mut c = w.chars();
+        if let Some(f) = c.next() {
+            op_id.extend(f.to_uppercase());
+            op_id.push_str(c.as_str());
+        }
+    }
+    (method.unwrap_or("post"), path, op_id)
+}
+
+/// The API an endpoint for a requirement of `prd_file` goes into: the one
+/// whose operations trace that PRD the most, else the first.
+fn api_for<'a>(index: &'a Index, prd_file: &str) -> Option<&'a crate::index::Api> {
+    index.apis.iter().max_by_key(|a| {
+        let n = index
+            .operations
+            .iter()
+            .filter(|o| o.api_root == a.root)
+            .flat_map(|o| &o.traces)
+            .filter(|t| match index.resolve_id(&t.file, &t.mention.id) {
+                Resolution::Found(k) => &**index.requirement(k).0 == prd_file,
+                _ => false,
+            })
+            .count();
+        (n, std::cmp::Reverse(a.root.clone()))
+    })
+}
+
+/// "Create an endpoint stub for FR-011": a path item in the API's root
+/// document with a summary from the requirement title, the trace key, a
+/// request body for writes, and the responses the rules require (reusing
+/// the API's own), so the stub raises no finding of its own. Needs review.
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let Some(id) = d.data.get("id").and_then(|v| v.as_str()) else {
+        return Vec::new();
+    };
+    let Resolution::Found(k) = index.resolve_id(&d.location.file, id) else {
+        return Vec::new();
+    };
+    let (prd_file, req) = index.requirement(k);
+    let Some(api) = api_for(index, prd_file) else {
+        return Vec::new();
+    };
+    let root = api.root.clone();
+    let Some(root_node) = index.doc(&root).and_then(|doc| doc.root.as_ref()) else {
+        return Vec::new();
+    };
+    let (method, mut path, mut op_id) = endpoint_for(&req.title);
+    let paths = root_node.get("paths");
+    let taken = |p: &str| paths.is_some_and(|n| n.get(p).is_some());
+    if taken(&path) {
+        path = format!("{path}-{}", id.to_ascii_lowercase());
+    }
+    let ids: Vec<&str> = index
+        .operations
+        .iter()
+        .filter_map(|o| o.operation_id.as_deref())
+        .collect();
+    if ids.contains(&op_id.as_str()) {
+        op_id = format!(
+            "{op_id}{}",
+            id.replace(|c: char| !c.is_ascii_alphanumeric(), "")
+        );
+    }
+    let swagger2 = crate::edit::openapi::is_swagger2(api);
+    let writes = matches!(method, "post" | "put" | "patch");
+    let cfg = &index.config().required_responses;
+    let on = |r: &str| cfg.iter().any(|x| x == r);
+    let cat = crate::edit::openapi::Catalog::new(index, api);
+    let mut codes: Vec<String> = Vec::new();
+    if on("success") {
+        codes.push(match method {
+            "post" => "201".into(),
+            "delete" => "204".into(),
+            _ => "200".into(),
+        });
+    }
+    if on("validation") && writes {
+        codes.push(if cat.prefers_422() { "422" } else { "400" }.into());
+    }
+    let secured = root_node.get("security").is_some_and(|s| {
+        !s.items().is_empty()
+            && !s
+                .items()
+                .iter()
+                .any(|r| r.is_map() && r.entries().is_empty())
+    });
+    if on("unauthorized") && secured {
+        codes.push("401".into());
+    }
+    if on("server-error") {
+        codes.push("500".into());
+    }
+    let key = index
+        .config()
+        .trace_keys
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "x-fr-ids".into());
+    let mut set = EditSet::new(index);
+    let responses = crate::edit::openapi::response_values(
+        &mut set,
+        api,
+        &root,
+        &codes,
+        &method.to_ascii_uppercase(),
+    );
+    let mut op: Vec<(String, Val)> = vec![
+        ("operationId".into(), Val::str(op_id)),
+        ("summary".into(), Val::str(req.title.clone())),
+        (key, Val::Seq(vec![Val::str(id)])),
+    ];
+    if writes {
+        let schema = Val::map([("type", Val::str("object"))]);
+        if swagger2 {
+            op.push((
+                "parameters".into(),
+                Val::Seq(vec![Val::map([
+                    ("name", Val::str("body")),
+                    ("in", Val::str("body")),
+                    ("required", Val::lit("true")),
+                    ("schema", schema),
+                ])]),
+            ));
+        } else {
+            op.push((
+                "requestBody".into(),
+                Val::map([
+                    ("required", Val::lit("true")),
+                    (
+                        "content",
+                        Val::map([("application/json", Val::map([("schema", schema)]))]),
+                    ),
+                ]),
+            ));
+        }
+    }
+    op.push(("responses".into(), Val::Map(responses)));
+    let item = Val::Map(vec![(method.to_string(), Val::Map(op))]);
+    let Some(doc) = set.doc(&root) else {
+        return Vec::new();
+    };
+    if !doc.ensure_entry(&["paths"], &path, item, Pos::End) {
+        return Vec::new();
+    }
+    crate::edit::prefer_first(
+        set.into_fix(
+            format!(
+                "Create an endpoint stub for {id}: {} {path}",
+                method.to_ascii_uppercase()
+            ),
+            Applicability::Unsafe,
+        )
+        .into_iter()
+        .collect(),
+    )
 }
 
 #[cfg(test)]
