@@ -281,28 +281,53 @@ fn md_add_attribute(
     name: &str,
     ty: &str,
 ) -> bool {
+    let at = entity.insert_at.min(text.len() as u32);
     let Some(last) = entity.attributes.last() else {
-        // No table yet: write one like another entity's, after the section.
-        let header = template_header(text, dict);
-        let at = section_end(text, entity.section_span);
+        // A table without rows: a row under its delimiter row.
+        if at > 0 && text.as_bytes()[at as usize - 1] == b'\n' {
+            let sep = line_at(text, at - 1);
+            if let (Some(sc), Some(head)) = (md_cells(text, sep), table::prev_line(text, sep)) {
+                if table::is_separator(&sc) {
+                    let hc = md_cells(text, head).unwrap_or_default();
+                    let widths: Vec<usize> = sc.iter().map(|c| c.outer.len() as usize).collect();
+                    let mut vals = vec![String::new(); sc.len().max(1)];
+                    vals[0] = name.to_string();
+                    if let Some(t) = hc
+                        .iter()
+                        .position(|c| c.text.to_ascii_lowercase().contains("type"))
+                    {
+                        if t > 0 && t < vals.len() {
+                            vals[t] = ty.to_string();
+                        }
+                    }
+                    insert_line(set, file, text, at, md_row(text, &sc, &widths, &vals));
+                    return true;
+                }
+            }
+        }
+        // No table yet: one like the other entities' after the heading.
+        let (head, sep, cols) = template_header(text, dict);
         let nl = newline(text);
-        let (head, sep, cols) = header;
         let mut vals = vec![String::new(); cols.max(2)];
         vals[0] = name.to_string();
         vals[1] = ty.to_string();
         let row = format!("| {} |", vals.join(" | "));
-        set.replace(
-            file,
-            Span::new(at, at),
-            format!("{nl}{nl}{head}{nl}{sep}{nl}{row}"),
-        );
+        insert_line(set, file, text, at, format!("{nl}{head}{nl}{sep}{nl}{row}"));
         return true;
     };
     let row = line_at(text, last.row_span.start);
+    let at = at.max(row.end);
+    let row_text = &text[row.start as usize..row.end as usize];
+    if !row_text.trim_start().starts_with('|') {
+        // A bullet list (`- **id**: uuid, primary key`): the same markup.
+        let line = list_item_like(text, row, last, name, ty);
+        insert_line(set, file, text, at, line);
+        return true;
+    }
     let Some(cells) = md_cells(text, row) else {
         return false;
     };
-    let Some((header, sep, table_end)) = md_table_around(text, row) else {
+    let Some((header, sep, _)) = md_table_around(text, row) else {
         return false;
     };
     let (name_col, ty_col) = md_columns(text, header, &cells, last.span);
@@ -316,15 +341,54 @@ fn md_add_attribute(
     if let Some(t) = ty_col.filter(|&t| t < vals.len() && t != name_col) {
         vals[t] = ty.to_string();
     }
-    let nl = newline(text);
     let new_row = md_row(text, &cells, &widths, &vals);
     let indent = &text[row.start as usize..cells[0].outer.start as usize - 1];
-    set.replace(
-        file,
-        Span::new(table_end.end, table_end.end),
-        format!("{nl}{indent}{new_row}"),
-    );
+    insert_line(set, file, text, at, format!("{indent}{new_row}"));
     true
+}
+
+/// Inserts a whole line at `at` (a line start, or the end of a text without
+/// a final line break).
+fn insert_line(set: &mut EditSet, file: &FileId, text: &str, at: u32, line: String) {
+    let nl = newline(text);
+    let new = if at == 0 || text.as_bytes()[at as usize - 1] == b'\n' {
+        format!("{line}{nl}")
+    } else {
+        format!("{nl}{line}")
+    };
+    set.replace(file, Span::new(at, at), new);
+}
+
+/// A list item for a new attribute written like the item `row` of `last`.
+fn list_item_like(
+    text: &str,
+    row: Span,
+    last: &crate::model::dictionary::Attribute,
+    name: &str,
+    ty: &str,
+) -> String {
+    let line = &text[row.start as usize..row.end as usize];
+    let ns = (last.span.start.saturating_sub(row.start) as usize).min(line.len());
+    let ne = (last.span.end.saturating_sub(row.start) as usize).clamp(ns, line.len());
+    let pre = &line[..ns];
+    let after = &line[ne..];
+    if let Some(t) = last.ty.as_deref().filter(|t| !t.is_empty()) {
+        if let Some(p) = after.find(t) {
+            let mid = &after[..p];
+            let tail = &after[p + t.len()..];
+            let close: String = tail
+                .chars()
+                .take_while(|c| matches!(c, ')' | '`' | '*' | '_'))
+                .collect();
+            return format!("{pre}{name}{mid}{ty}{close}");
+        }
+    }
+    let close: String = after
+        .chars()
+        .take_while(|c| matches!(c, '`' | '*' | '_' | ':'))
+        .collect();
+    let sep = if close.ends_with(':') { " " } else { ": " };
+    format!("{pre}{name}{close}{sep}{ty}")
 }
 
 fn newline(text: &str) -> &'static str {
@@ -379,55 +443,69 @@ fn csv_add_attribute(
     let Some(last) = entity.attributes.last() else {
         return false;
     };
+    let d = table::csv_delimiter(text);
     let row = line_at(text, last.row_span.start);
-    let cells = csv_cells(text, row);
-    let header = csv_cells(text, line_at(text, 0));
+    let cells = csv_cells(text, row, d);
+    let header = csv_cells(text, line_at(text, 0), d);
     let name_col = cells
         .iter()
         .position(|c| c.outer.start <= last.span.start && last.span.end <= c.outer.end)
         .unwrap_or(1);
-    let ty_col = header
-        .iter()
-        .position(|c| c.text.trim().eq_ignore_ascii_case("type"));
+    let ty_col = header.iter().position(|c| {
+        let h = c.text.trim().to_ascii_lowercase().replace([' ', '_'], "");
+        h == "type" || h == "datatype"
+    });
     let vals: Vec<String> = cells
         .iter()
         .enumerate()
         .map(|(i, c)| {
             if i == name_col {
-                csv_field(name)
+                csv_field(name, d)
             } else if Some(i) == ty_col {
-                csv_field(ty)
+                csv_field(ty, d)
             } else if i < name_col {
+                // The entity (and table) cells, as the last row has them.
                 text[c.outer.start as usize..c.outer.end as usize].to_string()
             } else {
                 String::new()
             }
         })
         .collect();
-    let nl = newline(text);
-    set.replace(
-        file,
-        Span::new(row.end, row.end),
-        format!("{nl}{}", vals.join(",")),
-    );
+    let at = entity.insert_at.min(text.len() as u32).max(row.end);
+    insert_line(set, file, text, at, vals.join(&(d as char).to_string()));
     true
 }
 
-/// The YAML/JSON node path to an attribute's name: the collection holding
-/// the attributes and, for lists of maps, the key naming an attribute.
-fn attribute_collection(root: &Node, name_span: Span) -> Option<(&Node, Option<String>, &Node)> {
-    // The node whose key or value is at name_span.
+/// How the attributes of a YAML/JSON entity are written.
+enum AttrShape<'a> {
+    /// A map: `id: uuid` or `id: {type: uuid}` (the sibling's value).
+    MapKey(&'a Node),
+    /// A list of maps naming themselves with this key (the sibling item).
+    ListMap(String, &'a Node),
+    /// A list of names.
+    ListName,
+}
+
+/// The collection holding an attribute whose name is written at
+/// `name_span`, and how its attributes are written.
+fn attribute_collection(root: &Node, name_span: Span) -> Option<(&Node, AttrShape<'_>)> {
     let anc = ancestors(root, Span::new(name_span.start, name_span.start));
     for (i, n) in anc.iter().enumerate().rev() {
-        if let Value::Map(es, _) = &n.value {
-            if let Some(e) = es.iter().find(|e| e.key_span == name_span) {
-                return Some((n, None, &e.value));
+        match &n.value {
+            Value::Map(es, _) => {
+                if let Some(e) = es.iter().find(|e| e.key_span == name_span) {
+                    return Some((n, AttrShape::MapKey(&e.value)));
+                }
+                if let Some(e) = es.iter().find(|e| e.value.span == name_span) {
+                    // A list item map: {name: x, type: y}; its parent is the list.
+                    let list = anc.get(i.checked_sub(1)?).filter(|p| p.is_seq())?;
+                    return Some((list, AttrShape::ListMap(e.key.clone(), n)));
+                }
             }
-            if let Some(e) = es.iter().find(|e| e.value.span == name_span) {
-                // A list item map: {name: x, type: y}; its parent is the list.
-                let list = anc.get(i.wrapping_sub(1)).filter(|p| p.is_seq())?;
-                return Some((list, Some(e.key.clone()), n));
+            Value::Seq(items, _) if items.iter().any(|it| it.span == name_span) => {
+                return Some((n, AttrShape::ListName));
             }
+            _ => {}
         }
     }
     None
@@ -447,37 +525,38 @@ fn tree_add_attribute(
     let Some(last) = entity.attributes.last() else {
         return false;
     };
-    let Some((coll, name_key, sibling)) = attribute_collection(root, last.span) else {
+    let Some((coll, shape)) = attribute_collection(root, last.span) else {
         return false;
     };
-    let val = attribute_val(name_key.as_deref(), sibling, name, ty);
+    let val = attribute_val(&shape, name, ty);
     let Some(doc) = set.doc(file) else {
         return false;
     };
-    match name_key {
-        None => doc.insert_entry(coll, name, val, Pos::End),
-        Some(_) => doc.insert_item(coll, val, None),
+    match shape {
+        AttrShape::MapKey(_) => doc.insert_entry(coll, name, val, Pos::End),
+        _ => doc.insert_item(coll, val, None),
     }
     true
 }
 
-/// A new attribute shaped like `sibling` (a type string, a map with
-/// `type`, or a list item naming itself with `name_key`).
-fn attribute_val(name_key: Option<&str>, sibling: &Node, name: &str, ty: &str) -> Val {
-    let type_key = sibling
-        .entries()
-        .iter()
-        .map(|e| e.key.as_str())
-        .find(|k| k.eq_ignore_ascii_case("type") || k.eq_ignore_ascii_case("data_type"))
-        .unwrap_or("type")
-        .to_string();
-    match name_key {
-        Some(nk) => Val::Map(vec![
-            (nk.to_string(), Val::str(name)),
-            (type_key, Val::str(ty)),
+/// A new attribute written like its siblings.
+fn attribute_val(shape: &AttrShape, name: &str, ty: &str) -> Val {
+    let type_key = |sib: &Node| {
+        sib.entries()
+            .iter()
+            .map(|e| e.key.as_str())
+            .find(|k| k.eq_ignore_ascii_case("type") || k.eq_ignore_ascii_case("data_type"))
+            .unwrap_or("type")
+            .to_string()
+    };
+    match shape {
+        AttrShape::ListMap(nk, sib) => Val::Map(vec![
+            (nk.clone(), Val::str(name)),
+            (type_key(sib), Val::str(ty)),
         ]),
-        None => match &sibling.value {
-            Value::Map(..) => Val::Map(vec![(type_key, Val::str(ty))]),
+        AttrShape::ListName => Val::str(name),
+        AttrShape::MapKey(sib) => match &sib.value {
+            Value::Map(..) => Val::Map(vec![(type_key(sib), Val::str(ty))]),
             _ => Val::str(ty),
         },
     }
@@ -703,46 +782,63 @@ fn csv_add_entity(
     table: Option<&str>,
     attrs: &[(String, String)],
 ) -> bool {
-    let header = csv_cells(text, line_at(text, 0));
+    let d = table::csv_delimiter(text);
+    let header = csv_cells(text, line_at(text, 0), d);
+    let norm = |c: &table::Cell| {
+        c.text
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_ascii_lowercase()
+            .replace([' ', '_'], "")
+    };
     let find = |names: &[&str]| {
         header
             .iter()
-            .position(|c| names.contains(&c.text.trim().to_ascii_lowercase().as_str()))
+            .position(|c| names.contains(&norm(c).as_str()))
     };
     let ent_col = dict
         .entities
         .first()
         .and_then(|e| {
             let l = line_at(text, e.span.start);
-            csv_cells(text, l)
+            csv_cells(text, l, d)
                 .iter()
                 .position(|c| c.outer.start <= e.span.start && e.span.end <= c.outer.end)
         })
-        .or_else(|| find(&["entity", "entity_name", "name"]))
+        .or_else(|| find(&["entity", "entityname", "name"]))
         .unwrap_or(0);
-    let attr_col = find(&["attribute", "field", "column", "attribute_name", "name"])
-        .filter(|&c| c != ent_col)
-        .unwrap_or(1);
-    let ty_col = find(&["type", "data_type", "datatype"]);
-    let table_col = find(&["table", "table_name"]);
-    let ncols = header.len().max(2);
+    let attr_col = find(&[
+        "attribute",
+        "field",
+        "fieldname",
+        "column",
+        "columnname",
+        "attributename",
+    ])
+    .filter(|&c| c != ent_col)
+    .unwrap_or(1);
+    let ty_col = find(&["type", "datatype"]);
+    let table_col = find(&["table", "tablename"]).filter(|&c| c != ent_col);
+    let ncols = header.len().max(2).max(attr_col + 1);
     let nl = newline(text);
     let mut out = String::new();
-    let end = text.trim_end_matches(['\n', '\r']).len() as u32;
-    for (n, t) in attrs {
+    for (i, (n, t)) in attrs.iter().enumerate() {
         let mut r = vec![String::new(); ncols];
-        r[ent_col] = csv_field(name);
-        r[attr_col] = csv_field(n);
+        r[ent_col] = csv_field(name, d);
+        r[attr_col] = csv_field(n, d);
         if let Some(tc) = ty_col {
-            r[tc] = csv_field(t);
+            r[tc] = csv_field(t, d);
         }
-        if let (Some(tc), Some(tb)) = (table_col, table) {
-            r[tc] = csv_field(tb);
+        if let (Some(tc), Some(tb), 0) = (table_col, table, i) {
+            r[tc] = csv_field(tb, d);
         }
-        out.push_str(nl);
-        out.push_str(&r.join(","));
+        if i > 0 {
+            out.push_str(nl);
+        }
+        out.push_str(&r.join(&(d as char).to_string()));
     }
-    set.replace(file, Span::new(end, end), out);
+    let end = text.len() as u32;
+    insert_line(set, file, text, end, out);
     true
 }
 
@@ -758,84 +854,99 @@ fn tree_add_entity(
     let Some(root) = index.doc(file).and_then(|d| d.root.as_ref()) else {
         return false;
     };
-    // The map holding the entities, and the last entity as a template.
+    // The last entity is the template: a map entry (`Patient: {…}`) or a
+    // list item (`- name: Patient`).
     let Some(tmpl) = dict.entities.iter().max_by_key(|e| e.span.start) else {
         return false;
     };
     let anc = ancestors(root, Span::new(tmpl.span.start, tmpl.span.start));
-    let Some((container, tvalue)) = anc.iter().rev().find_map(|n| {
-        n.entries()
-            .iter()
-            .find(|e| e.key_span == tmpl.span)
-            .map(|e| (*n, &e.value))
-    }) else {
-        return false;
-    };
-    // Shape of the template: which key holds the attributes, the table, etc.
-    let mut fields: Vec<(String, Val)> = Vec::new();
-    for e in tvalue.entries() {
-        let k = e.key.to_ascii_lowercase();
-        if k == "table" || k == "table_name" {
-            if let Some(t) = table {
-                fields.push((e.key.clone(), Val::str(t)));
+    let mut container: Option<(&Node, Option<String>, &Node)> = None;
+    for (i, n) in anc.iter().enumerate().rev() {
+        if let Some(e) = n.entries().iter().find(|e| e.key_span == tmpl.span) {
+            container = Some((n, None, &e.value));
+            break;
+        }
+        if let Some(e) = n.entries().iter().find(|e| e.value.span == tmpl.span) {
+            if let Some(list) = i.checked_sub(1).map(|j| anc[j]).filter(|p| p.is_seq()) {
+                container = Some((list, Some(e.key.clone()), n));
+                break;
             }
-        } else if matches!(e.value.value, Value::Map(..) | Value::Seq(..))
-            && (k.contains("attr")
-                || k.contains("field")
-                || k.contains("column")
-                || k == "properties")
-        {
-            let sib = tmpl
-                .attributes
-                .last()
-                .and_then(|a| attribute_collection(root, a.span));
-            let val = match (&e.value.value, sib) {
-                (Value::Seq(..), Some((_, Some(nk), sn))) => Val::Seq(
-                    attrs
-                        .iter()
-                        .map(|(n, t)| attribute_val(Some(&nk), sn, n, t))
-                        .collect(),
-                ),
-                (Value::Seq(..), _) => Val::Seq(
-                    attrs
-                        .iter()
-                        .map(|(n, t)| Val::map([("name", Val::str(n)), ("type", Val::str(t))]))
-                        .collect(),
-                ),
-                (_, Some((_, None, sn))) => Val::Map(
-                    attrs
-                        .iter()
-                        .map(|(n, t)| (n.clone(), attribute_val(None, sn, n, t)))
-                        .collect(),
-                ),
-                _ => Val::Map(
-                    attrs
-                        .iter()
-                        .map(|(n, t)| (n.clone(), Val::str(t)))
-                        .collect(),
-                ),
-            };
-            fields.push((e.key.clone(), val));
         }
     }
-    if table.is_some() && !fields.iter().any(|(k, _)| k.eq_ignore_ascii_case("table")) {
-        fields.insert(0, ("table".into(), Val::str(table.unwrap_or_default())));
-    }
-    if fields.is_empty() {
-        fields.push((
-            "attributes".into(),
-            Val::Map(
+    let Some((container, name_key, tvalue)) = container else {
+        return false;
+    };
+    let sib_shape = tmpl
+        .attributes
+        .last()
+        .and_then(|a| attribute_collection(root, a.span));
+    let attr_vals = |coll_is_seq: bool| -> Val {
+        match (&sib_shape, coll_is_seq) {
+            (Some((_, sh @ (AttrShape::ListMap(..) | AttrShape::ListName))), _) => {
+                Val::Seq(attrs.iter().map(|(n, t)| attribute_val(sh, n, t)).collect())
+            }
+            (_, true) => Val::Seq(
+                attrs
+                    .iter()
+                    .map(|(n, t)| Val::map([("name", Val::str(n)), ("type", Val::str(t))]))
+                    .collect(),
+            ),
+            (Some((_, sh)), false) => Val::Map(
+                attrs
+                    .iter()
+                    .map(|(n, t)| (n.clone(), attribute_val(sh, n, t)))
+                    .collect(),
+            ),
+            (None, false) => Val::Map(
                 attrs
                     .iter()
                     .map(|(n, t)| (n.clone(), Val::str(t)))
                     .collect(),
             ),
-        ));
+        }
+    };
+    let mut fields: Vec<(String, Val)> = Vec::new();
+    if let Some(nk) = &name_key {
+        fields.push((nk.clone(), Val::str(name)));
+    }
+    let mut has_attrs = false;
+    for e in tvalue.entries() {
+        let k = e.key.to_ascii_lowercase();
+        if Some(&e.key) == name_key.as_ref() {
+            continue;
+        }
+        if k == "table" || k == "table_name" {
+            if let Some(t) = table {
+                fields.push((e.key.clone(), Val::str(t)));
+            }
+        } else if !has_attrs
+            && matches!(e.value.value, Value::Map(..) | Value::Seq(..))
+            && ["attributes", "fields", "columns", "properties", "attrs"].contains(&k.as_str())
+        {
+            has_attrs = true;
+            fields.push((e.key.clone(), attr_vals(e.value.is_seq())));
+        }
+    }
+    if let Some(t) = table.filter(|_| {
+        !fields
+            .iter()
+            .any(|(k, _)| k.to_ascii_lowercase().starts_with("table"))
+    }) {
+        fields.insert(
+            usize::from(name_key.is_some()),
+            ("table".into(), Val::str(t)),
+        );
+    }
+    if !has_attrs {
+        fields.push(("attributes".into(), attr_vals(false)));
     }
     let Some(doc) = set.doc(file) else {
         return false;
     };
-    doc.insert_entry(container, name, Val::Map(fields), Pos::End);
+    match name_key {
+        None => doc.insert_entry(container, name, Val::Map(fields), Pos::End),
+        Some(_) => doc.insert_item(container, Val::Map(fields), None),
+    }
     true
 }
 

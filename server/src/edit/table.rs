@@ -145,8 +145,17 @@ pub fn md_row(text: &str, template: &[Cell], widths: &[usize], values: &[String]
     s
 }
 
+/// The field separator of a CSV file (`,`, `;` or tab), from its header line.
+pub fn csv_delimiter(text: &str) -> u8 {
+    let head = text.lines().next().unwrap_or("");
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| (head.bytes().filter(|b| b == d).count(), *d == b','))
+        .unwrap_or(b',')
+}
+
 /// Cells of a CSV line (RFC 4180 quoting), with spans.
-pub fn csv_cells(text: &str, line: Span) -> Vec<Cell> {
+pub fn csv_cells(text: &str, line: Span, delim: u8) -> Vec<Cell> {
     let s = &text[line.start as usize..line.end as usize];
     let b = s.as_bytes();
     let base = line.start;
@@ -156,7 +165,7 @@ pub fn csv_cells(text: &str, line: Span) -> Vec<Cell> {
     let mut quoted = false;
     let mut value = String::new();
     loop {
-        if i >= b.len() || (!quoted && b[i] == b',') {
+        if i >= b.len() || (!quoted && b[i] == delim) {
             let raw = &s[start..i];
             let l = raw.len() - raw.trim_start().len();
             let t = raw.trim();
@@ -201,8 +210,8 @@ pub fn csv_cells(text: &str, line: Span) -> Vec<Cell> {
 }
 
 /// A CSV field, quoted when it must be.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) || s.trim() != s {
+pub fn csv_field(s: &str, delim: u8) -> String {
+    if s.contains([delim as char, '"', '\n', '\r']) || s.trim() != s {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -254,10 +263,12 @@ mod tests {
     fn csv_rows() {
         let t = "entity,attribute,type,description\nPatient,id,uuid,\"Primary key, unique\"\n";
         let l = line_at(t, 40);
-        let c = csv_cells(t, l);
+        let c = csv_cells(t, l, csv_delimiter(t));
         assert_eq!(c.len(), 4);
         assert_eq!(c[3].text, "Primary key, unique");
         assert_eq!(c[1].text, "id");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("a,b", b','), "\"a,b\"");
+        assert_eq!(csv_delimiter("a;b;c\n"), b';');
+        assert_eq!(csv_field("a,b", b';'), "a,b");
     }
 }
