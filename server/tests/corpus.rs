@@ -43,7 +43,9 @@ fn inventory_counts_match_the_published_operation_counts() {
         ("multifile/redocly-cafe-starter/openapi.yaml", 12),
     ];
     for (file, count) in expected {
-        let Some(n) = operation_count(file) else { return };
+        let Some(n) = operation_count(file) else {
+            return;
+        };
         assert_eq!(n, count, "operations in {file}");
     }
 }
@@ -73,12 +75,19 @@ fn every_corpus_file_checks_and_inventories_without_panic() {
         // Every finding points inside a file of the index (or at a skipped one).
         for d in &diags {
             if let Some(src) = index.source(&d.location.file) {
-                assert!(d.location.span.end as usize <= src.text.len(), "{}: span past the end", f.display());
+                assert!(
+                    d.location.span.end as usize <= src.text.len(),
+                    "{}: span past the end",
+                    f.display()
+                );
             }
         }
     }
     // The whole corpus as one workspace too (multi-file specs resolve inside it).
-    let index = Index::build(specgate::workspace::Workspace::load(&root, None).unwrap(), None);
+    let index = Index::build(
+        specgate::workspace::Workspace::load(&root, None).unwrap(),
+        None,
+    );
     let _ = rules::check(&index);
 }
 
@@ -92,5 +101,8 @@ fn multifile_cafe_refs_all_resolve() {
         .map(|d| format!("{}: {}", d.location.file, d.message))
         .collect();
     assert!(broken.is_empty(), "{broken:#?}");
-    assert!(index.apis[0].files.len() > 30, "the API reaches its component files");
+    assert!(
+        index.apis[0].files.len() > 30,
+        "the API reaches its component files"
+    );
 }

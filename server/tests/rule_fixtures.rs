@@ -16,7 +16,10 @@ fn fixtures() -> PathBuf {
 fn findings(dir: &Path, code: &str) -> (usize, String) {
     let ws = Workspace::load(dir, None).expect("fixture folder loads");
     let index = Index::build(ws, None);
-    let diags: Vec<_> = rules::check(&index).into_iter().filter(|d| d.code == code).collect();
+    let diags: Vec<_> = rules::check(&index)
+        .into_iter()
+        .filter(|d| d.code == code)
+        .collect();
     (diags.len(), output::text(&index, &diags, false))
 }
 

@@ -331,7 +331,7 @@ fn md_add_attribute(
         return false;
     };
     let (name_col, ty_col) = md_columns(text, header, &cells, last.span);
-    let widths: Vec<usize> = md_cells(text, sep)
+    let mut widths: Vec<usize> = md_cells(text, sep)
         .unwrap_or_default()
         .iter()
         .map(|c| c.outer.len() as usize)
@@ -341,10 +341,81 @@ fn md_add_attribute(
     if let Some(t) = ty_col.filter(|&t| t < vals.len() && t != name_col) {
         vals[t] = ty.to_string();
     }
+    // A value wider than its column widens the column in every row, so the
+    // table stays aligned.
+    for (i, v) in vals.iter().enumerate() {
+        let need = v.chars().count() + 2;
+        if widths.get(i).is_some_and(|w| need > *w) {
+            widen_column(set, file, text, header, table_last(text, row), i, need);
+            widths[i] = need;
+        }
+    }
     let new_row = md_row(text, &cells, &widths, &vals);
     let indent = &text[row.start as usize..cells[0].outer.start as usize - 1];
     insert_line(set, file, text, at, format!("{indent}{new_row}"));
     true
+}
+
+/// The last line of the table holding the line `row`.
+fn table_last(text: &str, row: Span) -> Span {
+    md_table_around(text, row).map(|(_, _, l)| l).unwrap_or(row)
+}
+
+/// Pads cell `col` of every line of a table (from `first` to `last`) to `width`.
+fn widen_column(
+    set: &mut EditSet,
+    file: &FileId,
+    text: &str,
+    first: Span,
+    last: Span,
+    col: usize,
+    width: usize,
+) {
+    let mut line = Some(first);
+    while let Some(l) = line {
+        if let Some(cells) = md_cells(text, l) {
+            if let Some(c) = cells.get(col) {
+                let have = text[c.outer.start as usize..c.outer.end as usize]
+                    .chars()
+                    .count();
+                if have < width {
+                    let new = if table::is_separator(&cells) {
+                        let t = c.text.as_str();
+                        let (a, z) = (t.starts_with(':'), t.ends_with(':') && t.len() > 1);
+                        let pad_l = c.inner.start - c.outer.start;
+                        let pad_r = c.outer.end - c.inner.end;
+                        let dashes = width
+                            - pad_l as usize
+                            - pad_r as usize
+                            - usize::from(a)
+                            - usize::from(z);
+                        format!(
+                            "{}{}{}{}{}",
+                            " ".repeat(pad_l as usize),
+                            if a { ":" } else { "" },
+                            "-".repeat(dashes),
+                            if z { ":" } else { "" },
+                            " ".repeat(pad_r as usize)
+                        )
+                    } else {
+                        let lead = (c.inner.start - c.outer.start) as usize;
+                        let used = lead + c.text.chars().count();
+                        format!(
+                            "{}{}{}",
+                            " ".repeat(lead),
+                            c.text,
+                            " ".repeat(width.saturating_sub(used).max(1))
+                        )
+                    };
+                    set.replace(file, c.outer, new);
+                }
+            }
+        }
+        if l == last {
+            break;
+        }
+        line = table::next_line(text, l);
+    }
 }
 
 /// Inserts a whole line at `at` (a line start, or the end of a text without
