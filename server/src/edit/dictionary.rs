@@ -111,21 +111,25 @@ fn vocabulary(index: &Index) -> Vec<String> {
         .collect()
 }
 
+/// The dictionary's spelling of a type it already uses (`UUID` for `uuid`);
+/// a type with parameters (`varchar(80)`) keeps them.
 fn in_vocab(vocab: &[String], word: &str) -> Option<String> {
-    vocab
-        .iter()
-        .find(|v| {
-            base_type(v) == base_type(word) && v.to_ascii_lowercase().starts_with(&base_type(word))
-        })
-        .map(|_| word.to_string())
-        .or_else(|| vocab.iter().find(|v| v.as_str() == word).cloned())
+    let b = base_type(word);
+    let v = vocab.iter().find(|v| base_type(v) == b)?;
+    Some(if word.contains('(') || v.contains('(') {
+        word.to_string()
+    } else {
+        v.clone()
+    })
 }
 
+/// Whether the dictionary writes SQL types (`text`, `timestamptz`) rather
+/// than generic ones (`string`, `datetime`); `uuid` and `date` are both.
 fn sqlish(vocab: &[String]) -> bool {
     vocab.is_empty()
         || vocab.iter().any(|v| {
             let b = base_type(v);
-            SQL_WORDS.contains(&b.as_str()) && !matches!(b.as_str(), "date")
+            SQL_WORDS.contains(&b.as_str()) && !matches!(b.as_str(), "date" | "uuid")
         })
 }
 
