@@ -54,12 +54,12 @@ fn diff(old: &str, new: &str) -> String {
             ops.push((' ', a[i]));
             i += 1;
             j += 1;
-        } else if j < m && (i == n || l[i][j + 1] >= l[i + 1][j]) {
-            ops.push(('+', b[j]));
-            j += 1;
-        } else {
+        } else if i < n && (j == m || l[i + 1][j] >= l[i][j + 1]) {
             ops.push(('-', a[i]));
             i += 1;
+        } else {
+            ops.push(('+', b[j]));
+            j += 1;
         }
     }
     let near = |k: usize| {
@@ -116,9 +116,22 @@ fn apply(index: &Index, fix: &Fix) -> (Index, BTreeMap<String, (String, String)>
 fn fix_case(fixture_name: &str, code: &str, needle: &str, title: &str) -> String {
     let index = load(fixture_name);
     let before = rules::check(&index);
-    let d = before
+    // The finding whose fix `title…` is preferred, else the first with it.
+    let candidates: Vec<&Diagnostic> = before
         .iter()
-        .find(|d| d.code == code && d.message.contains(needle))
+        .filter(|d| d.code == code && d.message.contains(needle))
+        .collect();
+    let has = |d: &Diagnostic, preferred: bool| {
+        rules::fixes(&index, d)
+            .iter()
+            .any(|f| f.title.starts_with(title) && (f.preferred || !preferred))
+    };
+    let d = candidates
+        .iter()
+        .find(|d| has(d, true))
+        .or_else(|| candidates.iter().find(|d| has(d, false)))
+        .or(candidates.first())
+        .copied()
         .unwrap_or_else(|| {
             panic!(
                 "no {code} finding with {needle:?} in {fixture_name}:\n{:#?}",

@@ -750,6 +750,46 @@ fn md_add_entity(
         }
         format!("Table: {t}")
     });
+    // An attribute list like the last entity's (`**Fields**:` then `- **id**: uuid`).
+    if let Some(tmpl) = dict.entities.iter().max_by_key(|e| e.span.start) {
+        if let (Some(first), Some(last)) = (tmpl.attributes.first(), tmpl.attributes.last()) {
+            let row = line_at(text, last.row_span.start);
+            if !text[row.start as usize..row.end as usize]
+                .trim_start()
+                .starts_with('|')
+            {
+                let head_end = line_at(text, tmpl.span.start).end;
+                let first_row = line_at(text, first.row_span.start).start;
+                let label = text
+                    .get(head_end as usize..first_row as usize)
+                    .unwrap_or("")
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| {
+                        l.ends_with(':') && !l.starts_with(['-', '*', '+'])
+                            || l.ends_with("**:")
+                            || l.ends_with(":**")
+                    })
+                    .last()
+                    .map(str::to_string);
+                let mut out = format!("{nl}{nl}{heading}{nl}");
+                if let Some(tl) = &table_line {
+                    out.push_str(&format!("{nl}{tl}{nl}"));
+                }
+                if let Some(l) = label {
+                    out.push_str(&format!("{nl}{l}"));
+                } else {
+                    out.push_str(nl);
+                }
+                for (n, t) in attrs {
+                    out.push_str(nl);
+                    out.push_str(&list_item_like(text, row, last, n, t));
+                }
+                set.replace(file, Span::new(at, at), out);
+                return true;
+            }
+        }
+    }
     // Columns like the last table's.
     let (head_line, sep_line, ncols) = template_header(text, dict);
     let head = md_cells(&head_line, Span::new(0, head_line.len() as u32)).unwrap_or_default();
@@ -895,6 +935,7 @@ fn csv_add_entity(
     let ty_col = find(&["type", "datatype"]);
     let table_col = find(&["table", "tablename"]).filter(|&c| c != ent_col);
     let ncols = header.len().max(2).max(attr_col + 1);
+    let table_hint = crate::model::dictionary::pluralize(&snake_case(name));
     let nl = newline(text);
     let mut out = String::new();
     for (i, (n, t)) in attrs.iter().enumerate() {
@@ -904,7 +945,14 @@ fn csv_add_entity(
         if let Some(tc) = ty_col {
             r[tc] = csv_field(t, d);
         }
-        if let (Some(tc), Some(tb), 0) = (table_col, table, i) {
+        // The table cell, when the entities' first rows name theirs.
+        let tb = table.or_else(|| {
+            dict.entities
+                .iter()
+                .any(|e| e.table.is_some())
+                .then_some(table_hint.as_str())
+        });
+        if let (Some(tc), Some(tb), 0) = (table_col, tb, i) {
             r[tc] = csv_field(tb, d);
         }
         if i > 0 {
