@@ -770,7 +770,7 @@ fn md_add_entity(
                             || l.ends_with("**:")
                             || l.ends_with(":**")
                     })
-                    .last()
+                    .next_back()
                     .map(str::to_string);
                 let mut out = format!("{nl}{nl}{heading}{nl}");
                 if let Some(tl) = &table_line {
