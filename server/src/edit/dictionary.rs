@@ -765,12 +765,11 @@ fn md_add_entity(
                     .unwrap_or("")
                     .lines()
                     .map(str::trim)
-                    .filter(|l| {
+                    .rfind(|l| {
                         l.ends_with(':') && !l.starts_with(['-', '*', '+'])
                             || l.ends_with("**:")
                             || l.ends_with(":**")
                     })
-                    .next_back()
                     .map(str::to_string);
                 let mut out = format!("{nl}{nl}{heading}{nl}");
                 if let Some(tl) = &table_line {
