@@ -703,10 +703,18 @@ pub fn pagination_params(
         }
         Val::map(p)
     };
-    let specs: Vec<(&str, Val)> = match style {
+    // (names the API may already use for this slot, default parameter)
+    let specs: Vec<(&[&str], Val)> = match style {
         PaginationStyle::Cursor => vec![
             (
-                "limit",
+                &[
+                    "limit",
+                    "page_size",
+                    "per_page",
+                    "max_results",
+                    "first",
+                    "size",
+                ],
                 param(
                     "limit",
                     "Maximum number of items to return.",
@@ -714,7 +722,7 @@ pub fn pagination_params(
                 ),
             ),
             (
-                "cursor",
+                CURSOR_PARAMS,
                 param(
                     "cursor",
                     "Opaque cursor from `next_cursor` of the previous page.",
@@ -724,7 +732,7 @@ pub fn pagination_params(
         ],
         PaginationStyle::Offset => vec![
             (
-                "limit",
+                &["limit", "top", "$top", "max_results", "size"],
                 param(
                     "limit",
                     "Maximum number of items to return.",
@@ -732,30 +740,96 @@ pub fn pagination_params(
                 ),
             ),
             (
-                "offset",
+                OFFSET_PARAMS,
                 param("offset", "Number of items to skip.", int("0", None, "0")),
             ),
         ],
         PaginationStyle::Page => vec![
             (
-                "page",
+                &["page", "page_number"],
                 param("page", "Page number, from 1.", int("1", None, "1")),
             ),
             (
-                "page_size",
+                &[
+                    "page_size",
+                    "per_page",
+                    "pagesize",
+                    "perpage",
+                    "size",
+                    "limit",
+                ],
                 param("page_size", "Items per page.", int("1", Some("100"), "20")),
             ),
         ],
     };
     specs
         .into_iter()
-        .map(
-            |(name, inline)| match reusable_parameter(index, api, name) {
+        .map(|(names, inline)| {
+            if let Some(v) = existing_parameter(index, api, names, edit_file) {
+                return v;
+            }
+            let default_name = match &inline {
+                Val::Map(es) => es
+                    .iter()
+                    .find_map(|(k, v)| match (k.as_str(), v) {
+                        ("name", Val::Str(s)) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            match reusable_parameter(index, api, &default_name) {
                 Some(t) => Val::Ref(ref_to(edit_file, &t)),
                 None => inline,
-            },
-        )
+            }
+        })
         .collect()
+}
+
+/// A query parameter named like one of `names` that the API's operations
+/// already use: the same `$ref` (relative to `edit_file`), or a copy of the
+/// inline definition's text (same format only). The most used wins.
+fn existing_parameter(index: &Index, api: &Api, names: &[&str], edit_file: &FileId) -> Option<Val> {
+    let mut found: Vec<(Val, usize, usize)> = Vec::new();
+    for op in ops_of(index, api) {
+        let lists = [
+            index.op_node(op).and_then(|n| n.get("parameters")),
+            index.path_item(op).and_then(|n| n.get("parameters")),
+        ];
+        for l in lists.into_iter().flatten() {
+            for p in l.items() {
+                let (_, d) = index.deref(&op.file, p);
+                let name = d.get("name").and_then(Node::as_str).unwrap_or("");
+                let snake = crate::model::dictionary::snake_case(name);
+                let Some(rank) = names.iter().position(|n| *n == snake || *n == name) else {
+                    continue;
+                };
+                if d.get("in").and_then(Node::as_str) != Some("query") {
+                    continue;
+                }
+                let val = match p.ref_str().and_then(|r| index.resolve(&op.file, r)) {
+                    Some(t) => Val::Ref(ref_to(edit_file, &t)),
+                    None if super::Format::of(&op.file) == super::Format::of(edit_file) => {
+                        let text = index.text(&op.file);
+                        Val::Raw(Raw {
+                            text: text[p.span.start as usize..p.span.end as usize].to_string(),
+                            col: super::style::col(text, p.span.start),
+                            block: matches!(p.value, Value::Map(_, CollStyle::Block)),
+                        })
+                    }
+                    None => continue,
+                };
+                match found.iter_mut().find(|(v, _, _)| *v == val) {
+                    Some(f) => f.1 += 1,
+                    None => found.push((val, 1, rank)),
+                }
+            }
+        }
+    }
+    found
+        .into_iter()
+        .max_by_key(|(v, n, rank)| (*n, matches!(v, Val::Ref(_)), std::cmp::Reverse(*rank)))
+        .map(|(v, _, _)| v)
 }
 
 /// The envelope replacing a bare array schema: the array (its text moved,

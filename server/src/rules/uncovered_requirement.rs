@@ -214,9 +214,16 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
     };
     let (method, mut path, mut op_id) = endpoint_for(&req.title);
     let paths = root_node.get("paths");
-    let taken = |p: &str| paths.is_some_and(|n| n.get(p).is_some());
-    if taken(&path) {
-        path = format!("{path}-{}", id.to_ascii_lowercase());
+    // An existing path item without this method takes the operation (in
+    // the file it is written in); else a new path item in the root.
+    let mut existing_item: Option<(crate::diag::FileId, &crate::tree::Node)> = None;
+    if let Some(item) = paths.and_then(|n| n.get(&path)) {
+        let (f, n) = index.deref(&root, item);
+        if n.is_map() && n.get(method).is_none() {
+            existing_item = Some((f, n));
+        } else {
+            path = format!("{path}-{}", id.to_ascii_lowercase());
+        }
     }
     let ids: Vec<&str> = index
         .operations
@@ -265,10 +272,14 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         .cloned()
         .unwrap_or_else(|| "x-fr-ids".into());
     let mut set = EditSet::new(index);
+    let edit_file = existing_item
+        .as_ref()
+        .map(|(f, _)| f.clone())
+        .unwrap_or_else(|| root.clone());
     let responses = crate::edit::openapi::response_values(
         &mut set,
         api,
-        &root,
+        &edit_file,
         &codes,
         &method.to_ascii_uppercase(),
     );
@@ -303,12 +314,17 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         }
     }
     op.push(("responses".into(), Val::Map(responses)));
-    let item = Val::Map(vec![(method.to_string(), Val::Map(op))]);
-    let Some(doc) = set.doc(&root) else {
+    let Some(doc) = set.doc(&edit_file) else {
         return Vec::new();
     };
-    if !doc.ensure_entry(&["paths"], &path, item, Pos::End) {
-        return Vec::new();
+    match existing_item {
+        Some((_, node)) => doc.insert_entry(node, method, Val::Map(op), Pos::End),
+        None => {
+            let item = Val::Map(vec![(method.to_string(), Val::Map(op))]);
+            if !doc.ensure_entry(&["paths"], &path, item, Pos::End) {
+                return Vec::new();
+            }
+        }
     }
     crate::edit::prefer_first(
         set.into_fix(
