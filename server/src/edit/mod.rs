@@ -125,9 +125,27 @@ impl<'a> EditSet<'a> {
             let fd = index.files.get(file)?;
             let doc = index.doc(file)?;
             doc.root.as_ref()?;
+            let text: &str = &fd.source.text;
+            let format = Format::of(file);
+            // What the file does not show is taken from the other files of
+            // its API (a path file with no small schema writes them like
+            // the components file does).
+            let mut votes = style::Votes::of(text, Some(doc), format);
+            let mut others = style::Votes::default();
+            for api in index.apis_of(file) {
+                for other in &api.files {
+                    if other != file && Format::of(other) == format {
+                        if let Some(od) = index.doc(other) {
+                            others.add(&style::Votes::of(index.text(other), Some(od), format));
+                        }
+                    }
+                }
+            }
+            votes.fill_from(&others);
+            let st = style::decide(text, &votes, format);
             self.docs.insert(
                 file.clone(),
-                DocEditor::new(file, &fd.source.text, Some(doc)),
+                DocEditor::with_style(file, text, Some(doc), st),
             );
         }
         self.docs.get_mut(file)

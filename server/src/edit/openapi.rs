@@ -485,6 +485,49 @@ pub fn add_parameters<'a>(set: &mut EditSet<'a>, op: &Operation, opn: &'a Node, 
     }
 }
 
+/// Adds a 400 (or the API's 422) response to an operation that has no
+/// validation response, when the config requires one: for fixes that give
+/// an operation its first query parameters.
+pub fn ensure_validation_response<'a>(
+    set: &mut EditSet<'a>,
+    api: &Api,
+    op: &Operation,
+    opn: &'a Node,
+) {
+    let index = set.index;
+    if !index
+        .config()
+        .required_responses
+        .iter()
+        .any(|r| r == "validation")
+    {
+        return;
+    }
+    let Some(resp) = opn.get("responses") else {
+        return;
+    };
+    let (rf, rn) = index.deref(&op.file, resp);
+    if !rn.is_map()
+        || rn
+            .entries()
+            .iter()
+            .any(|e| matches!(e.key.to_ascii_uppercase().as_str(), "400" | "422" | "4XX"))
+    {
+        return;
+    }
+    let code = if Catalog::new(index, api).prefers_422() {
+        "422"
+    } else {
+        "400"
+    };
+    let values = response_values(set, api, &rf, &[code.to_string()], &op.method);
+    if let Some(doc) = set.doc(&rf) {
+        for (c, v) in values {
+            doc.insert_entry(rn, &c, v, Pos::Status);
+        }
+    }
+}
+
 /// A query parameter of the API named `name` that operations can reuse.
 pub fn reusable_parameter(index: &Index, api: &Api, name: &str) -> Option<Target> {
     let mut counts: BTreeMap<Target, usize> = BTreeMap::new();

@@ -308,7 +308,9 @@ impl<'s> Renderer<'s> {
             Val::Map(es) if !es.is_empty() && !self.yaml_prefers_flow(v) => {
                 self.yaml_block_body(es, col)
             }
-            Val::Ref(t) if !self.style.flow_refs => format!("$ref: {}", self.yaml_ref(t, false)),
+            Val::Ref(t) if !self.style.flow_refs_in_seq => {
+                format!("$ref: {}", self.yaml_ref(t, false))
+            }
             Val::Raw(r) => reindent(&r.text, r.col, col, self.nl()),
             _ => self.yaml_flow(v),
         }

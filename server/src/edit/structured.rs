@@ -111,7 +111,8 @@ fn above_comments(text: &str, mut ls: u32, kcol: u32) -> u32 {
     ls
 }
 
-/// The nodes containing `span`, outermost first (not including the node at `span`).
+/// The nodes containing `span`, outermost first (not including the node at
+/// `span`; for a key, the map holding it is the last).
 pub fn ancestors(root: &Node, span: Span) -> Vec<&Node> {
     let mut out = Vec::new();
     let mut cur = root;
@@ -134,7 +135,13 @@ pub fn ancestors(root: &Node, span: Span) -> Vec<&Node> {
                 out.push(cur);
                 cur = n;
             }
-            None => return out,
+            None => {
+                // `span` is inside `cur` but in none of its values (a key).
+                if cur.span.start <= span.start && span.end <= cur.span.end {
+                    out.push(cur);
+                }
+                return out;
+            }
         }
     }
     out
@@ -174,11 +181,20 @@ pub struct DocEditor<'a> {
 impl<'a> DocEditor<'a> {
     pub fn new(file: &FileId, text: &'a str, doc: Option<&'a Document>) -> Self {
         let format = Format::of(file);
+        Self::with_style(file, text, doc, style::detect(text, doc, format))
+    }
+
+    pub fn with_style(
+        file: &FileId,
+        text: &'a str,
+        doc: Option<&'a Document>,
+        style: Style,
+    ) -> Self {
         DocEditor {
             file: file.clone(),
             text,
             root: doc.and_then(|d| d.root.as_ref()),
-            style: style::detect(text, doc, format),
+            style,
             maps: Vec::new(),
             seqs: Vec::new(),
             edits: Vec::new(),
@@ -260,6 +276,9 @@ impl<'a> DocEditor<'a> {
         if self.style.format == Format::Json {
             let level = self.json_level(line_indent(text, key_span(text, entry).start));
             return mk(v.span, r.json(val, level, false));
+        }
+        if self.in_flow(v) {
+            return mk(v.span, r.inline(val));
         }
         let kcol = col(text, key_span(text, entry).start);
         let block_body = matches!(&v.value, Value::Map(es, CollStyle::Block) if !es.is_empty())

@@ -49,6 +49,8 @@ pub struct Style {
     pub flow_small: bool,
     /// `{$ref: x}` written in flow style (on one line in JSON).
     pub flow_refs: bool,
+    /// The same for list items (`- $ref: x` or `- {$ref: x}`).
+    pub flow_refs_in_seq: bool,
     /// Short lists of scalars written in flow style (`[FR-001]`).
     pub flow_seqs: bool,
     pub newline: &'static str,
@@ -70,6 +72,7 @@ impl Style {
             numeric_key_quote: Some(Quote::Single),
             flow_small: false,
             flow_refs: false,
+            flow_refs_in_seq: false,
             flow_seqs: true,
             newline: "\n",
             compact_json: false,
@@ -138,8 +141,9 @@ pub fn logical_indent(text: &str, offset: u32) -> u32 {
     (i - ls) as u32
 }
 
-#[derive(Default)]
-struct Votes {
+/// Evidence of a file's style: how often each way of writing occurs.
+#[derive(Clone, Debug, Default)]
+pub struct Votes {
     indents: Vec<u32>,
     seq_in: u32,
     seq_level: u32,
@@ -155,6 +159,8 @@ struct Votes {
     small_block: u32,
     refs_flow: u32,
     refs_block: u32,
+    item_refs_flow: u32,
+    item_refs_block: u32,
     seq_flow: u32,
     seq_block: u32,
 }
@@ -268,6 +274,22 @@ fn vote(text: &str, n: &Node, json: bool, v: &mut Votes, depth: u32) {
             }
         }
         Value::Seq(items, cs) => {
+            for it in items {
+                if let Value::Map(es, ics) = &it.value {
+                    if es.len() == 1 && es[0].key == "$ref" {
+                        let flowish = if json {
+                            one_line(text, it)
+                        } else {
+                            *ics == CollStyle::Flow
+                        };
+                        if flowish {
+                            v.item_refs_flow += 1
+                        } else {
+                            v.item_refs_block += 1
+                        }
+                    }
+                }
+            }
             if !items.is_empty() && all_scalars(n) {
                 let flowish = if json {
                     one_line(text, n)
@@ -320,17 +342,111 @@ fn mode(v: &[u32]) -> Option<u32> {
         .map(|(k, _)| k)
 }
 
+impl Votes {
+    /// Counts the ways of writing in one document.
+    pub fn of(text: &str, doc: Option<&Document>, format: Format) -> Votes {
+        let mut v = Votes::default();
+        if let Some(root) = doc.and_then(|d| d.root.as_ref()) {
+            vote(text, root, format == Format::Json, &mut v, 0);
+        }
+        v
+    }
+
+    /// Adds another document's counts.
+    pub fn add(&mut self, o: &Votes) {
+        self.indents.extend(&o.indents);
+        for (a, b) in [
+            (&mut self.seq_in, o.seq_in),
+            (&mut self.seq_level, o.seq_level),
+            (&mut self.single, o.single),
+            (&mut self.double, o.double),
+            (&mut self.ref_plain, o.ref_plain),
+            (&mut self.ref_single, o.ref_single),
+            (&mut self.ref_double, o.ref_double),
+            (&mut self.key_plain, o.key_plain),
+            (&mut self.key_single, o.key_single),
+            (&mut self.key_double, o.key_double),
+            (&mut self.small_flow, o.small_flow),
+            (&mut self.small_block, o.small_block),
+            (&mut self.refs_flow, o.refs_flow),
+            (&mut self.refs_block, o.refs_block),
+            (&mut self.item_refs_flow, o.item_refs_flow),
+            (&mut self.item_refs_block, o.item_refs_block),
+            (&mut self.seq_flow, o.seq_flow),
+            (&mut self.seq_block, o.seq_block),
+        ] {
+            *a += b;
+        }
+    }
+
+    /// Fills in what this file gives no evidence of from another file (of
+    /// the same API, in the same format).
+    pub fn fill_from(&mut self, o: &Votes) {
+        if self.indents.is_empty() {
+            self.indents = o.indents.clone();
+        }
+        let pairs: [(&mut u32, &mut u32, u32, u32); 5] = [
+            (&mut self.seq_in, &mut self.seq_level, o.seq_in, o.seq_level),
+            (
+                &mut self.small_flow,
+                &mut self.small_block,
+                o.small_flow,
+                o.small_block,
+            ),
+            (
+                &mut self.refs_flow,
+                &mut self.refs_block,
+                o.refs_flow,
+                o.refs_block,
+            ),
+            (
+                &mut self.item_refs_flow,
+                &mut self.item_refs_block,
+                o.item_refs_flow,
+                o.item_refs_block,
+            ),
+            (
+                &mut self.seq_flow,
+                &mut self.seq_block,
+                o.seq_flow,
+                o.seq_block,
+            ),
+        ];
+        for (a, b, oa, ob) in pairs {
+            if *a + *b == 0 {
+                *a += oa;
+                *b += ob;
+            }
+        }
+        if self.single + self.double == 0 {
+            self.single += o.single;
+            self.double += o.double;
+        }
+        if self.ref_plain + self.ref_single + self.ref_double == 0 {
+            self.ref_plain += o.ref_plain;
+            self.ref_single += o.ref_single;
+            self.ref_double += o.ref_double;
+        }
+        if self.key_plain + self.key_single + self.key_double == 0 {
+            self.key_plain += o.key_plain;
+            self.key_single += o.key_single;
+            self.key_double += o.key_double;
+        }
+    }
+}
+
 /// Detects the style of a file from its text and parsed document.
 pub fn detect(text: &str, doc: Option<&Document>, format: Format) -> Style {
+    decide(text, &Votes::of(text, doc, format), format)
+}
+
+/// The style a file's evidence points to.
+pub fn decide(text: &str, v: &Votes, format: Format) -> Style {
     let mut s = Style::default_for(format);
     if text.contains("\r\n") {
         s.newline = "\r\n";
     }
     let json = format == Format::Json;
-    let mut v = Votes::default();
-    if let Some(root) = doc.and_then(|d| d.root.as_ref()) {
-        vote(text, root, json, &mut v, 0);
-    }
     if json {
         s.quote = Quote::Double;
         s.numeric_key_quote = Some(Quote::Double);
@@ -389,6 +505,11 @@ pub fn detect(text: &str, doc: Option<&Document>, format: Format) -> Style {
     }
     s.flow_small = v.small_flow > v.small_block;
     s.flow_refs = v.refs_flow > v.refs_block;
+    s.flow_refs_in_seq = if v.item_refs_flow + v.item_refs_block > 0 {
+        v.item_refs_flow > v.item_refs_block
+    } else {
+        s.flow_refs
+    };
     s.flow_seqs = v.seq_flow >= v.seq_block;
     s
 }

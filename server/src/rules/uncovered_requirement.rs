@@ -88,7 +88,9 @@ const GET: &[&str] = &[
 ];
 const POST: &[&str] = &[
     "create", "add", "register", "book", "publish", "rate", "submit", "send", "upload", "request",
-    "post", "invite", "import", "sign", "pay", "review", "comment", "report",
+    "post", "invite", "import", "sign", "pay", "review", "comment", "report", "borrow", "reserve",
+    "order", "buy", "purchase", "share", "schedule", "assign", "log", "record", "approve",
+    "reject",
 ];
 const PATCH: &[&str] = &[
     "update",
@@ -101,78 +103,88 @@ const PATCH: &[&str] = &[
     "set",
 ];
 const DELETE: &[&str] = &["delete", "remove", "cancel", "archive", "unpublish"];
+const PREPOSITIONS: &[&str] = &[
+    "for", "of", "in", "on", "with", "by", "to", "from", "at", "into", "per", "via", "after",
+    "before", "when", "within", "as",
+];
+const FILLER: &[&str] = &[
+    "a", "an", "the", "their", "his", "her", "its", "our", "my", "your", "and", "or", "can",
+    "must", "should", "shall", "may", "be", "able", "all", "each", "every", "new", "s", "it",
+    "them", "they", "own", "some", "any",
+];
+
+fn verb_method(w: &str) -> Option<(&'static str, String)> {
+    let base = w.strip_suffix("es").filter(|b| b.len() > 2).unwrap_or(w);
+    let base2 = w.strip_suffix('s').unwrap_or(w);
+    for (m, set) in [
+        ("get", GET),
+        ("post", POST),
+        ("patch", PATCH),
+        ("delete", DELETE),
+    ] {
+        for cand in [w, base2, base] {
+            if set.contains(&cand) {
+                return Some((m, cand.to_string()));
+            }
+        }
+    }
+    None
+}
+
+fn upper_first(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
 
 /// A method, path and operationId for a requirement title: the first verb
-/// decides the method, the words after it name the resource
-/// (`Rate a visit` → `POST /visits`, `rateVisit`).
+/// decides the method, the last noun before a preposition names the
+/// resource (`Rate a visit` → `POST /visits`, `rateVisit`; `Book a room for
+/// a meeting` → `POST /rooms`).
 pub fn endpoint_for(title: &str) -> (&'static str, String, String) {
     use crate::edit::similarity::words;
-    let ws = words(title);
-    let stop = [
-        "a", "an", "the", "their", "his", "her", "its", "our", "my", "your", "of", "to", "for",
-        "in", "on", "by", "with", "and", "or", "from", "as", "can", "must", "should", "shall",
-        "be", "able", "system", "user", "users", "it", "they", "all", "each", "every", "when",
-        "after", "before", "optional", "s",
-    ];
-    let mut method = None;
-    let mut verb = String::new();
-    let mut object: Vec<String> = Vec::new();
-    for w in &ws {
-        let l = w.to_ascii_lowercase();
-        let base = l.trim_end_matches('s');
-        if method.is_none() {
-            for (m, set) in [
-                ("get", GET),
-                ("post", POST),
-                ("patch", PATCH),
-                ("delete", DELETE),
-            ] {
-                if set.contains(&l.as_str()) || set.contains(&base) {
-                    method = Some(m);
-                    verb = if set.contains(&l.as_str()) {
-                        l.clone()
-                    } else {
-                        base.to_string()
-                    };
-                }
-            }
+    let ws: Vec<String> = words(title)
+        .into_iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    let verb_at = ws.iter().position(|w| verb_method(w).is_some());
+    let (method, verb) = verb_at
+        .and_then(|i| verb_method(&ws[i]))
+        .unwrap_or(("post", String::new()));
+    let after: &[String] = match verb_at {
+        Some(i) => &ws[i + 1..],
+        None => &ws,
+    };
+    let mut object: Vec<&str> = Vec::new();
+    let mut prev = "";
+    for w in after {
+        if PREPOSITIONS.contains(&w.as_str()) && !object.is_empty() {
+            break;
+        }
+        // `view and update their profile`: a second verb is not the object
+        // (`borrow a book`: a noun that could be a verb is).
+        let second_verb = matches!(prev, "and" | "or") && verb_method(w).is_some();
+        prev = w;
+        if FILLER.contains(&w.as_str())
+            || PREPOSITIONS.contains(&w.as_str())
+            || second_verb
+            || w.chars().all(|c| c.is_ascii_digit())
+        {
             continue;
         }
-        if !stop.contains(&l.as_str()) && !l.chars().all(|c| c.is_ascii_digit()) {
-            object.push(l);
-        }
+        object.push(w);
     }
-    if method.is_none() {
-        object = ws
-            .iter()
-            .map(|w| w.to_ascii_lowercase())
-            .filter(|w| !stop.contains(&w.as_str()))
-            .collect();
-    }
-    object.truncate(3);
-    if object.is_empty() {
-        object.push("items".into());
-    }
-    let last = object.len() - 1;
-    let plural = crate::model::dictionary::pluralize(&object[last]);
-    let singular_last = object[last].ends_with('s') && !object[last].ends_with("ss");
-    if !singular_last {
-        object[last] = plural;
-    }
-    let path = format!("/{}", object.join("-"));
-    let mut op_id = verb.clone();
-    for (i, w) in object.iter().enumerate() {
-        if op_id.is_empty() && i == 0 {
-            op_id.push_str(w);
-            continue;
-        }
-        let mut c = w.chars();
-        if let Some(f) = c.next() {
-            op_id.extend(f.to_uppercase());
-            op_id.push_str(c.as_str());
-        }
-    }
-    (method.unwrap_or("post"), path, op_id)
+    let noun = object.last().copied().unwrap_or("items");
+    let singular = crate::edit::dictionary::singularize(noun);
+    let plural = crate::model::dictionary::pluralize(&singular);
+    let op_id = if verb.is_empty() {
+        format!("create{}", upper_first(&singular))
+    } else {
+        format!("{verb}{}", upper_first(&singular))
+    };
+    (method, format!("/{plural}"), op_id)
 }
 
 /// The API an endpoint for a requirement of `prd_file` goes into: the one
@@ -341,7 +353,32 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
 
 #[cfg(test)]
 mod tests {
+    use super::endpoint_for;
     use crate::rules::testing::{findings, index};
+
+    #[test]
+    fn endpoints_from_titles() {
+        let e = |t: &str| {
+            let (m, p, id) = endpoint_for(t);
+            format!("{m} {p} {id}")
+        };
+        assert_eq!(e("Rate a visit"), "post /visits rateVisit");
+        assert_eq!(e("Members can borrow a book"), "post /books borrowBook");
+        assert_eq!(
+            e("Staff can book a room for a meeting"),
+            "post /rooms bookRoom"
+        );
+        assert_eq!(
+            e("Patients can view and update their profile"),
+            "get /profiles viewProfile"
+        );
+        assert_eq!(e("Users can delete a task"), "delete /tasks deleteTask");
+        assert_eq!(
+            e("Export appointments as CSV"),
+            "get /appointments exportAppointment"
+        );
+        assert_eq!(e("Nightly backup"), "post /backups createBackup");
+    }
 
     const PRD: &str = "| ID | Requirement | Priority | Release |\n|---|---|---|---|\n| FR-001 | List pets | P0 | MVP |\n| FR-002 | Rate pets | P0 | |\n| FR-003 | Export | P1 | MVP |\n";
 

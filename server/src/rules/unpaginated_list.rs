@@ -244,6 +244,8 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         let mut set = EditSet::new(index);
         let params = openapi::pagination_params(index, api, style, &op.file);
         openapi::add_parameters(&mut set, op, opn, params);
+        // Query parameters make a validation failure possible: answer it.
+        openapi::ensure_validation_response(&mut set, api, op, opn);
         if shape.wrapper.is_none() {
             let Some((_, rf, resp)) = index
                 .op_responses(op)
