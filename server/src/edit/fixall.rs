@@ -28,14 +28,23 @@ const ONE_PER_PASS: &[&str] = &[
     "table-not-in-dictionary",
 ];
 
-/// The fix to apply for a finding: its preferred (else first) fix, when it
-/// is safe or unsafe fixes are allowed.
+/// The fix to apply for a finding: its first safe fix; with unsafe fixes
+/// allowed, else its preferred one (a finding whose fixes are all
+/// alternatives nobody prefers, like renumbering the first of two
+/// duplicates, is left alone).
 fn chosen(fixes: Vec<Fix>, include_unsafe: bool) -> Option<Fix> {
-    let ok =
-        |f: &Fix| !f.edits.is_empty() && (include_unsafe || f.applicability == Applicability::Safe);
-    let mut fixes: Vec<Fix> = fixes.into_iter().filter(ok).collect();
-    let i = fixes.iter().position(|f| f.preferred).unwrap_or(0);
-    (!fixes.is_empty()).then(|| fixes.swap_remove(i))
+    let mut fixes: Vec<Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+    if let Some(i) = fixes
+        .iter()
+        .position(|f| f.applicability == Applicability::Safe)
+    {
+        return Some(fixes.swap_remove(i));
+    }
+    if !include_unsafe {
+        return None;
+    }
+    let i = fixes.iter().position(|f| f.preferred)?;
+    Some(fixes.swap_remove(i))
 }
 
 /// Fixes for `diags` that can all apply together: edits that collide with
