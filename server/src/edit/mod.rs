@@ -11,6 +11,8 @@ pub mod openapi;
 pub mod refs;
 pub mod render;
 pub mod requirements;
+#[cfg(test)]
+mod roundtrip_tests;
 pub mod similarity;
 pub mod structured;
 pub mod style;

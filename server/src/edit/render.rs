@@ -234,6 +234,41 @@ impl<'s> Renderer<'s> {
         }
     }
 
+    /// A YAML flow value laid out over lines like a multi-line flow
+    /// document: collections that fit in `width` columns stay on one line,
+    /// bigger ones get one entry per line, indented one level past `indent`.
+    pub fn yaml_flow_lines(&self, v: &Val, indent: &str) -> String {
+        let one = self.yaml_flow(v);
+        if one.len() + indent.len() <= 100 || !matches!(v, Val::Map(_) | Val::Seq(_)) {
+            return one;
+        }
+        let nl = self.nl();
+        let inner = format!("{indent}{}", self.style.unit());
+        match v {
+            Val::Map(es) if !es.is_empty() => {
+                let parts: Vec<String> = es
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "{inner}{}: {}",
+                            self.key(k, true),
+                            self.yaml_flow_lines(v, &inner)
+                        )
+                    })
+                    .collect();
+                format!("{{{nl}{}{nl}{indent}}}", parts.join(&format!(",{nl}")))
+            }
+            Val::Seq(it) if !it.is_empty() => {
+                let parts: Vec<String> = it
+                    .iter()
+                    .map(|v| format!("{inner}{}", self.yaml_flow_lines(v, &inner)))
+                    .collect();
+                format!("[{nl}{}{nl}{indent}]", parts.join(&format!(",{nl}")))
+            }
+            _ => one,
+        }
+    }
+
     /// Whether `v` is written in flow style when it is the value of a block entry.
     fn yaml_prefers_flow(&self, v: &Val) -> bool {
         match v {

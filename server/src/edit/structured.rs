@@ -380,12 +380,16 @@ impl<'a> DocEditor<'a> {
             idxs.sort_unstable();
             idxs.dedup();
             for idx in idxs {
-                let es: Vec<(String, Val)> = m
+                let mut es: Vec<(String, Val)> = m
                     .entries
                     .iter()
                     .filter(|(i, _, _)| *i == idx)
                     .map(|(_, k, v)| (k.clone(), v.clone()))
                     .collect();
+                // Status codes going to the same place go in code order.
+                if es.iter().all(|(k, _)| status_order(k) < 20_000) {
+                    es.sort_by_key(|(k, _)| status_order(k));
+                }
                 out.push(self.map_edit(m.map, idx, &es));
             }
         }
@@ -492,6 +496,8 @@ impl<'a> DocEditor<'a> {
                             let colon = if self.style.json_space { ": " } else { ":" };
                             format!("{}{colon}{}", r.key(k, true), r.json(v, level, true))
                         }
+                    } else if multiline {
+                        format!("{}: {}", r.key(k, true), r.yaml_flow_lines(v, &lead))
                     } else {
                         format!("{}: {}", r.key(k, true), r.inline(v))
                     }
