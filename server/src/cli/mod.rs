@@ -1,6 +1,7 @@
 //! The command line: `check`, `inventory`, `rules`, `lsp`. It loads a
 //! workspace, asks the engine, and prints; it decides nothing itself.
 
+pub mod fix;
 pub mod output;
 
 use crate::diag::{Diagnostic, Severity};
