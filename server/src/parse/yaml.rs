@@ -1003,16 +1003,17 @@ fn recover(
     };
     // tree-sitter resolves aliases with the document's anchors (saphyr only
     // knows those of the chunk) and reports the unknown ones itself.
-    let mut errors = if ts_ok && primary.message == "unknown anchor" {
-        Vec::new()
-    } else {
-        vec![primary]
-    };
-    errors.extend(
-        extra
-            .into_iter()
-            .filter(|e| e.message.starts_with("alias") || e.message.starts_with("unknown anchor")),
-    );
+    let errors =
+        if ts_ok && primary.message == "unknown anchor" {
+            // Then tree-sitter's own errors are the only ones.
+            extra
+        } else {
+            let mut v = vec![primary];
+            v.extend(extra.into_iter().filter(|e| {
+                e.message.starts_with("alias") || e.message.starts_with("unknown anchor")
+            }));
+            v
+        };
     let mut items = match root.map(|n| items_of(n, seq)) {
         Some(Ok(items)) => items,
         _ => Items::new(seq),

@@ -629,3 +629,54 @@ fn snapshots() {
         insta::assert_snapshot!(name, dump(text, &doc));
     }
 }
+
+/// Random edits of real files: whenever saphyr-parser (reading the whole
+/// text) accepts the result, the chunked reader must give the same tree
+/// without errors; whenever it rejects it, the chunked reader must report an
+/// error.
+#[test]
+fn mutations_agree_with_reference() {
+    let Some(dir) = corpus() else { return };
+    let seed = std::env::var("SPECGATE_MUT_SEED")
+        .ok()
+        .and_then(|x| x.parse().ok());
+    let mut rng = Rng(seed.unwrap_or(0xdead_beef_cafe_f00d));
+    let mut agreed = 0;
+    let default = "small/oai-v3.0-petstore.yaml small/oai-v3.1-tictactoe.yaml small/oai-v3.0-uspto.yaml small/libopenapi-circular-refs.yaml";
+    let list = std::env::var("SPECGATE_MUT_FILES").unwrap_or(default.to_string());
+    for f in list.split_whitespace() {
+        let base = std::fs::read_to_string(dir.join(f)).unwrap();
+        for round in 0..std::env::var("SPECGATE_MUT_ROUNDS")
+            .ok()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(400)
+        {
+            let mut text = base.clone();
+            for _ in 0..1 + rng.below(3) {
+                text = random_edit(&text, &mut rng);
+            }
+            let doc = parse_yaml(&text);
+            check_spans(&text, &doc);
+            let mut ctx = Ctx::new(text.len());
+            let r = yaml_saphyr::read(&text, 0, text.len(), &mut ctx);
+            let ctx_msg = format!("{f} round {round}:\n{text}");
+            match r.fatal {
+                None if r.errors.is_empty() => {
+                    assert!(doc.errors.is_empty(), "{ctx_msg}\nerrors: {:?}", doc.errors);
+                    match (&doc.root, &r.root) {
+                        (Some(a), Some(b)) => {
+                            if let Some(d) = diff(a, b) {
+                                panic!("{ctx_msg}\ndiffers: {d}");
+                            }
+                        }
+                        (a, b) => assert_eq!(a.is_some(), b.is_some(), "{ctx_msg}"),
+                    }
+                    agreed += 1;
+                }
+                None => {}
+                Some(e) => assert!(!doc.errors.is_empty(), "{ctx_msg}\nsaphyr: {e:?}"),
+            }
+        }
+    }
+    assert!(agreed > 100, "{agreed}");
+}
