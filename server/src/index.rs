@@ -639,8 +639,7 @@ impl Index {
     /// The entity a SQL table stands for.
     pub fn entity_for_table(&self, table: &str) -> Option<(&FileId, &dictionary::Entity)> {
         let t = table.to_ascii_lowercase();
-        self.entities()
-            .find(|(_, e)| e.table_names().iter().any(|n| *n == t))
+        self.entities().find(|(_, e)| e.table_names().contains(&t))
     }
 
     /// The entity an OpenAPI schema name stands for (same name, snake-cased).

@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod lsp;
 pub mod model;
 pub mod parse;
+pub mod queries;
 pub mod rules;
 pub mod text;
 pub mod tree;

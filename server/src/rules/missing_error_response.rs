@@ -9,6 +9,7 @@
 //!   (`security: []` opts out) (`unauthorized`);
 //! - a 404 when its path has a parameter (`not-found`);
 //! - a 5xx or `default` (`server-error`).
+//!
 //! `4XX` covers 400, 401 and 404; `5XX` covers 5xx. Which of these apply is
 //! configurable: `[rules.missing-error-response] require = [...]`.
 //!

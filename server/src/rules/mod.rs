@@ -83,6 +83,14 @@ pub fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         .unwrap_or_default()
 }
 
+/// Where the rule documentation lives (the README's rule list).
+pub const DOCS_HOME: &str = "https://github.com/specgate/specgate#rules";
+
+/// Documentation link of one rule (LSP `codeDescription`, SARIF `helpUri`).
+pub fn doc_url(code: &str) -> String {
+    format!("https://github.com/specgate/specgate/blob/main/docs/rules.md#{code}")
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     //! Fixture workspaces in memory and a stable text rendering of findings.
@@ -128,12 +136,4 @@ pub(crate) mod testing {
         }
         s
     }
-}
-
-/// Where the rule documentation lives (the README's rule list).
-pub const DOCS_HOME: &str = "https://github.com/specgate/specgate#rules";
-
-/// Documentation link of one rule (LSP `codeDescription`, SARIF `helpUri`).
-pub fn doc_url(code: &str) -> String {
-    format!("https://github.com/specgate/specgate/blob/main/docs/rules.md#{code}")
 }

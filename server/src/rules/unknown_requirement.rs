@@ -94,7 +94,7 @@ mod tests {
         );
         assert!(f.contains("schema.sql:1:8"), "{f}");
         assert!(f.contains("notes.md:1:11"), "{f}");
-        assert!(f.contains("prd.md:3:48"), "prose mention of FR-002: {f}");
+        assert!(f.contains("prd.md:3:42"), "prose mention of FR-002: {f}");
         assert!(!f.contains("FR-001"), "{f}");
         assert!(!f.contains("NFR"), "{f}");
     }
