@@ -16,8 +16,11 @@ use specgate::index::Index;
 use specgate::tree::{Document, Node, Span, Value};
 use specgate::workspace::Workspace;
 
+/// One fuzz target: it takes any bytes and panics on a broken invariant.
+pub type Target = fn(&[u8]);
+
 /// The fuzz targets, by name: `fuzz/corpus/<name>/` holds each one's corpus.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("parse_yaml", parse_yaml),
     ("parse_json", parse_json),
     ("parse_prd", parse_prd),
@@ -49,29 +52,27 @@ fn assert_span(text: &str, span: Span, what: &str) {
     );
 }
 
-fn check_node(text: &str, node: &Node, depth: usize) {
-    assert_span(text, node.span, "tree node");
-    // Iterative descent would be nicer, but the tree is only as deep as the
-    // parser allowed; a stack overflow here is itself a finding.
-    match &node.value {
-        Value::Map(entries, _) => {
-            for e in entries {
-                assert_span(text, e.key_span, "map key");
-                check_node(text, &e.value, depth + 1);
+fn check_node(text: &str, root: &Node) {
+    // Iterative, so a deep tree is checked without deep recursion here.
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        assert_span(text, node.span, "tree node");
+        match &node.value {
+            Value::Map(entries, _) => {
+                for e in entries {
+                    assert_span(text, e.key_span, "map key");
+                    stack.push(&e.value);
+                }
             }
+            Value::Seq(items, _) => stack.extend(items),
+            Value::Scalar(..) | Value::Missing => {}
         }
-        Value::Seq(items, _) => {
-            for it in items {
-                check_node(text, it, depth + 1);
-            }
-        }
-        Value::Scalar(..) | Value::Missing => {}
     }
 }
 
 fn check_document(text: &str, doc: &Document) {
     if let Some(root) = &doc.root {
-        check_node(text, root, 0);
+        check_node(text, root);
     }
     for c in &doc.comments {
         assert_span(text, c.span, "comment");

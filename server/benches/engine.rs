@@ -29,11 +29,13 @@ fn corpus() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// Values built once per corpus path and kept for the whole run.
+type Cache<T> = OnceLock<std::sync::Mutex<Vec<(String, &'static T)>>>;
+
 /// (file name, text) of the input of a benchmark: a corpus file, or the
 /// clinic example's root spec when the corpus is absent.
 fn input(corpus_rel: &str) -> &'static (String, String) {
-    static CACHE: OnceLock<std::sync::Mutex<Vec<(String, &'static (String, String))>>> =
-        OnceLock::new();
+    static CACHE: Cache<(String, String)> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut c = cache.lock().unwrap();
     if let Some((_, v)) = c.iter().find(|(k, _)| k == corpus_rel) {
@@ -68,7 +70,7 @@ const GITHUB: &str = "large/github-api.github.com-octokit-2022-07-15.json";
 const TWILIO: &str = "large/twilio_api_v2010.yaml";
 
 fn index_of(rel: &str) -> &'static Index {
-    static CACHE: OnceLock<std::sync::Mutex<Vec<(String, &'static Index)>>> = OnceLock::new();
+    static CACHE: Cache<Index> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut c = cache.lock().unwrap();
     if let Some((_, v)) = c.iter().find(|(k, _)| k == rel) {
