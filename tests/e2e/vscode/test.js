@@ -1,0 +1,276 @@
+// End-to-end test of the Specgate VS Code extension in the real VS Code
+// workbench (code-server) driven by playwright-core in Debian's Chromium.
+//   node test.js URL WORKSPACE ARTIFACTS_DIR
+// Each check prints PASS or FAIL with the reason; the last line is
+// "N passed, N failed"; the exit code is the verdict. Screenshots go to
+// ARTIFACTS_DIR (quickfix.png is the one the README shows).
+const path = require('path');
+const fs = require('fs');
+const { chromium } = require('playwright-core');
+
+const [url, workspace, artifacts] = process.argv.slice(2);
+if (!url || !workspace || !artifacts) {
+  console.error('usage: node test.js URL WORKSPACE ARTIFACTS_DIR');
+  process.exit(2);
+}
+const TIMEOUT = Number(process.env.SPECGATE_E2E_TIMEOUT_MS) || 30000;
+const t0 = Date.now();
+const log = (msg) => console.log(`[vscode-e2e ${((Date.now() - t0) / 1000).toFixed(2).padStart(6)}s] ${msg}`);
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+/** Runs one named check; a throw is a FAIL with its message, later checks still run. */
+async function check(name, fn) {
+  try {
+    const detail = await fn();
+    passed++;
+    log(`PASS ${name}${detail ? ` — ${detail}` : ''}`);
+    return true;
+  } catch (e) {
+    failed++;
+    failures.push(name);
+    log(`FAIL ${name} — ${(e && e.message ? e.message : String(e)).split('\n')[0]}`);
+    await shot(`fail-${passed + failed}`).catch(() => {});
+    return false;
+  }
+}
+
+let page;
+async function shot(name) {
+  const file = path.join(artifacts, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Polls `fn` until it returns a truthy value. */
+async function until(what, fn, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+async function palette(command) {
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${command}`);
+  await page.locator(`.quick-input-list .monaco-list-row:has-text("${command}")`).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(rel) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(rel);
+  const base = path.basename(rel);
+  await page.locator(`.quick-input-list .monaco-list-row[aria-label*="${base}"]`).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${base}"]`).waitFor();
+  await page.waitForTimeout(300);
+}
+
+async function goToLine(line, col) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`${line}:${col}`);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+}
+
+/** Rows of the Problems panel, as text (file rows and finding rows). */
+async function problems() {
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  const n = await rows.count();
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    out.push(((await rows.nth(i).getAttribute('aria-label')) || (await rows.nth(i).innerText())).replace(/\s+/g, ' '));
+  }
+  return out;
+}
+const summary = (rows) => rows.map((r) => r.slice(0, 90)).join(' | ') || '(empty)';
+
+/** 1-based line of the first occurrence of `text` in a workspace file. */
+function lineOf(rel, text) {
+  const lines = fs.readFileSync(path.join(workspace, rel), 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(text));
+  if (i < 0) throw new Error(`${text} not in ${rel}`);
+  return { line: i + 1, col: lines[i].indexOf(text) + 1 };
+}
+
+(async () => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(artifacts, 'chromium-profile-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = ctx.pages()[0] || (await ctx.newPage());
+  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+  try {
+    await run();
+  } catch (e) {
+    failed++;
+    log(`FAIL (aborted) — ${e.stack || e}`);
+  } finally {
+    await ctx.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  log(`${passed} passed, ${failed} failed`);
+  if (failures.length) log(`failed: ${failures.join('; ')}`);
+  process.exit(failed === 0 ? 0 : 1);
+})();
+
+async function run() {
+  await page.goto(url);
+  let ready = await check('the workbench loads', async () => {
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    return `${Date.now() - t0} ms`;
+  });
+  if (!ready) return;
+
+  ready = await check('the extension activates and the server runs (status bar "Specgate" ✓)', async () => {
+    const item = page.locator('.statusbar-item:has-text("Specgate")');
+    await item.first().waitFor({ timeout: TIMEOUT });
+    await until('the server to run', async () => (await page.locator('.statusbar-item:has-text("Specgate") .codicon-check').count()) > 0
+      || ((await page.locator('.statusbar-item:has-text("Specgate") .codicon-error').count()) > 0
+        && Promise.reject(new Error(`server failed: ${await item.first().getAttribute('aria-label')}`))));
+    return `${Date.now() - t0} ms after start`;
+  });
+  if (!ready) {
+    await palette('Specgate: Show Output').catch(() => {});
+    await page.waitForTimeout(1000);
+    await shot('server-failed');
+    return;
+  }
+
+  // Open the documents whose findings the test expects.
+  await openFile('db/schema.sql');
+  await openFile('api/openapi.yaml');
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').waitFor();
+
+  const expected = [
+    ['openapi.yaml', 'missing-error-response'],
+    ['openapi.yaml', 'untraced-operation'],
+    ['openapi.yaml', 'unknown-requirement'],
+    ['schema.sql', 'column-not-in-dictionary'],
+  ];
+  await check('the Problems panel lists the expected findings', async () => {
+    const rows = await until('findings ' + expected.map((e) => e[1]).join(', '), async () => {
+      const r = await problems();
+      return expected.every(([, code]) => r.some((x) => x.includes(code))) && r;
+    }).catch(async (e) => {
+      throw new Error(`${e.message}; the panel shows: ${summary(await problems())}`);
+    });
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 5000 });
+    await shot('problems');
+    return `${rows.filter((r) => /specgate/i.test(r)).length} specgate rows: ${summary(rows.filter((r) => /specgate/i.test(r)))}`;
+  });
+
+  await check('hover on an FR-ID shows the requirement', async () => {
+    const { line, col } = lineOf('api/openapi.yaml', 'FR-001');
+    await page.locator('.tab[aria-label*="openapi.yaml"]').first().click();
+    await goToLine(line, col + 2);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover:visible');
+    await hover.first().waitFor({ timeout: TIMEOUT });
+    const text = await until('hover text with "List patients"', async () => {
+      const t = await hover.first().innerText();
+      return t.includes('List patients') && t;
+    }).catch(async (e) => {
+      throw new Error(`${e.message}; hover shows: ${(await hover.first().innerText().catch(() => '')).slice(0, 120)}`);
+    });
+    await shot('hover');
+    await page.keyboard.press('Escape');
+    return text.replace(/\s+/g, ' ').slice(0, 80);
+  });
+
+  await check('Go to Definition (F12) on an FR-ID opens the PRD at its line', async () => {
+    const { line, col } = lineOf('api/openapi.yaml', 'FR-001');
+    await goToLine(line, col + 2);
+    await page.keyboard.press('F12');
+    await page.locator('.tab.active[aria-label*="prd.md"]').waitFor({ timeout: TIMEOUT });
+    const want = lineOf('docs/prd.md', '| FR-001 |').line;
+    const pos = await until(`the cursor on line ${want}`, async () => {
+      const t = await page.locator('.statusbar-item[id="status.editor.selection"]').innerText();
+      return t.includes(`Ln ${want},`) && t;
+    });
+    await page.locator('.tab[aria-label*="openapi.yaml"]').first().click();
+    return `prd.md ${pos.trim()}`;
+  });
+
+  const quickfix = async (code, titleRe, screenshot) => {
+    await page.locator('.tab[aria-label*="openapi.yaml"]').first().click();
+    // The finding's position, from the Problems panel row (".. [Ln 38, Col 7]").
+    const row = (await problems()).find((r) => r.includes(code));
+    if (!row) throw new Error(`no ${code} in the Problems panel: ${summary(await problems())}`);
+    const m = row.match(/Ln (\d+), Col (\d+)/) || row.match(/(\d+):(\d+)/);
+    if (!m) throw new Error(`no position in the Problems row "${row}"`);
+    await goToLine(Number(m[1]), Number(m[2]));
+    await page.locator('.monaco-editor .codicon-light-bulb, .monaco-editor .codicon-lightbulb-autofix, .monaco-editor .lightBulbWidget')
+      .first().waitFor({ state: 'visible', timeout: TIMEOUT })
+      .catch(() => { throw new Error(`no light bulb at ${code} (${m[1]}:${m[2]}): the server offers no code action for it`); });
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    await menu.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    const items = page.locator('.action-widget .monaco-list-row.action');
+    await until('code action items', async () => (await items.count()) > 0);
+    const titles = await items.allInnerTexts();
+    const idx = titles.findIndex((t) => titleRe.test(t));
+    if (idx < 0) {
+      await page.keyboard.press('Escape');
+      throw new Error(`no quick fix like ${titleRe} among: ${titles.join(' | ') || '(none)'}`);
+    }
+    await items.nth(idx).hover();
+    await page.waitForTimeout(400);
+    if (screenshot) await shot(screenshot);
+    const before = (await problems()).filter((r) => r.includes(code)).length;
+    await items.nth(idx).click();
+    const start = Date.now();
+    await until(`the ${code} finding to leave the Problems panel`, async () =>
+      (await problems()).filter((r) => r.includes(code)).length < before);
+    return `applied "${titles[idx].trim()}", finding left after ${Date.now() - start} ms`;
+  };
+
+  await check('quick fix from the light bulb (Ctrl+.) for missing-error-response: "Add missing responses", finding leaves', async () =>
+    quickfix('missing-error-response', /respons/i, 'quickfix'));
+  await shot('after-quickfix');
+
+  await check('quick fix for untraced-operation: "Trace to FR-…", finding leaves', async () =>
+    quickfix('untraced-operation', /FR-\d+/, null));
+
+  await check('"Specgate: Show Endpoint Inventory" opens the inventory preview', async () => {
+    await palette('Specgate: Show Endpoint Inventory');
+    await page.locator('.tab.active[aria-label*="Endpoint Inventory"]').waitFor({ timeout: TIMEOUT })
+      .catch(async () => {
+        const toast = await page.locator('.notifications-toasts').innerText().catch(() => '');
+        throw new Error(`no "Endpoint Inventory" tab${toast ? `; notification: ${toast.replace(/\s+/g, ' ')}` : ''}`);
+      });
+    await page.waitForTimeout(1500);
+    await shot('inventory');
+    return (await page.locator('.tab.active').first().getAttribute('aria-label'));
+  });
+
+  await check('"Specgate: Restart Server" restarts it', async () => {
+    await palette('Specgate: Restart Server');
+    await page.waitForTimeout(500);
+    await until('the server to run again', async () =>
+      (await page.locator('.statusbar-item:has-text("Specgate") .codicon-check').count()) > 0);
+  });
+}
