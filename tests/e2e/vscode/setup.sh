@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the VS Code end-to-end test needs, into .cache/e2e/vscode at
 # the repository root: Debian packages (chromium, ripgrep, native build deps),
-# code-server (the real VS Code workbench, from npm) and playwright-core. Idempotent: each step is skipped when its stamp says it is done.
+# code-server (the real VS Code workbench, from npm) and playwright-core.
+# Idempotent: each step is skipped when its stamp says it is done.
 # Fails loudly on any missing tool. Debian 12, Node 20, run as root.
 set -euo pipefail
 
