@@ -23,7 +23,10 @@ end
 --- Runs one named check; an error inside it is a FAIL with the message, and
 --- the following checks still run.
 local function check(name, fn)
-  local okc, res = xpcall(fn, debug.traceback)
+  local okc, res = xpcall(fn, function(e)
+    -- a failed expectation is its message; anything else keeps its traceback
+    return (type(e) == 'string' and e:find('^EXPECT: ')) and e:sub(9) or debug.traceback(e)
+  end)
   if not okc then
     fail(name, tostring(res))
   elseif res == false then
@@ -32,10 +35,32 @@ local function check(name, fn)
     ok(name, type(res) == 'string' and res or nil)
   end
 end
+local function assert(v, msg)
+  if not v then
+    error('EXPECT: ' .. tostring(msg or 'assertion failed'), 0)
+  end
+  return v
+end
+--- The server's stderr lines from Neovim's LSP log (why it did not start).
+local function server_stderr()
+  local f = io.open(vim.lsp.log.get_filename(), 'r')
+  if not f then
+    return ''
+  end
+  local out = {}
+  for l in f:lines() do
+    local msg = l:match('"stderr"%s+"(.*)"$')
+    if msg then
+      table.insert(out, (msg:gsub('\\n', ' ')))
+    end
+  end
+  f:close()
+  return table.concat(out, ' | '):sub(-600)
+end
 local function wait(ms, cond, what)
   local t0 = vim.uv.hrtime()
   if not vim.wait(ms, cond, 20) then
-    error(('timed out after %d ms waiting for %s'):format(ms, what), 2)
+    error(('EXPECT: timed out after %d ms waiting for %s'):format(ms, what), 0)
   end
   return (vim.uv.hrtime() - t0) / 1e6
 end
@@ -84,10 +109,14 @@ local api = vim.api.nvim_get_current_buf()
 local client
 
 check('the plugin starts specgate lsp for an OpenAPI buffer (vim.lsp.enable)', function()
-  local ms = wait(TIMEOUT, function()
+  local okw, ms = pcall(wait, TIMEOUT, function()
     client = vim.lsp.get_clients({ bufnr = api, name = 'specgate' })[1]
     return client ~= nil and client.initialized
   end, 'the specgate client to attach and initialize')
+  if not okw then
+    client = nil
+    error(ms .. '; server stderr: ' .. server_stderr(), 0)
+  end
   return ('filetype=%s root=%s encoding=%s, %.0f ms'):format(vim.bo[api].filetype, tostring(client.root_dir),
     client.offset_encoding, ms)
 end)

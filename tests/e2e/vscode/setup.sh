@@ -59,15 +59,16 @@ if [ ! -f "$CACHE/cs/.stamp-$CS_VERSION" ] || [ ! -x "$CS" ]; then
   (cd "$CACHE/cs" && npm_config_yes=true npm_config_unsafe_perm=true \
       npm_config_dangerously_allow_all_scripts=true \
       npm install --no-audit --no-fund "code-server@$CS_VERSION")
-  VS=$CACHE/cs/node_modules/code-server/lib/vscode
-  for f in node_modules/@vscode/ripgrep/bin/rg node_modules/node-pty/build/Release/pty.node \
-           node_modules/@vscode/spdlog/build/Release/spdlog.node node_modules.asar; do
-    [ -e "$VS/$f" ] || die "code-server install incomplete: $VS/$f missing (postinstall did not run?)"
-  done
-  XDG_CONFIG_HOME=$CACHE/xdg/config XDG_DATA_HOME=$CACHE/xdg/data "$CS" --version >/dev/null \
-    || die "code-server does not start"
   touch "$CACHE/cs/.stamp-$CS_VERSION"
 fi
+VS=$CACHE/cs/node_modules/code-server/lib/vscode
+for f in node_modules/@vscode/ripgrep/bin/rg node_modules/node-pty/build/Release/pty.node \
+         node_modules/@vscode/spdlog/build/Release/spdlog.node node_modules.asar; do
+  [ -e "$VS/$f" ] || { rm -f "$CACHE/cs/.stamp-$CS_VERSION";
+    die "code-server install incomplete: $VS/$f missing (its postinstall did not run); run again to reinstall"; }
+done
+export XDG_CONFIG_HOME=$CACHE/xdg/config XDG_DATA_HOME=$CACHE/xdg/data  # keep ~ clean
+CS_REPORTED=$("$CS" --version 2>/dev/null | head -1) || die "code-server does not start"
 
 # 3. playwright-core, to drive Debian's chromium (it downloads no browser).
 #    (@vscode/vsce is a devDependency of editors/vscode, installed there by npm ci.)
@@ -79,4 +80,4 @@ if [ ! -f "$CACHE/tools/.stamp-$PW_VERSION" ]; then
   touch "$CACHE/tools/.stamp-$PW_VERSION"
 fi
 [ -f "$CACHE/tools/node_modules/playwright-core/package.json" ] || die "playwright-core missing in $CACHE/tools"
-log "ready: $("$CS" --version 2>/dev/null | head -1)"
+log "ready: code-server $CS_REPORTED, $(/usr/bin/chromium --version 2>/dev/null)"

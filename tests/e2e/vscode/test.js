@@ -23,6 +23,9 @@ const failures = [];
 /** Runs one named check; a throw is a FAIL with its message, later checks still run. */
 async function check(name, fn) {
   try {
+    // Close what an earlier step may have left open (quick input, hover, menu).
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
     const detail = await fn();
     passed++;
     log(`PASS ${name}${detail ? ` — ${detail}` : ''}`);
@@ -84,7 +87,7 @@ async function goToLine(line, col) {
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(`${line}:${col}`);
+  await input.fill(`:${line}:${col}`);
   await page.keyboard.press('Enter');
   await page.waitForTimeout(300);
 }
@@ -95,7 +98,9 @@ async function problems() {
   const n = await rows.count();
   const out = [];
   for (let i = 0; i < n; i++) {
-    out.push(((await rows.nth(i).getAttribute('aria-label')) || (await rows.nth(i).innerText())).replace(/\s+/g, ' '));
+    const row = rows.nth(i);
+    const text = `${await row.innerText().catch(() => '')} ${(await row.getAttribute('aria-label').catch(() => '')) || ''}`;
+    out.push(text.replace(/\s+/g, ' ').trim());
   }
   return out;
 }
@@ -146,9 +151,11 @@ async function run() {
   ready = await check('the extension activates and the server runs (status bar "Specgate" ✓)', async () => {
     const item = page.locator('.statusbar-item:has-text("Specgate")');
     await item.first().waitFor({ timeout: TIMEOUT });
-    await until('the server to run', async () => (await page.locator('.statusbar-item:has-text("Specgate") .codicon-check').count()) > 0
-      || ((await page.locator('.statusbar-item:has-text("Specgate") .codicon-error').count()) > 0
-        && Promise.reject(new Error(`server failed: ${await item.first().getAttribute('aria-label')}`))));
+    await until('the server to run', async () =>
+      (await page.locator('.statusbar-item:has-text("Specgate") .codicon-check').count()) > 0)
+      .catch(async (e) => {
+        throw new Error(`${e.message}; status: ${await item.first().getAttribute('aria-label')}`);
+      });
     return `${Date.now() - t0} ms after start`;
   });
   if (!ready) {
@@ -177,7 +184,6 @@ async function run() {
     }).catch(async (e) => {
       throw new Error(`${e.message}; the panel shows: ${summary(await problems())}`);
     });
-    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 5000 });
     await shot('problems');
     return `${rows.filter((r) => /specgate/i.test(r)).length} specgate rows: ${summary(rows.filter((r) => /specgate/i.test(r)))}`;
   });
@@ -223,13 +229,15 @@ async function run() {
     const m = row.match(/Ln (\d+), Col (\d+)/) || row.match(/(\d+):(\d+)/);
     if (!m) throw new Error(`no position in the Problems row "${row}"`);
     await goToLine(Number(m[1]), Number(m[2]));
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 5000 })
+      .catch(() => { throw new Error('no error squiggle in the editor'); });
     await page.locator('.monaco-editor .codicon-light-bulb, .monaco-editor .codicon-lightbulb-autofix, .monaco-editor .lightBulbWidget')
       .first().waitFor({ state: 'visible', timeout: TIMEOUT })
       .catch(() => { throw new Error(`no light bulb at ${code} (${m[1]}:${m[2]}): the server offers no code action for it`); });
     await page.keyboard.press('Control+.');
     const menu = page.locator('.action-widget');
     await menu.first().waitFor({ state: 'visible', timeout: TIMEOUT });
-    const items = page.locator('.action-widget .monaco-list-row.action');
+    const items = page.locator('.action-widget:visible .monaco-list-row.action');
     await until('code action items', async () => (await items.count()) > 0);
     const titles = await items.allInnerTexts();
     const idx = titles.findIndex((t) => titleRe.test(t));
@@ -237,11 +245,12 @@ async function run() {
       await page.keyboard.press('Escape');
       throw new Error(`no quick fix like ${titleRe} among: ${titles.join(' | ') || '(none)'}`);
     }
-    await items.nth(idx).hover();
+    // The menu opens with its first action focused: move to ours with the keyboard.
+    for (let i = 0; i < idx; i++) await page.keyboard.press('ArrowDown');
     await page.waitForTimeout(400);
     if (screenshot) await shot(screenshot);
     const before = (await problems()).filter((r) => r.includes(code)).length;
-    await items.nth(idx).click();
+    await page.keyboard.press('Enter');
     const start = Date.now();
     await until(`the ${code} finding to leave the Problems panel`, async () =>
       (await problems()).filter((r) => r.includes(code)).length < before);
