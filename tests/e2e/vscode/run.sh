@@ -98,6 +98,11 @@ rc=${PIPESTATUS[0]}
 set -e
 # The extension host's log has the Specgate output channel (LSP trace).
 find "$RUN/ud/logs" -name '*Specgate*' -exec cp {} "$ARTIFACTS/" \; 2>/dev/null || true
+if [ "$rc" != 0 ]; then
+  for f in "$ARTIFACTS"/*Specgate*.log; do
+    [ -f "$f" ] && { log "last lines of the Specgate output channel ($f):"; grep -v '^\[Trace\|^Params\|^Result\|^ *$' "$f" | tail -15; }
+  done
+fi
 if [ "${E2E_UPDATE_SCREENSHOT:-0}" = 1 ] && [ -f "$ARTIFACTS/quickfix.png" ]; then
   cp "$ARTIFACTS/quickfix.png" "$EXT/images/quickfix.png"
   log "updated editors/vscode/images/quickfix.png"

@@ -92,17 +92,10 @@ async function goToLine(line, col) {
   await page.waitForTimeout(300);
 }
 
-/** Rows of the Problems panel, as text (file rows and finding rows). */
+/** Rows of the Problems panel, as text (file rows and finding rows), read in one go. */
 async function problems() {
-  const rows = page.locator('.markers-panel .monaco-list-row');
-  const n = await rows.count();
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const row = rows.nth(i);
-    const text = `${await row.innerText().catch(() => '')} ${(await row.getAttribute('aria-label').catch(() => '')) || ''}`;
-    out.push(text.replace(/\s+/g, ' ').trim());
-  }
-  return out;
+  return page.$$eval('.markers-panel .monaco-list-row', (rows) =>
+    rows.map((r) => `${r.innerText} ${r.getAttribute('aria-label') || ''}`.replace(/\s+/g, ' ').trim()));
 }
 const summary = (rows) => rows.map((r) => r.slice(0, 90)).join(' | ') || '(empty)';
 
@@ -162,6 +155,8 @@ async function run() {
     await palette('Specgate: Show Output').catch(() => {});
     await page.waitForTimeout(1000);
     await shot('server-failed');
+    failed++;
+    log('FAIL not run without a server: Problems panel, hover, definition, quick fixes, inventory, restart');
     return;
   }
 
@@ -271,9 +266,17 @@ async function run() {
         const toast = await page.locator('.notifications-toasts').innerText().catch(() => '');
         throw new Error(`no "Endpoint Inventory" tab${toast ? `; notification: ${toast.replace(/\s+/g, ' ')}` : ''}`);
       });
-    await page.waitForTimeout(1500);
+    // The preview is a webview (nested iframes): find the rendered table in one of its frames.
+    const frame = await until('the preview to render the inventory (a frame with "/patients")', async () => {
+      for (const f of page.frames()) {
+        const body = await f.locator('body').innerText({ timeout: 500 }).catch(() => '');
+        if (body.includes('/patients')) return f;
+      }
+      return null;
+    });
     await shot('inventory');
-    return (await page.locator('.tab.active').first().getAttribute('aria-label'));
+    const text = await frame.locator('body').innerText();
+    return `${(await page.locator('.tab.active').first().getAttribute('aria-label'))}: ${text.replace(/\s+/g, ' ').slice(0, 80)}`;
   });
 
   await check('"Specgate: Restart Server" restarts it', async () => {
