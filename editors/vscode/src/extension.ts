@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type * as lsp from 'vscode-languageclient';
 import {
   ExecuteCommandRequest,
   LanguageClient,
@@ -212,6 +213,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       provideTextDocumentContent: () => inventoryText,
     }),
     vscode.commands.registerCommand('specgate.showInventory', showInventory),
+    // Code lenses ("3 operations trace FR-001") carry the server's locations
+    // in LSP JSON: [uri, position, locations]; show them in the peek view.
+    vscode.commands.registerCommand('specgate.showReferences', (uri: string, position: lsp.Position, locations: lsp.Location[]) => {
+      const conv = client?.protocol2CodeConverter;
+      if (!conv) {
+        return;
+      }
+      return vscode.commands.executeCommand(
+        'editor.action.showReferences',
+        vscode.Uri.parse(uri),
+        conv.asPosition(position),
+        (locations ?? []).map((l) => conv.asLocation(l)),
+      );
+    }),
     vscode.commands.registerCommand('specgate.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('specgate.restartServer', async () => {
       output.appendLine('Restarting the server');

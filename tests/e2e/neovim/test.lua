@@ -241,6 +241,19 @@ check('an edit to the PRD updates the OpenAPI buffer (unknown FR-009 leaves)', f
   return ('cleared after %.0f ms, back after %.0f ms'):format(ms, ms2)
 end)
 
+check('settings: severities { ["unknown-requirement"] = "off" } (didChangeConfiguration) hide that rule', function()
+  assert(#diags(api, 'unknown-requirement') > 0, 'no unknown-requirement finding to start from: ' .. describe(api))
+  client.settings = { specgate = { severities = { ['unknown-requirement'] = 'off' } } }
+  client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+  local ms = wait(TIMEOUT, function() return #diags(api, 'unknown-requirement') == 0 end,
+    'unknown-requirement to leave after turning the rule off; have: ' .. describe(api))
+  client.settings = { specgate = {} }
+  client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+  local ms2 = wait(TIMEOUT, function() return #diags(api, 'unknown-requirement') > 0 end,
+    'unknown-requirement to come back with default settings')
+  return ('off after %.0f ms, back after %.0f ms'):format(ms, ms2)
+end)
+
 check(':SpecgateInventory shows the Endpoint Inventory in a scratch buffer', function()
   local done, err, buf = false, nil, nil
   require('specgate').inventory(function(e, b)

@@ -92,7 +92,7 @@ done
 curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || die "code-server is not answering on port $PORT"
 
 set +e
-NODE_PATH=$CACHE/vscode/tools/node_modules node "$ROOT/tests/e2e/vscode/test.js" \
+E2E_USER_SETTINGS=$RUN/ud/User/settings.json NODE_PATH=$CACHE/vscode/tools/node_modules node "$ROOT/tests/e2e/vscode/test.js" \
   "http://127.0.0.1:$PORT/?folder=$WS" "$WS" "$ARTIFACTS" 2>&1 | tee "$ARTIFACTS/test.log"
 rc=${PIPESTATUS[0]}
 set -e

@@ -229,9 +229,17 @@ async function run() {
     await page.locator('.monaco-editor .codicon-light-bulb, .monaco-editor .codicon-lightbulb-autofix, .monaco-editor .lightBulbWidget')
       .first().waitFor({ state: 'visible', timeout: TIMEOUT })
       .catch(() => { throw new Error(`no light bulb at ${code} (${m[1]}:${m[2]}): the server offers no code action for it`); });
-    await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget');
-    await menu.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    // Ctrl+. opens the code action menu; when it races a diagnostics refresh
+    // VS Code says "No code actions available": press again (as a user would).
+    const menu = page.locator('.action-widget:visible');
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+.');
+      const shown = await menu.first().waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+      if (shown) break;
+      if (attempt === 3) throw new Error(`Ctrl+. at ${m[1]}:${m[2]} opened no code action menu (3 tries)`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
     const items = page.locator('.action-widget:visible .monaco-list-row.action');
     await until('code action items', async () => (await items.count()) > 0);
     const titles = await items.allInnerTexts();
@@ -258,6 +266,33 @@ async function run() {
 
   await check('quick fix for untraced-operation: "Trace to FR-…", finding leaves', async () =>
     quickfix('untraced-operation', /FR-\d+/, null));
+
+  // Edits the user settings as a user does: Preferences: Open User Settings (JSON).
+  const writeUserSettings = async (obj) => {
+    await palette('Preferences: Open User Settings (JSON)');
+    await page.locator('.tab.active[aria-label*="settings.json"]').waitFor({ timeout: TIMEOUT });
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(JSON.stringify(obj, null, 2));
+    await page.keyboard.press('Control+S');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Control+W');
+  };
+  await check('setting specgate.rules {"column-not-in-dictionary": "off"} hides that rule, and back', async () => {
+    const file = process.env.E2E_USER_SETTINGS;
+    if (!file) throw new Error('E2E_USER_SETTINGS is not set');
+    const original = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const count = async () => (await problems()).filter((r) => r.includes('column-not-in-dictionary')).length;
+    if ((await count()) === 0) throw new Error('no column-not-in-dictionary finding to start from');
+    await writeUserSettings({ ...original, 'specgate.rules': { 'column-not-in-dictionary': 'off' } });
+    let start = Date.now();
+    await until('column-not-in-dictionary to leave the Problems panel', async () => (await count()) === 0);
+    const off = Date.now() - start;
+    await writeUserSettings(original);
+    start = Date.now();
+    await until('column-not-in-dictionary to come back', async () => (await count()) > 0);
+    return `off after ${off} ms, back after ${Date.now() - start} ms`;
+  });
 
   await check('"Specgate: Show Endpoint Inventory" opens the inventory preview', async () => {
     await palette('Specgate: Show Endpoint Inventory');

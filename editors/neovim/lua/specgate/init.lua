@@ -120,6 +120,15 @@ function M.setup(opts)
       vim.log.levels.WARN
     )
   end
+  -- Code lenses ("3 operations trace FR-001") run this client-side command
+  -- with [uri, position, locations]: list the locations in the quickfix list.
+  vim.lsp.commands['specgate.showReferences'] = function(command, ctx)
+    local locations = (command.arguments or {})[3] or {}
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    local items = vim.lsp.util.locations_to_items(locations, client and client.offset_encoding or 'utf-16')
+    vim.fn.setqflist({}, ' ', { title = command.title or 'Specgate', items = items })
+    vim.cmd('botright copen')
+  end
   vim.lsp.config(M.name, cfg)
   if o.enable then
     vim.lsp.enable(M.name)
