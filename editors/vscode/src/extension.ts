@@ -10,7 +10,6 @@ import {
   LanguageClientOptions,
   ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 const SECTION = 'specgate';
@@ -111,8 +110,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   output.appendLine(`Starting ${found.command} lsp (from ${found.origin})`);
   const serverOptions: ServerOptions = {
     command: found.command,
+    // No `transport`: with TransportKind.stdio the client would append `--stdio`.
     args: ['lsp'],
-    transport: TransportKind.stdio,
     options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
   };
   const documentSelector = ['yaml', 'json', 'jsonc', 'markdown', 'sql'].map((language) => ({
