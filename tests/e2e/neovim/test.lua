@@ -146,6 +146,18 @@ check('diagnostics appear in the OpenAPI buffer', function()
   return ('%s after %.0f ms'):format(describe(api), ms)
 end)
 
+check('diagnostics appear in a SQL buffer (column-not-in-dictionary)', function()
+  vim.cmd.edit(ws .. '/db/schema.sql')
+  local sql = vim.api.nvim_get_current_buf()
+  local ms = wait(TIMEOUT, function() return #diags(sql, 'column-not-in-dictionary') > 0 end,
+    'column-not-in-dictionary in db/schema.sql; have: ' .. describe(sql))
+  local d = diags(sql, 'column-not-in-dictionary')[1]
+  local line = find(sql, 'favourite_color')
+  assert(d.lnum == line, ('on line %d, expected %d'):format(d.lnum + 1, line + 1))
+  vim.cmd.buffer(api)
+  return ('%s after %.0f ms'):format(describe(sql), ms)
+end)
+
 check('hover on an FR-ID shows the requirement', function()
   local l, c = find(api, 'FR-001')
   local res = vim.lsp.buf_request_sync(api, 'textDocument/hover', {
@@ -241,16 +253,18 @@ check('an edit to the PRD updates the OpenAPI buffer (unknown FR-009 leaves)', f
   return ('cleared after %.0f ms, back after %.0f ms'):format(ms, ms2)
 end)
 
-check('settings: severities { ["unknown-requirement"] = "off" } (didChangeConfiguration) hide that rule', function()
-  assert(#diags(api, 'unknown-requirement') > 0, 'no unknown-requirement finding to start from: ' .. describe(api))
-  client.settings = { specgate = { severities = { ['unknown-requirement'] = 'off' } } }
+check('settings: severities { ["column-not-in-dictionary"] = "off" } (didChangeConfiguration) hide that rule', function()
+  local sql = vim.fn.bufnr(ws .. '/db/schema.sql')
+  assert(sql > 0 and #diags(sql, 'column-not-in-dictionary') > 0,
+    'no column-not-in-dictionary finding in db/schema.sql to start from')
+  client.settings = { specgate = { severities = { ['column-not-in-dictionary'] = 'off' } } }
   client:notify('workspace/didChangeConfiguration', { settings = client.settings })
-  local ms = wait(TIMEOUT, function() return #diags(api, 'unknown-requirement') == 0 end,
-    'unknown-requirement to leave after turning the rule off; have: ' .. describe(api))
+  local ms = wait(TIMEOUT, function() return #diags(sql, 'column-not-in-dictionary') == 0 end,
+    'column-not-in-dictionary to leave db/schema.sql after turning the rule off')
   client.settings = { specgate = {} }
   client:notify('workspace/didChangeConfiguration', { settings = client.settings })
-  local ms2 = wait(TIMEOUT, function() return #diags(api, 'unknown-requirement') > 0 end,
-    'unknown-requirement to come back with default settings')
+  local ms2 = wait(TIMEOUT, function() return #diags(sql, 'column-not-in-dictionary') > 0 end,
+    'column-not-in-dictionary to come back with default settings')
   return ('off after %.0f ms, back after %.0f ms'):format(ms, ms2)
 end)
 
