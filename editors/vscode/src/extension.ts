@@ -19,6 +19,7 @@ const INVENTORY_URI = vscode.Uri.parse(`${INVENTORY_SCHEME}:/Endpoint%20Inventor
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
+let watcher: vscode.FileSystemWatcher;
 let inventoryText = '';
 const inventoryChanged = new vscode.EventEmitter<vscode.Uri>();
 
@@ -124,7 +125,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     initializationOptions: serverSettings(),
     synchronize: {
       // Files changed outside the editor (git pull, another tool) reach the server.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{md,yaml,yml,json,sql,csv,toml}'),
+      fileEvents: watcher,
     },
     middleware: {
       // The server's answer to `workspace/configuration` for section
@@ -203,9 +204,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status = vscode.window.createStatusBarItem('specgate.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'Specgate';
   status.command = 'specgate.showOutput';
+  watcher = vscode.workspace.createFileSystemWatcher('**/*.{md,yaml,yml,json,sql,csv,toml}');
   context.subscriptions.push(
     output,
     status,
+    watcher,
     inventoryChanged,
     vscode.workspace.registerTextDocumentContentProvider(INVENTORY_SCHEME, {
       onDidChange: inventoryChanged.event,

@@ -68,7 +68,7 @@ for f in node_modules/@vscode/ripgrep/bin/rg node_modules/node-pty/build/Release
     die "code-server install incomplete: $VS/$f missing (its postinstall did not run); run again to reinstall"; }
 done
 export XDG_CONFIG_HOME=$CACHE/xdg/config XDG_DATA_HOME=$CACHE/xdg/data  # keep ~ clean
-CS_REPORTED=$("$CS" --version 2>/dev/null | head -1) || die "code-server does not start"
+CS_REPORTED=$("$CS" --version 2>/dev/null | grep -m1 -E "^[0-9]+\.") || die "code-server does not start"
 
 # 3. playwright-core, to drive Debian's chromium (it downloads no browser).
 #    (@vscode/vsce is a devDependency of editors/vscode, installed there by npm ci.)
