@@ -268,6 +268,30 @@ check('settings: severities { ["column-not-in-dictionary"] = "off" } (didChangeC
   return ('off after %.0f ms, back after %.0f ms'):format(ms, ms2)
 end)
 
+check('a code lens runs specgate.showReferences: its locations fill the quickfix list', function()
+  vim.cmd.buffer(api)
+  vim.lsp.codelens.refresh({ bufnr = api })
+  local lens
+  wait(TIMEOUT, function()
+    for _, l in ipairs(vim.lsp.codelens.get(api)) do
+      if l.command and l.command.command == 'specgate.showReferences' then
+        lens = l
+        return true
+      end
+    end
+    return false
+  end, 'a code lens with command specgate.showReferences')
+  assert(vim.lsp.commands['specgate.showReferences'], 'the plugin registered no specgate.showReferences handler')
+  vim.fn.setqflist({}, 'r')
+  client:exec_cmd(lens.command, { bufnr = api })
+  wait(TIMEOUT, function() return #vim.fn.getqflist() > 0 end, 'the quickfix list to fill')
+  local item = vim.fn.getqflist()[1]
+  local where = ('%s:%d'):format(vim.fn.fnamemodify(vim.fn.bufname(item.bufnr), ':t'), item.lnum)
+  vim.cmd('cclose')
+  vim.cmd.buffer(api)
+  return ('"%s" -> %d location(s), first %s'):format(lens.command.title, #vim.fn.getqflist(), where)
+end)
+
 check(':SpecgateInventory shows the Endpoint Inventory in a scratch buffer', function()
   local done, err, buf = false, nil, nil
   require('specgate').inventory(function(e, b)

@@ -298,6 +298,23 @@ async function run() {
     return `off after ${off} ms, back after ${Date.now() - start} ms`;
   });
 
+  await check('a code lens runs specgate.showReferences: the peek view shows its locations', async () => {
+    await page.locator('.tab[aria-label*="openapi.yaml"]').first().click();
+    await goToLine(1, 1);
+    const lens = page.locator('.monaco-editor .codelens-decoration a:has-text("FR-001")').first();
+    await lens.waitFor({ timeout: TIMEOUT }).catch(() => { throw new Error('no code lens naming FR-001 above GET /patients'); });
+    const title = await lens.innerText();
+    await lens.click();
+    const peek = page.locator('.peekview-widget');
+    await peek.first().waitFor({ state: 'visible', timeout: TIMEOUT })
+      .catch(() => { throw new Error(`clicking the lens "${title}" opened no peek view`); });
+    const head = (await peek.first().locator('.peekview-title').innerText().catch(() => '')).replace(/\s+/g, ' ');
+    await shot('codelens-peek');
+    await page.keyboard.press('Escape');
+    if (!/prd\.md/.test(head)) throw new Error(`the peek view shows "${head}", not docs/prd.md`);
+    return `"${title}" -> ${head}`;
+  });
+
   await check('"Specgate: Show Endpoint Inventory" opens the inventory preview', async () => {
     await palette('Specgate: Show Endpoint Inventory');
     await page.locator('.tab.active[aria-label*="Endpoint Inventory"]').waitFor({ timeout: TIMEOUT })
