@@ -13,7 +13,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 CACHE=${E2E_CACHE:-$ROOT/.cache/e2e}
 ARTIFACTS=${E2E_ARTIFACTS:-$CACHE/artifacts/vscode}
 BIN=${SPECGATE_BIN:-$ROOT/target/release/specgate}
-PORT=${E2E_PORT:-18080}
+# A free loopback port unless given (other code-servers may run on this machine).
+PORT=${E2E_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 EXT=$ROOT/editors/vscode
 t0=$(date +%s)
 log() { printf '[vscode-e2e] %s\n' "$*"; }
