@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod edit;
+pub mod ide;
 pub mod index;
 pub mod inventory;
 pub mod lsp;

@@ -208,6 +208,27 @@ impl Workspace {
         Ok(ws)
     }
 
+    /// Like [`Workspace::load`], with the text of `specgate.toml` given (an
+    /// editor's unsaved buffer, `None`: defaults) instead of read from disk.
+    /// Used by the language server when the config is edited.
+    pub fn load_with_config_text(
+        root: &Path,
+        config_text: Option<&str>,
+    ) -> std::io::Result<Workspace> {
+        let root = root.canonicalize()?;
+        let mut ws = Workspace::new(root.clone(), config_text);
+        let mut paths = Vec::new();
+        let mut seen = HashSet::new();
+        walk(&root, &root, &ws.globs, &mut paths, &mut seen, 0);
+        paths.sort();
+        for rel in paths {
+            if rel != CONFIG_FILE && ws.globs.role(&rel) != FileRole::Other {
+                ws.read_from_disk(&rel);
+            }
+        }
+        Ok(ws)
+    }
+
     /// Reads one workspace-relative file from disk into the workspace,
     /// recording why when it cannot be used. Returns whether it was read.
     pub fn read_from_disk(&mut self, rel: &str) -> bool {

@@ -20,7 +20,6 @@ use crate::diag::{Diagnostic, Severity};
 use crate::index::Index;
 use crate::model::openapi::Version;
 use crate::tree::{Node, ScalarStyle, Span, Value};
-use serde_path_to_error::Segment;
 
 pub const RULE: Rule = Rule {
     code: "invalid-openapi",
@@ -76,37 +75,128 @@ pub fn to_json(n: &Node, depth: u32) -> serde_json::Value {
     }
 }
 
-/// The span of the deepest node the error path reaches: the key of the last
-/// map entry on the path, else the node itself.
-fn locate(root: &Node, path: &serde_path_to_error::Path) -> Span {
+/// Why `node` does not read as a `T`, if it does not.
+fn misfit<T: serde::de::DeserializeOwned>(node: &Node) -> Option<String> {
+    serde_json::from_value::<T>(to_json(node, 0))
+        .err()
+        .map(|e| e.to_string())
+}
+
+/// `openapiv3` flattens extensions into most objects and wraps references in
+/// untagged enums, which hides where inside an object deserialization
+/// failed. So the document is re-read piece by piece, from the paths down
+/// to parameters and responses, and the deepest piece that does not fit is
+/// reported at its key.
+fn precise_error(root: &Node) -> Option<(Span, String)> {
+    use openapiv3 as o;
+    let item_params = |item: &Node| -> Option<(Span, String)> {
+        for p in item.get("parameters").map(Node::items).unwrap_or_default() {
+            if p.ref_str().is_none() {
+                if let Some(m) = misfit::<o::Parameter>(p) {
+                    return Some((p.span, format!("parameter: {m}")));
+                }
+            }
+        }
+        None
+    };
+    for e in root.get("paths").map(Node::entries).unwrap_or_default() {
+        if !e.key.starts_with('/') || e.value.ref_str().is_some() {
+            continue;
+        }
+        for m in e.value.entries() {
+            if !crate::model::openapi::METHODS.contains(&m.key.as_str()) {
+                continue;
+            }
+            let Some(msg) = misfit::<o::Operation>(&m.value) else {
+                continue;
+            };
+            if let Some(found) = item_params(&m.value) {
+                return Some(found);
+            }
+            if let Some(rb) = m.value.entry("requestBody") {
+                if rb.value.ref_str().is_none() {
+                    if let Some(x) = misfit::<o::RequestBody>(&rb.value) {
+                        return Some((rb.key_span, x));
+                    }
+                }
+            }
+            for r in m
+                .value
+                .get("responses")
+                .map(Node::entries)
+                .unwrap_or_default()
+            {
+                if r.value.ref_str().is_none() {
+                    if let Some(x) = misfit::<o::Response>(&r.value) {
+                        return Some((r.key_span, x));
+                    }
+                }
+            }
+            return Some((m.key_span, msg));
+        }
+        if let Some(found) = item_params(&e.value) {
+            return Some(found);
+        }
+        if let Some(msg) = misfit::<o::PathItem>(&e.value) {
+            return Some((e.key_span, msg));
+        }
+    }
+    let comps = root.get("components")?;
+    for (section, check) in [
+        (
+            "schemas",
+            misfit::<o::Schema> as fn(&Node) -> Option<String>,
+        ),
+        ("responses", misfit::<o::Response>),
+        ("parameters", misfit::<o::Parameter>),
+        ("requestBodies", misfit::<o::RequestBody>),
+        ("securitySchemes", misfit::<o::SecurityScheme>),
+    ] {
+        for e in comps.get(section).map(Node::entries).unwrap_or_default() {
+            if e.value.ref_str().is_none() {
+                if let Some(m) = check(&e.value) {
+                    return Some((e.key_span, m));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The key a dotted error path reaches (path keys contain
+/// dots rarely; a token that matches nothing stops the walk).
+fn locate_tokens(root: &Node, tokens: &[String]) -> Span {
     let mut cur = root;
-    let mut span = root.span;
-    for seg in path.iter() {
-        match seg {
-            Segment::Map { key } => match cur.entry(key) {
-                Some(e) => {
-                    span = e.key_span;
-                    cur = &e.value;
+    let mut span = None;
+    let mut i = 0;
+    while i < tokens.len() {
+        // A map key may itself contain dots (`/v1.0/x`): join tokens greedily.
+        let mut found = false;
+        for j in (i + 1..=tokens.len()).rev() {
+            let key = tokens[i..j].join(".");
+            if let Some(e) = cur.entry(&key) {
+                span = Some(e.key_span);
+                cur = &e.value;
+                i = j;
+                found = true;
+                break;
+            }
+            if let Ok(n) = key.parse::<usize>() {
+                if let Some(item) = cur.items().get(n) {
+                    span = Some(item.span);
+                    cur = item;
+                    i = j;
+                    found = true;
+                    break;
                 }
-                None => break,
-            },
-            Segment::Seq { index } => match cur.items().get(*index) {
-                Some(n) => {
-                    span = n.span;
-                    cur = n;
-                }
-                None => break,
-            },
-            _ => {}
+            }
+        }
+        if !found {
+            break;
         }
     }
-    if span == root.span {
-        // Point at the first key rather than the whole document.
-        if let Some(e) = root.entries().first() {
-            return e.key_span;
-        }
-    }
-    span
+    span.or_else(|| root.entries().first().map(|e| e.key_span))
+        .unwrap_or(root.span)
 }
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
@@ -121,14 +211,19 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         let json = to_json(root, 0);
         let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(json);
         if let Err(e) = result {
-            let span = locate(root, e.path());
             let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
+            let (span, inner) = match precise_error(root) {
+                Some(found) => found,
+                None => {
+                    let segs: Vec<String> = path.split('.').map(str::to_string).collect();
+                    (locate_tokens(root, &segs), e.into_inner().to_string())
+                }
+            };
             out.push(Diagnostic::new(
                 RULE.code,
                 &api.root,
                 span,
-                format!("not valid OpenAPI 3.0 at `{path}`: {inner}"),
+                format!("not valid OpenAPI 3.0: {inner}"),
             ));
         }
     }

@@ -246,7 +246,7 @@ mod tests {
         let f = findings(&idx, "missing-error-response");
         assert_eq!(
             f,
-            "openapi.yaml:9:7 error[missing-error-response] `responses` POST /pets/{id} lacks responses 400 (validation failure), 401 (unauthorized), 404 (not found), 500 (server error): add them\n"
+            "openapi.yaml:10:7 error[missing-error-response] `responses` POST /pets/{id} lacks responses 400 (validation failure), 401 (unauthorized), 404 (not found), 500 (server error): add them\n"
         );
     }
 

@@ -257,7 +257,7 @@ mod tests {
             "{f}"
         );
         assert!(
-            f.contains("openapi.yaml:16:9 warning[property-not-in-dictionary] `age`"),
+            f.contains("openapi.yaml:17:9 warning[property-not-in-dictionary] `age`"),
             "{f}"
         );
     }

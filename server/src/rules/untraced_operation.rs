@@ -133,7 +133,10 @@ mod tests {
     fn reports_operation_without_any_id() {
         let api = "openapi: 3.0.3\npaths:\n  /pets:\n    get:\n      summary: List pets\n      responses: {}\n";
         let idx = index(&[("prd.md", PRD), ("openapi.yaml", api)]);
-        insta::assert_snapshot!(findings(&idx, "untraced-operation"), @"");
+        assert_eq!(
+            findings(&idx, "untraced-operation"),
+            "openapi.yaml:4:5 error[untraced-operation] `get` GET /pets traces to no requirement: add `x-fr-ids: [FR-…]` naming the requirement it serves\n"
+        );
     }
 
     #[test]

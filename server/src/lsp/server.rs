@@ -1,0 +1,677 @@
+//! The protocol handlers.
+
+use super::convert::{encoding_name, file_of, line_col, Snapshot};
+use super::state::{analysis_loop, Doc, Shared};
+use super::{FIX_ALL_KIND, INVENTORY_COMMAND, SHOW_REFERENCES_COMMAND};
+use crate::diag::FileId;
+use crate::ide;
+use crate::text::{self, Encoding};
+use ropey::Rope;
+use serde_json::{json, Value};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types as ls;
+use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// A command that panics inside a handler, accepted only when the
+/// environment variable [`PANIC_ENV`] is set: tests use it to check that a
+/// panic becomes an error response and the server goes on.
+const PANIC_COMMAND: &str = "specgate.debug.panic";
+const PANIC_ENV: &str = "SPECGATE_TEST_PANIC";
+
+/// How long a request waits for the analysis of the edits before it.
+const REQUEST_WAIT: Duration = Duration::from_secs(60);
+
+pub struct Backend {
+    shared: Arc<Shared>,
+    /// Client capabilities that decide what `initialized` sets up.
+    flags: std::sync::Mutex<ClientFlags>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct ClientFlags {
+    watch_dynamic: bool,
+    progress: bool,
+}
+
+fn internal(msg: impl Into<String>) -> Error {
+    Error {
+        code: ErrorCode::InternalError,
+        message: msg.into().into(),
+        data: None,
+    }
+}
+
+fn invalid_params(msg: impl Into<String>) -> Error {
+    Error {
+        code: ErrorCode::InvalidParams,
+        message: msg.into().into(),
+        data: None,
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            shared: Arc::new(Shared::new(client)),
+            flags: std::sync::Mutex::new(ClientFlags::default()),
+        }
+    }
+
+    /// Runs `f` on the synchronous state, catching a panic (which is logged).
+    fn sync_update(&self, what: &str, f: impl FnOnce(&Shared)) {
+        if let Err(p) = std::panic::catch_unwind(AssertUnwindSafe(|| f(&self.shared))) {
+            self.shared
+                .log
+                .error(format!("{what} panicked: {}", panic_message(&p)));
+        }
+    }
+
+    /// The snapshot that includes every change received before this request,
+    /// and the file of `uri` in it. `ContentModified` when the document
+    /// changed again since.
+    async fn snapshot(&self, uri: &Uri) -> Result<(Arc<Snapshot>, FileId)> {
+        let (file, gen, version) = {
+            let st = self.shared.lock();
+            let file = file_of(&st.root, uri).ok_or_else(|| {
+                invalid_params(format!("{} is not in the workspace", uri.as_str()))
+            })?;
+            let version = st.docs.get(&file).map(|d| d.version);
+            (file, st.gen, version)
+        };
+        let snap = self.latest(gen).await?;
+        if version.is_some() && snap.versions.get(&file) != version.as_ref() {
+            return Err(Error::content_modified());
+        }
+        Ok((snap, file))
+    }
+
+    async fn latest(&self, gen: u64) -> Result<Arc<Snapshot>> {
+        self.shared
+            .snapshot_at(gen, REQUEST_WAIT)
+            .await
+            .ok_or_else(|| internal("the workspace is not analysed yet"))
+    }
+
+    /// Runs an engine query on a blocking thread; a panic becomes an error
+    /// response (and a log line) instead of taking the server down.
+    async fn query<T, F>(&self, what: &'static str, snap: Arc<Snapshot>, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Snapshot) -> Result<T> + Send + 'static,
+    {
+        match tokio::task::spawn_blocking(move || f(&snap)).await {
+            Ok(r) => r,
+            Err(e) => {
+                let msg = if e.is_panic() {
+                    panic_message(&e.into_panic())
+                } else {
+                    e.to_string()
+                };
+                self.shared.log.error(format!("{what} failed: {msg}"));
+                Err(internal(format!("specgate: {what} failed: {msg}")))
+            }
+        }
+    }
+
+    /// Snapshot, file and byte offset of a text document position.
+    async fn at(&self, p: &ls::TextDocumentPositionParams) -> Result<(Arc<Snapshot>, FileId, u32)> {
+        let (snap, file) = self.snapshot(&p.text_document.uri).await?;
+        let off = snap
+            .offset(&file, p.position)
+            .ok_or_else(|| invalid_params("file is not analysed"))?;
+        Ok((snap, file, off))
+    }
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
+/// Applies LSP content changes to a rope. Positions are clamped to the text.
+fn apply_changes(rope: &mut Rope, changes: Vec<ls::TextDocumentContentChangeEvent>, enc: Encoding) {
+    for c in changes {
+        match c.range {
+            None => *rope = Rope::from_str(&c.text),
+            Some(r) => {
+                let a = text::rope::offset(rope, line_col(r.start), enc);
+                let b = text::rope::offset(rope, line_col(r.end), enc);
+                let (a, b) = (a.min(b), a.max(b));
+                let (ca, cb) = (rope.byte_to_char(a), rope.byte_to_char(b));
+                rope.remove(ca..cb);
+                rope.insert(ca, &c.text);
+            }
+        }
+    }
+}
+
+fn symbol_kind(k: ide::SymbolKind) -> ls::SymbolKind {
+    match k {
+        ide::SymbolKind::Requirement => ls::SymbolKind::KEY,
+        ide::SymbolKind::Path => ls::SymbolKind::NAMESPACE,
+        ide::SymbolKind::Operation => ls::SymbolKind::METHOD,
+        ide::SymbolKind::Schema => ls::SymbolKind::CLASS,
+        ide::SymbolKind::Entity | ide::SymbolKind::Table => ls::SymbolKind::STRUCT,
+        ide::SymbolKind::Attribute | ide::SymbolKind::Column => ls::SymbolKind::FIELD,
+    }
+}
+
+#[allow(deprecated)] // DocumentSymbol::deprecated must be written out
+fn document_symbol(s: &Snapshot, file: &str, sym: ide::Symbol) -> Option<ls::DocumentSymbol> {
+    Some(ls::DocumentSymbol {
+        name: sym.name,
+        detail: sym.detail,
+        kind: symbol_kind(sym.kind),
+        tags: None,
+        deprecated: None,
+        range: s.range(file, sym.span)?,
+        selection_range: s.range(file, sym.selection)?,
+        children: Some(
+            sym.children
+                .into_iter()
+                .filter_map(|c| document_symbol(s, file, c))
+                .collect(),
+        ),
+    })
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: ls::InitializeParams) -> Result<ls::InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref());
+        let enc = if offered.is_some_and(|v| v.contains(&ls::PositionEncodingKind::UTF8)) {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        #[allow(deprecated)]
+        let root_uri = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone());
+        let root = root_uri
+            .as_ref()
+            .and_then(|u| u.to_file_path().map(|p| p.into_owned()))
+            .or_else(|| std::env::current_dir().ok());
+        let debounce = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("debounceMs"))
+            .and_then(Value::as_u64);
+        {
+            let mut st = self.shared.lock();
+            st.enc = enc;
+            if let Some(r) = root {
+                st.root = r.canonicalize().unwrap_or(r);
+            }
+            if let Some(ms) = debounce {
+                st.debounce = Duration::from_millis(ms);
+            }
+        }
+        let caps = &params.capabilities;
+        *self.flags.lock().unwrap_or_else(|e| e.into_inner()) = ClientFlags {
+            watch_dynamic: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+        };
+        Ok(ls::InitializeResult {
+            server_info: Some(ls::ServerInfo {
+                name: "specgate".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            capabilities: ls::ServerCapabilities {
+                position_encoding: Some(encoding_name(enc)),
+                text_document_sync: Some(ls::TextDocumentSyncCapability::Options(
+                    ls::TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(ls::TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(ls::TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(ls::HoverProviderCapability::Simple(true)),
+                definition_provider: Some(ls::OneOf::Left(true)),
+                references_provider: Some(ls::OneOf::Left(true)),
+                completion_provider: Some(ls::CompletionOptions {
+                    trigger_characters: Some(
+                        ["-", "#", "/", "'", "\"", "[", " ", ","]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect(),
+                    ),
+                    ..Default::default()
+                }),
+                rename_provider: Some(ls::OneOf::Right(ls::RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                document_symbol_provider: Some(ls::OneOf::Left(true)),
+                workspace_symbol_provider: Some(ls::OneOf::Left(true)),
+                code_lens_provider: Some(ls::CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                code_action_provider: Some(ls::CodeActionProviderCapability::Options(
+                    ls::CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            ls::CodeActionKind::QUICKFIX,
+                            ls::CodeActionKind::from(FIX_ALL_KIND),
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                execute_command_provider: Some(ls::ExecuteCommandOptions {
+                    commands: vec![INVENTORY_COMMAND.to_string()],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: ls::InitializedParams) {
+        let flags = *self.flags.lock().unwrap_or_else(|e| e.into_inner());
+        {
+            let mut st = self.shared.lock();
+            if st.started {
+                return;
+            }
+            st.started = true;
+            self.shared.log.info(format!(
+                "specgate {} serving {} ({:?} positions, debounce {} ms)",
+                env!("CARGO_PKG_VERSION"),
+                st.root.display(),
+                st.enc,
+                st.debounce.as_millis()
+            ));
+            self.shared.changed(&mut st);
+        }
+        tokio::spawn(analysis_loop(self.shared.clone(), flags.progress));
+        if flags.watch_dynamic {
+            let shared = self.shared.clone();
+            tokio::spawn(async move {
+                let opts = json!({ "watchers": [
+                    { "globPattern": "**/*.{md,markdown,yaml,yml,json,sql,csv}" },
+                    { "globPattern": "**/specgate.toml" },
+                ]});
+                let reg = ls::Registration {
+                    id: "specgate-watched-files".into(),
+                    method: "workspace/didChangeWatchedFiles".into(),
+                    register_options: Some(opts),
+                };
+                if let Err(e) = shared.client.register_capability(vec![reg]).await {
+                    shared.log.warn(format!(
+                        "cannot watch files (changes on disk are missed): {e}"
+                    ));
+                }
+            });
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        let mut st = self.shared.lock();
+        st.shutdown = true;
+        self.shared.changed(&mut st);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: ls::DidOpenTextDocumentParams) {
+        self.sync_update("didOpen", |sh| {
+            let mut st = sh.lock();
+            let td = params.text_document;
+            let Some(file) = file_of(&st.root, &td.uri) else {
+                sh.log.info(format!(
+                    "{} is outside the workspace: not checked",
+                    td.uri.as_str()
+                ));
+                return;
+            };
+            st.closed.remove(&file);
+            st.docs.insert(
+                file,
+                Doc {
+                    uri: td.uri,
+                    rope: Rope::from_str(&td.text),
+                    version: td.version,
+                    dirty: true,
+                },
+            );
+            sh.changed(&mut st);
+        });
+    }
+
+    async fn did_change(&self, params: ls::DidChangeTextDocumentParams) {
+        // Synchronous from here to the end: no `.await` may reorder edits.
+        self.sync_update("didChange", |sh| {
+            let mut st = sh.lock();
+            let enc = st.enc;
+            let Some(file) = file_of(&st.root, &params.text_document.uri) else {
+                return;
+            };
+            let version = params.text_document.version;
+            let Some(doc) = st.docs.get_mut(&file) else {
+                sh.log
+                    .warn(format!("change to {file}, which is not open: ignored"));
+                return;
+            };
+            if version <= doc.version {
+                sh.log.warn(format!(
+                    "change to {file} version {version} after version {}: ignored",
+                    doc.version
+                ));
+                return;
+            }
+            apply_changes(&mut doc.rope, params.content_changes, enc);
+            doc.version = version;
+            doc.dirty = true;
+            sh.changed(&mut st);
+        });
+    }
+
+    async fn did_save(&self, _: ls::DidSaveTextDocumentParams) {}
+
+    async fn did_close(&self, params: ls::DidCloseTextDocumentParams) {
+        self.sync_update("didClose", |sh| {
+            let mut st = sh.lock();
+            let Some(file) = file_of(&st.root, &params.text_document.uri) else {
+                return;
+            };
+            if st.docs.remove(&file).is_some() {
+                st.closed.insert(file);
+                sh.changed(&mut st);
+            }
+        });
+    }
+
+    async fn did_change_watched_files(&self, params: ls::DidChangeWatchedFilesParams) {
+        self.sync_update("didChangeWatchedFiles", |sh| {
+            let mut st = sh.lock();
+            let mut any = false;
+            for ch in params.changes {
+                if let Some(file) = file_of(&st.root, &ch.uri) {
+                    st.disk.push((file, ch.typ));
+                    any = true;
+                }
+            }
+            if any {
+                sh.changed(&mut st);
+            }
+        });
+    }
+
+    async fn goto_definition(
+        &self,
+        params: ls::GotoDefinitionParams,
+    ) -> Result<Option<ls::GotoDefinitionResponse>> {
+        let (snap, file, off) = self.at(&params.text_document_position_params).await?;
+        self.query("definition", snap, move |s| {
+            let locs = s.locations(&ide::definition(&s.index, &file, off));
+            Ok(match locs.len() {
+                0 => None,
+                1 => Some(ls::GotoDefinitionResponse::Scalar(locs[0].clone())),
+                _ => Some(ls::GotoDefinitionResponse::Array(locs)),
+            })
+        })
+        .await
+    }
+
+    async fn references(&self, params: ls::ReferenceParams) -> Result<Option<Vec<ls::Location>>> {
+        let (snap, file, off) = self.at(&params.text_document_position).await?;
+        let decl = params.context.include_declaration;
+        self.query("references", snap, move |s| {
+            let locs = s.locations(&ide::references(&s.index, &file, off, decl));
+            Ok((!locs.is_empty()).then_some(locs))
+        })
+        .await
+    }
+
+    async fn hover(&self, params: ls::HoverParams) -> Result<Option<ls::Hover>> {
+        let (snap, file, off) = self.at(&params.text_document_position_params).await?;
+        self.query("hover", snap, move |s| {
+            Ok(ide::hover(&s.index, &file, off).map(|h| ls::Hover {
+                contents: ls::HoverContents::Markup(ls::MarkupContent {
+                    kind: ls::MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
+                range: s.range(&file, h.span),
+            }))
+        })
+        .await
+    }
+
+    async fn completion(
+        &self,
+        params: ls::CompletionParams,
+    ) -> Result<Option<ls::CompletionResponse>> {
+        let (snap, file, off) = self.at(&params.text_document_position).await?;
+        self.query("completion", snap, move |s| {
+            let items: Vec<ls::CompletionItem> = ide::completion(&s.index, &file, off)
+                .into_iter()
+                .filter_map(|c| {
+                    let range = s.range(&file, c.replace)?;
+                    Some(ls::CompletionItem {
+                        label: c.label,
+                        kind: Some(match c.kind {
+                            ide::CompletionKind::Requirement => ls::CompletionItemKind::CONSTANT,
+                            ide::CompletionKind::Pointer => ls::CompletionItemKind::REFERENCE,
+                            ide::CompletionKind::File => ls::CompletionItemKind::FILE,
+                            ide::CompletionKind::Attribute => ls::CompletionItemKind::FIELD,
+                        }),
+                        detail: c.detail,
+                        documentation: c.documentation.map(|d| {
+                            ls::Documentation::MarkupContent(ls::MarkupContent {
+                                kind: ls::MarkupKind::Markdown,
+                                value: d,
+                            })
+                        }),
+                        text_edit: Some(ls::CompletionTextEdit::Edit(ls::TextEdit::new(
+                            range, c.insert,
+                        ))),
+                        ..Default::default()
+                    })
+                })
+                .collect();
+            Ok((!items.is_empty()).then_some(ls::CompletionResponse::Array(items)))
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: ls::TextDocumentPositionParams,
+    ) -> Result<Option<ls::PrepareRenameResponse>> {
+        let (snap, file, off) = self.at(&params).await?;
+        self.query("prepareRename", snap, move |s| {
+            Ok(
+                ide::prepare_rename(&s.index, &file, off).and_then(|(span, id)| {
+                    Some(ls::PrepareRenameResponse::RangeWithPlaceholder {
+                        range: s.range(&file, span)?,
+                        placeholder: id,
+                    })
+                }),
+            )
+        })
+        .await
+    }
+
+    async fn rename(&self, params: ls::RenameParams) -> Result<Option<ls::WorkspaceEdit>> {
+        let (snap, file, off) = self.at(&params.text_document_position).await?;
+        let new_name = params.new_name;
+        self.query("rename", snap, move |s| {
+            let edits = ide::rename(&s.index, &file, off, &new_name).map_err(invalid_params)?;
+            Ok(Some(s.workspace_edit(&edits)))
+        })
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: ls::DocumentSymbolParams,
+    ) -> Result<Option<ls::DocumentSymbolResponse>> {
+        let (snap, file) = self.snapshot(&params.text_document.uri).await?;
+        self.query("documentSymbol", snap, move |s| {
+            let syms: Vec<ls::DocumentSymbol> = ide::document_symbols(&s.index, &file)
+                .into_iter()
+                .filter_map(|x| document_symbol(s, &file, x))
+                .collect();
+            Ok(Some(ls::DocumentSymbolResponse::Nested(syms)))
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: ls::WorkspaceSymbolParams,
+    ) -> Result<Option<ls::WorkspaceSymbolResponse>> {
+        let gen = self.shared.lock().gen;
+        let snap = self.latest(gen).await?;
+        self.query("workspace/symbol", snap, move |s| {
+            #[allow(deprecated)]
+            let syms: Vec<ls::SymbolInformation> =
+                ide::workspace_symbols(&s.index, &params.query, 2000)
+                    .into_iter()
+                    .filter_map(|w| {
+                        Some(ls::SymbolInformation {
+                            name: w.name,
+                            kind: symbol_kind(w.kind),
+                            tags: None,
+                            deprecated: None,
+                            location: s.location(&w.location)?,
+                            container_name: w.container,
+                        })
+                    })
+                    .collect();
+            Ok(Some(ls::WorkspaceSymbolResponse::Flat(syms)))
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: ls::CodeLensParams) -> Result<Option<Vec<ls::CodeLens>>> {
+        let (snap, file) = self.snapshot(&params.text_document.uri).await?;
+        self.query("codeLens", snap, move |s| {
+            let uri = s.uri(&file);
+            let lenses = ide::code_lenses(&s.index, &file)
+                .into_iter()
+                .filter_map(|l| {
+                    let range = s.range(&file, l.span)?;
+                    let command = if l.targets.is_empty() {
+                        String::new() // informative only
+                    } else {
+                        SHOW_REFERENCES_COMMAND.to_string()
+                    };
+                    let arguments = (!l.targets.is_empty()).then(|| {
+                        vec![
+                            json!(uri),
+                            json!(range.start),
+                            json!(s.locations(&l.targets)),
+                        ]
+                    });
+                    Some(ls::CodeLens {
+                        range,
+                        command: Some(ls::Command {
+                            title: l.title,
+                            command,
+                            arguments,
+                        }),
+                        data: None,
+                    })
+                })
+                .collect();
+            Ok(Some(lenses))
+        })
+        .await
+    }
+
+    async fn code_action(
+        &self,
+        params: ls::CodeActionParams,
+    ) -> Result<Option<ls::CodeActionResponse>> {
+        let (snap, file) = self.snapshot(&params.text_document.uri).await?;
+        let only = params.context.only.clone();
+        let wants = move |kind: &str| match &only {
+            None => true,
+            Some(kinds) => kinds.iter().any(|k| {
+                let k = k.as_str();
+                kind == k || kind.starts_with(&format!("{k}."))
+            }),
+        };
+        self.query("codeAction", snap, move |s| {
+            let mut out: Vec<ls::CodeActionOrCommand> = Vec::new();
+            if wants(ls::CodeActionKind::QUICKFIX.as_str()) {
+                for d in &params.context.diagnostics {
+                    let Some(found) = s.find_diagnostic(d) else {
+                        continue;
+                    };
+                    for fix in crate::rules::fixes(&s.index, found) {
+                        out.push(ls::CodeActionOrCommand::CodeAction(ls::CodeAction {
+                            title: fix.title.clone(),
+                            kind: Some(ls::CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![d.clone()]),
+                            edit: Some(s.workspace_edit(&fix.edits)),
+                            is_preferred: Some(fix.preferred),
+                            ..Default::default()
+                        }));
+                    }
+                }
+            }
+            if wants(FIX_ALL_KIND) {
+                let edits = ide::fix_all(&s.index, &s.diags, &file);
+                if !edits.is_empty() {
+                    out.push(ls::CodeActionOrCommand::CodeAction(ls::CodeAction {
+                        title: "Specgate: apply every safe fix in this file".into(),
+                        kind: Some(ls::CodeActionKind::from(FIX_ALL_KIND)),
+                        edit: Some(s.workspace_edit(&edits)),
+                        ..Default::default()
+                    }));
+                }
+            }
+            Ok(Some(out))
+        })
+        .await
+    }
+
+    async fn execute_command(&self, params: ls::ExecuteCommandParams) -> Result<Option<Value>> {
+        if params.command == PANIC_COMMAND && std::env::var_os(PANIC_ENV).is_some() {
+            let gen = self.shared.lock().gen;
+            let snap = self.latest(gen).await?;
+            return self
+                .query(PANIC_COMMAND, snap, |_| -> Result<Option<Value>> {
+                    panic!("panic requested by {PANIC_COMMAND}")
+                })
+                .await;
+        }
+        if params.command != INVENTORY_COMMAND {
+            return Err(invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        let gen = self.shared.lock().gen;
+        let snap = self.latest(gen).await?;
+        self.query("specgate.inventory", snap, |s| {
+            Ok(Some(Value::String(
+                crate::inventory::build(&s.index, None).to_markdown(),
+            )))
+        })
+        .await
+    }
+}

@@ -1,0 +1,432 @@
+//! Document state, and the analysis task that turns it into snapshots and
+//! published diagnostics.
+
+use super::convert::Snapshot;
+use super::log::Logger;
+use crate::config::CONFIG_FILE;
+use crate::diag::FileId;
+use crate::index::Index;
+use crate::text::Encoding;
+use crate::workspace::{FileRole, Workspace};
+use ropey::Rope;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::{watch, Notify};
+use tower_lsp_server::ls_types as ls;
+use tower_lsp_server::ls_types::{FileChangeType, Uri};
+use tower_lsp_server::Client;
+
+/// An open document.
+pub struct Doc {
+    pub uri: Uri,
+    pub rope: Rope,
+    pub version: i32,
+    /// Changed since the analysis last took its text.
+    pub dirty: bool,
+}
+
+/// Everything the protocol handlers change; each change bumps `gen`.
+pub struct State {
+    pub root: PathBuf,
+    pub enc: Encoding,
+    pub debounce: Duration,
+    pub docs: HashMap<FileId, Doc>,
+    pub gen: u64,
+    /// Documents closed since the last analysis round (re-read from disk).
+    pub closed: BTreeSet<FileId>,
+    /// Files changed on disk since the last round.
+    pub disk: Vec<(FileId, FileChangeType)>,
+    /// The analysis task is running.
+    pub started: bool,
+    pub shutdown: bool,
+}
+
+pub struct Shared {
+    pub client: Client,
+    pub log: Logger,
+    state: Mutex<State>,
+    wake: Notify,
+    snap_tx: watch::Sender<Option<Arc<Snapshot>>>,
+}
+
+impl Shared {
+    pub fn new(client: Client) -> Shared {
+        Shared {
+            log: Logger::new(client.clone()),
+            client,
+            state: Mutex::new(State {
+                root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+                enc: Encoding::Utf16,
+                debounce: Duration::from_millis(super::DEFAULT_DEBOUNCE_MS),
+                docs: HashMap::new(),
+                gen: 0,
+                closed: BTreeSet::new(),
+                disk: Vec::new(),
+                started: false,
+                shutdown: false,
+            }),
+            wake: Notify::new(),
+            snap_tx: watch::channel(None).0,
+        }
+    }
+
+    /// The state, even after a panic poisoned the lock (every mutation is
+    /// complete or not started when a handler can panic).
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Marks a change and wakes the analysis.
+    pub fn changed(&self, st: &mut State) {
+        st.gen += 1;
+        self.wake.notify_one();
+    }
+
+    /// The first snapshot built from generation `gen` or later.
+    pub async fn snapshot_at(&self, gen: u64, timeout: Duration) -> Option<Arc<Snapshot>> {
+        let mut rx = self.snap_tx.subscribe();
+        let fut = async {
+            rx.wait_for(|s| s.as_ref().is_some_and(|s| s.gen >= gen))
+                .await
+                .ok()
+                .and_then(|s| s.clone())
+        };
+        tokio::time::timeout(timeout, fut).await.ok().flatten()
+    }
+}
+
+/// What one analysis round takes from the state.
+struct Inputs {
+    gen: u64,
+    root: PathBuf,
+    enc: Encoding,
+    /// Every open document: its rope and whether it changed.
+    open: Vec<(FileId, Rope, bool)>,
+    closed: Vec<FileId>,
+    disk: Vec<(FileId, FileChangeType)>,
+    versions: HashMap<FileId, i32>,
+    uris: HashMap<FileId, Uri>,
+}
+
+impl Inputs {
+    fn take(st: &mut State) -> Inputs {
+        let mut open = Vec::with_capacity(st.docs.len());
+        for (id, d) in st.docs.iter_mut() {
+            open.push((id.clone(), d.rope.clone(), d.dirty));
+            d.dirty = false;
+        }
+        Inputs {
+            gen: st.gen,
+            root: st.root.clone(),
+            enc: st.enc,
+            open,
+            closed: std::mem::take(&mut st.closed).into_iter().collect(),
+            disk: std::mem::take(&mut st.disk),
+            versions: st
+                .docs
+                .iter()
+                .map(|(k, d)| (k.clone(), d.version))
+                .collect(),
+            uris: st
+                .docs
+                .iter()
+                .map(|(k, d)| (k.clone(), d.uri.clone()))
+                .collect(),
+        }
+    }
+
+    fn config_touched(&self) -> bool {
+        self.open
+            .iter()
+            .any(|(f, _, dirty)| *dirty && &**f == CONFIG_FILE)
+            || self.closed.iter().any(|f| &**f == CONFIG_FILE)
+            || self.disk.iter().any(|(f, _)| &**f == CONFIG_FILE)
+    }
+
+    /// Files edited in this round: always published.
+    fn edited(&self) -> impl Iterator<Item = &FileId> {
+        self.open.iter().filter(|o| o.2).map(|o| &o.0)
+    }
+}
+
+/// Whether an open document takes part in the analysis.
+fn analysed(ws: &Workspace, file: &str) -> bool {
+    file != CONFIG_FILE && !ws.globs.excluded(file) && ws.role(file) != FileRole::Other
+}
+
+fn rope_text(r: &Rope) -> String {
+    let mut s = String::with_capacity(r.len_bytes());
+    for c in r.chunks() {
+        s.push_str(c);
+    }
+    s
+}
+
+/// Applies a round's inputs to the workspace (loading it on the first round
+/// or when the config changed).
+fn update_workspace(ws: Option<Workspace>, inp: &Inputs) -> std::io::Result<Workspace> {
+    let reload = ws.is_none() || inp.config_touched();
+    let mut ws = match ws {
+        Some(ws) if !reload => ws,
+        _ => {
+            let open_config = inp.open.iter().find(|o| &*o.0 == CONFIG_FILE);
+            let mut ws = match open_config {
+                Some((_, rope, _)) => {
+                    Workspace::load_with_config_text(&inp.root, Some(&rope_text(rope)))?
+                }
+                None => Workspace::load(&inp.root, None)?,
+            };
+            for (f, rope, _) in &inp.open {
+                if analysed(&ws, f) {
+                    ws.insert(f, rope_text(rope));
+                }
+            }
+            return Ok(ws);
+        }
+    };
+    let is_open = |f: &str| inp.open.iter().any(|o| &*o.0 == f);
+    for f in &inp.closed {
+        if !is_open(f) {
+            ws.remove(f);
+            if analysed(&ws, f) {
+                ws.read_from_disk(f);
+            }
+        }
+    }
+    for (f, typ) in &inp.disk {
+        if is_open(f) {
+            continue; // the editor's buffer is the truth until it is closed
+        }
+        if *typ == FileChangeType::DELETED {
+            let dir = format!("{f}/");
+            let under: Vec<FileId> = ws
+                .files
+                .keys()
+                .filter(|k| k.starts_with(&dir))
+                .cloned()
+                .collect();
+            for k in under {
+                ws.remove(&k);
+            }
+            ws.remove(f);
+        } else if analysed(&ws, f) {
+            ws.remove(f);
+            ws.read_from_disk(f);
+        }
+    }
+    for (f, rope, dirty) in &inp.open {
+        if *dirty && analysed(&ws, f) {
+            ws.insert(f, rope_text(rope));
+        }
+    }
+    Ok(ws)
+}
+
+/// The result of one round, computed on a blocking thread.
+struct Output {
+    ws: Workspace,
+    snapshot: Arc<Snapshot>,
+    /// LSP diagnostics of every file that has some.
+    by_file: HashMap<FileId, Vec<ls::Diagnostic>>,
+    elapsed: Duration,
+}
+
+fn compute(
+    ws: Option<Workspace>,
+    prev: Option<Arc<Index>>,
+    inp: &Inputs,
+) -> std::io::Result<Output> {
+    let t0 = Instant::now();
+    let ws = update_workspace(ws, inp)?;
+    let index = Index::build(ws, prev.as_deref());
+    drop(prev);
+    let ws = index.ws.clone();
+    let diags = crate::rules::check(&index);
+    let snapshot = Arc::new(Snapshot {
+        gen: inp.gen,
+        index: Arc::new(index),
+        diags: Arc::new(diags),
+        versions: inp.versions.clone(),
+        uris: inp.uris.clone(),
+        root: inp.root.clone(),
+        enc: inp.enc,
+    });
+    let mut by_file: HashMap<FileId, Vec<ls::Diagnostic>> = HashMap::new();
+    for d in snapshot.diags.iter() {
+        if let Some(x) = snapshot.diagnostic(d) {
+            by_file.entry(d.location.file.clone()).or_default().push(x);
+        }
+    }
+    Ok(Output {
+        ws,
+        snapshot,
+        by_file,
+        elapsed: t0.elapsed(),
+    })
+}
+
+/// The analysis task: owns the workspace, the last index and what was
+/// published; runs until shutdown.
+pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
+    let mut ws: Option<Workspace> = None;
+    let mut prev: Option<Arc<Index>> = None;
+    let mut published: HashMap<FileId, Vec<ls::Diagnostic>> = HashMap::new();
+    let mut published_uri: HashMap<FileId, Uri> = HashMap::new();
+    let mut to_publish: BTreeSet<FileId> = BTreeSet::new();
+    let mut analysed_gen: Option<u64> = None;
+    loop {
+        let debounce = {
+            let st = shared.lock();
+            if st.shutdown {
+                return;
+            }
+            (analysed_gen != Some(st.gen)).then_some(st.debounce)
+        };
+        let Some(debounce) = debounce else {
+            shared.wake.notified().await;
+            continue;
+        };
+        if ws.is_some() && !debounce.is_zero() {
+            tokio::time::sleep(debounce).await;
+        }
+        let inp = {
+            let mut st = shared.lock();
+            if st.shutdown {
+                return;
+            }
+            Inputs::take(&mut st)
+        };
+        analysed_gen = Some(inp.gen);
+        to_publish.extend(inp.edited().cloned());
+        let first = ws.is_none();
+        let ongoing = if first && progress {
+            begin_progress(&shared).await
+        } else {
+            None
+        };
+        let inp = Arc::new(inp);
+        let job = {
+            let (ws, prev, inp) = (ws.take(), prev.clone(), inp.clone());
+            tokio::task::spawn_blocking(move || compute(ws, prev, &inp))
+        };
+        let out = match job.await {
+            Ok(Ok(out)) => out,
+            Ok(Err(e)) => {
+                shared.log.error(format!(
+                    "cannot read the workspace {}: {e}",
+                    inp.root.display()
+                ));
+                resend_previous(&shared, prev.as_ref(), &inp);
+                continue;
+            }
+            Err(e) => {
+                shared
+                    .log
+                    .error(format!("analysis failed (the next change retries): {e}"));
+                resend_previous(&shared, prev.as_ref(), &inp);
+                continue;
+            }
+        };
+        if let Some(p) = ongoing {
+            p.finish_with_message(format!("{} files", out.snapshot.index.files.len()))
+                .await;
+        }
+        if first {
+            shared.log.info(format!(
+                "indexed {} files in {} ms",
+                out.snapshot.index.files.len(),
+                out.elapsed.as_millis()
+            ));
+        }
+        ws = Some(out.ws);
+        prev = Some(out.snapshot.index.clone());
+        let snapshot = out.snapshot;
+        shared.snap_tx.send_replace(Some(snapshot.clone()));
+        if shared.lock().gen != inp.gen {
+            continue; // overtaken: publish the next round's results instead
+        }
+        // Publish the edited files and every file whose findings changed.
+        let mut by_file = out.by_file;
+        for f in published.keys() {
+            if !by_file.contains_key(f) {
+                to_publish.insert(f.clone());
+            }
+        }
+        for (f, d) in &by_file {
+            if published.get(f) != Some(d) {
+                to_publish.insert(f.clone());
+            }
+        }
+        for f in std::mem::take(&mut to_publish) {
+            let diags = by_file.remove(&f).unwrap_or_default();
+            let uri = snapshot.uri(&f).or_else(|| published_uri.get(&f).cloned());
+            let Some(uri) = uri else { continue };
+            // A file that was open under another URI: clear that one too.
+            if let Some(old) = published_uri.get(&f) {
+                if *old != uri && published.contains_key(&f) {
+                    shared
+                        .client
+                        .publish_diagnostics(old.clone(), Vec::new(), None)
+                        .await;
+                }
+            }
+            let version = snapshot.versions.get(&f).copied();
+            shared
+                .client
+                .publish_diagnostics(uri.clone(), diags.clone(), version)
+                .await;
+            if diags.is_empty() {
+                published.remove(&f);
+                published_uri.remove(&f);
+            } else {
+                published.insert(f.clone(), diags);
+                published_uri.insert(f, uri);
+            }
+        }
+    }
+}
+
+/// After a failed round: requests waiting for it get the previous index
+/// (and `ContentModified` for documents it does not include).
+fn resend_previous(shared: &Shared, prev: Option<&Arc<Index>>, inp: &Inputs) {
+    let old = shared.snap_tx.borrow().clone();
+    if let (Some(old), Some(_)) = (old, prev) {
+        shared.snap_tx.send_replace(Some(Arc::new(Snapshot {
+            gen: inp.gen,
+            index: old.index.clone(),
+            diags: old.diags.clone(),
+            versions: old.versions.clone(),
+            uris: old.uris.clone(),
+            root: old.root.clone(),
+            enc: old.enc,
+        })));
+    }
+}
+
+async fn begin_progress(
+    shared: &Shared,
+) -> Option<
+    tower_lsp_server::OngoingProgress<
+        tower_lsp_server::Unbounded,
+        tower_lsp_server::NotCancellable,
+    >,
+> {
+    let token = ls::NumberOrString::String("specgate/indexing".into());
+    let created = tokio::time::timeout(
+        Duration::from_secs(2),
+        shared.client.create_work_done_progress(token.clone()),
+    )
+    .await;
+    if !matches!(created, Ok(Ok(()))) {
+        return None;
+    }
+    Some(
+        shared
+            .client
+            .progress(token, "Specgate: indexing the workspace")
+            .begin()
+            .await,
+    )
+}

@@ -1,0 +1,682 @@
+//! Tests of the YAML reader.
+#![cfg(test)]
+
+use super::test_util::{corpus, diff, dump, files};
+use super::yaml::{parse_yaml, parse_yaml_incremental, ParsedYaml};
+use super::yaml_saphyr::{self, Ctx};
+use crate::tree::{Document, Node, ScalarStyle, Value};
+
+/// The document read in one piece by saphyr-parser (the reference).
+fn reference(text: &str) -> Document {
+    let mut ctx = Ctx::new(text.len());
+    let r = yaml_saphyr::read(text, 0, text.len(), &mut ctx);
+    assert!(r.fatal.is_none(), "reference failed: {:?}", r.fatal);
+    Document {
+        root: r.root,
+        comments: r.comments,
+        errors: r.errors,
+    }
+}
+
+/// Asserts that the chunked reader and the reference agree on `text`.
+fn same_as_reference(name: &str, text: &str) {
+    let doc = parse_yaml(text);
+    let refd = reference(text);
+    assert!(
+        doc.errors.is_empty(),
+        "{name}: unexpected errors {:?}",
+        doc.errors
+    );
+    match (&doc.root, &refd.root) {
+        (Some(a), Some(b)) => {
+            if let Some(d) = diff(a, b) {
+                panic!("{name}: differs from the reference: {d}");
+            }
+        }
+        (a, b) => assert_eq!(a.is_none(), b.is_none(), "{name}: root presence"),
+    }
+    assert_eq!(doc.comments, refd.comments, "{name}: comments");
+}
+
+#[test]
+fn corpus_matches_reference() {
+    let Some(dir) = corpus() else { return };
+    for f in files(&dir, &["yaml", "yml"]) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        same_as_reference(&f.display().to_string(), &text);
+    }
+}
+
+fn scalar(n: &Node) -> (&str, ScalarStyle) {
+    match &n.value {
+        Value::Scalar(s, st) => (s, *st),
+        v => panic!("not a scalar: {v:?}"),
+    }
+}
+
+#[test]
+fn tricky_constructs_match_reference() {
+    let cases = [
+        "a: 1\nb: two words\nc: 'single ''q'''\nd: \"dq \\t \\u00e9 \\x41\"\n",
+        "a: |\n  line1\n   indented\n\n  after blank\nb: >\n  folded\n  text\n\n  para\n   more\n  end\nc: |-\n  strip\n\nd: |+\n  keep\n\ne: x\n",
+        "a: >2\n    two extra\n  base\nb: |1-\n  x\n",
+        "k: plain\n  continued\n\n  new para\nz: 1\n",
+        "k: \"multi\n  line \\\n  escaped\n\n  quoted\"\nz: 'sq\n  two'\n",
+        "seq:\n- a\n- b: 1\n  c: 2\n- - x\n  - y\n-\n- [1, 2, {a: b}]\nafter: 1\n",
+        "m:\n  - name: x\n    in: query\n  - name: y\n",
+        "f: {a: 1, b: [x, y], \"c\": 'd', e: }\ng: [ ]\nh: {}\ni: [a,\n  b, c]\n",
+        "# lead\nk: v # trailing\n# between\nl:   # after colon\n  m: 1\n",
+        "e1:\ne2:\n  # only comment\ne3: ~\n",
+        "url: http://x.y/z#frag\nhash: a#b\ncolon: a:b\n",
+        "neg: -1\n-k: v\nf: [-1, -2]\n",
+        "\"quoted key\": 1\n'sq key': 2\n\"esc\\\"key\": 3\n",
+        "a:\n  b:\n    c:\n      d: deep\n",
+        "top:\n  - |\n    lit in seq\n  - >-\n    folded\n    in seq\n",
+        "é: 😀\n漢字: \"值\"\nk: 'ü'\n",
+        "a: b\r\nc:\r\n  - d\r\n  - \"e\r\n  f\"\r\n# c\r\ng: |\r\n  x\r\n  y\r\n",
+        "anchors: &a\n  x: 1\nuse: *a\nmerge:\n  <<: *a\n  y: 2\n",
+        "- a\n- b\n",
+        "--- # doc\na: 1\n...\n",
+        "a: 1\n---\nb: 2\n",
+        "enum: [\n  a, b\n]\nx: 1\n",
+        "tagged: !str 123\nset: !!set {a, b}\n",
+        "? complex\n: value\nk: v\n",
+        "a: 'x' # c\nb: \"y\"   # d\nc: [1, 2] # e\nd: {} # f\n",
+        "text: |  # header comment\n  # not a comment\n  body\n",
+        "empty_block: |\nnext: 1\n",
+        "k: a\tb\nl:  \tvalue\n",
+        "  indented: 1\n  doc: 2\n",
+    ];
+    for (i, c) in cases.iter().enumerate() {
+        same_as_reference(&format!("case {i}: {c:?}"), c);
+    }
+}
+
+#[test]
+fn spans_are_exact() {
+    let text =
+        "a: plain value\nq: \"dq\"\ns: 'sq'\nb: |\n  x\n  y\n\nf: [1, {k: v}]\nm:\n  n: 1\nz:\n";
+    let doc = parse_yaml(text);
+    let root = doc.root.as_ref().unwrap();
+    let at = |k: &str| {
+        let e = root.entry(k).unwrap();
+        (
+            &text[e.key_span.start as usize..e.key_span.end as usize],
+            &text[e.value.span.start as usize..e.value.span.end as usize],
+        )
+    };
+    assert_eq!(at("a"), ("a", "plain value"));
+    assert_eq!(at("q"), ("q", "\"dq\""));
+    assert_eq!(at("s"), ("s", "'sq'"));
+    assert_eq!(at("b"), ("b", "|\n  x\n  y"));
+    assert_eq!(at("f"), ("f", "[1, {k: v}]"));
+    assert_eq!(at("m"), ("m", "n: 1"));
+    let z = root.get("z").unwrap();
+    assert_eq!(z.value, Value::Missing);
+    assert_eq!(z.span.start as usize, text.len() - 1);
+    assert!(z.span.is_empty());
+    assert_eq!(
+        scalar(root.get("b").unwrap()),
+        ("x\ny\n", ScalarStyle::Literal)
+    );
+    let f = root.get("f").unwrap();
+    let inner = &f.items()[1];
+    assert_eq!(
+        &text[inner.span.start as usize..inner.span.end as usize],
+        "{k: v}"
+    );
+}
+
+#[test]
+fn multibyte_and_crlf_spans() {
+    let text = "é: 😀 x\r\n漢字:\r\n  - \"a\r\n    b\"\r\n  - c # note é\r\n";
+    let doc = parse_yaml(text);
+    let root = doc.root.as_ref().unwrap();
+    let e = root.entry("é").unwrap();
+    assert_eq!(
+        &text[e.key_span.start as usize..e.key_span.end as usize],
+        "é"
+    );
+    assert_eq!(
+        &text[e.value.span.start as usize..e.value.span.end as usize],
+        "😀 x"
+    );
+    let items = root.get("漢字").unwrap().items();
+    assert_eq!(scalar(&items[0]), ("a b", ScalarStyle::DoubleQuoted));
+    assert_eq!(
+        &text[items[0].span.start as usize..items[0].span.end as usize],
+        "\"a\r\n    b\""
+    );
+    assert_eq!(scalar(&items[1]).0, "c");
+    assert_eq!(doc.comments.len(), 1);
+    let c = doc.comments[0].span;
+    assert_eq!(&text[c.start as usize..c.end as usize], "# note é");
+    same_as_reference("crlf", text);
+}
+
+#[test]
+fn half_typed_yaml_keeps_the_rest() {
+    let text = "paths:\n  /a:\n    get:\n      summary: \"unclosed\n  /b:\n    post: {}\n";
+    let doc = parse_yaml(text);
+    let root = doc.root.as_ref().unwrap();
+    let paths = root.get("paths").unwrap();
+    let b = paths.get("/b").expect("/b is read");
+    assert!(b.get("post").unwrap().is_map());
+    assert!(paths.get("/a").unwrap().get("get").is_some());
+    assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+    let e = &doc.errors[0];
+    let q = text.find('"').unwrap() as u32;
+    assert_eq!(e.span.start, q, "{e:?}");
+    assert_eq!(e.message, "unclosed quoted scalar");
+}
+
+#[test]
+fn big_generated_document_is_read_completely() {
+    let mut text = String::from("openapi: 3.0.0\ninfo:\n  title: t\n  version: '1'\npaths:\n");
+    for i in 0..8000 {
+        text.push_str(&format!(
+            "  /items/{i}:\n    get:\n      operationId: get{i}\n      responses:\n        '200':\n          description: ok {i}\n"
+        ));
+    }
+    assert!(text.lines().count() > 40_000);
+    let doc = parse_yaml(&text);
+    assert!(doc.errors.is_empty(), "{:?}", &doc.errors[..1]);
+    let paths = doc.root.as_ref().unwrap().get("paths").unwrap();
+    assert_eq!(paths.entries().len(), 8000);
+    let last = paths.get("/items/7999").unwrap();
+    let op = last.get("get").unwrap();
+    assert_eq!(op.get("operationId").unwrap().as_str(), Some("get7999"));
+    let d = op
+        .get("responses")
+        .unwrap()
+        .get("200")
+        .unwrap()
+        .get("description")
+        .unwrap();
+    assert_eq!(d.as_str(), Some("ok 7999"));
+    assert_eq!(&text[d.span.start as usize..d.span.end as usize], "ok 7999");
+    same_as_reference("generated", &text);
+}
+
+#[test]
+fn alias_bomb_is_bounded() {
+    let mut text = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for w in names.windows(2) {
+        let (p, n) = (w[0], w[1]);
+        text.push_str(&format!(
+            "{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
+    }
+    let t = std::time::Instant::now();
+    let doc = parse_yaml(&text);
+    let el = t.elapsed();
+    assert!(el.as_millis() < 1000, "took {el:?}");
+    assert!(
+        doc.errors
+            .iter()
+            .any(|e| e.message.contains("alias expansion limit")),
+        "{:?}",
+        doc.errors
+    );
+    // The small levels are expanded.
+    let b = doc.root.as_ref().unwrap().get("b").unwrap();
+    assert_eq!(b.items().len(), 9);
+    assert_eq!(b.items()[0].items().len(), 9);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    for text in [
+        "[".repeat(100_000),
+        format!("a: {}", "[".repeat(100_000)),
+        format!("a: {}{}", "[".repeat(1000), "]".repeat(1000)),
+        "- ".repeat(5000) + "x\n",
+        "{a: ".repeat(20_000),
+    ] {
+        let doc = parse_yaml(&text);
+        assert!(!doc.errors.is_empty());
+    }
+}
+
+#[test]
+fn empty_and_comment_only() {
+    assert!(parse_yaml("").root.is_none());
+    let d = parse_yaml("# just a comment\n\n   # another\n");
+    assert!(d.root.is_none());
+    assert_eq!(d.comments.len(), 2);
+    assert!(d.errors.is_empty());
+    assert!(parse_yaml("---\n").root.is_none());
+}
+
+#[test]
+fn first_document_only() {
+    let d = parse_yaml("a: 1\n---\nb: [\n");
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    let root = d.root.unwrap();
+    assert!(root.get("a").is_some());
+    assert!(root.get("b").is_none());
+}
+
+#[test]
+fn duplicate_keys_are_kept() {
+    let d = parse_yaml("a: 1\na: 2\n");
+    let root = d.root.unwrap();
+    assert_eq!(root.entries().len(), 2);
+    assert_eq!(root.get("a").unwrap().as_str(), Some("1"));
+}
+
+#[test]
+fn unquoted_ref_is_a_comment() {
+    let d = parse_yaml("schema:\n  $ref: #/components/schemas/Pet\n");
+    assert!(d.errors.is_empty());
+    let r = d.root.unwrap();
+    let s = r.get("schema").unwrap();
+    assert!(s.get("$ref").unwrap().is_null());
+    assert_eq!(d.comments.len(), 1);
+}
+
+#[test]
+fn dump_smoke() {
+    let text = "a: 1 # c\n";
+    let s = dump(text, &parse_yaml(text));
+    assert!(s.contains("comment"));
+}
+
+/// A small deterministic random generator (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// A random edit of `text` (at a char boundary), like typing would make.
+fn random_edit(text: &str, rng: &mut Rng) -> String {
+    let mut at = rng.below(text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let mut end = (at + rng.below(12)).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let ins = [
+        "",
+        "x",
+        " ",
+        "\n",
+        "\"",
+        "'",
+        ":",
+        ": ",
+        "- ",
+        "#",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\n  k: v",
+        "\nnew: 1\n",
+        "  ",
+        "\n- a\n",
+        "|\n  t\n",
+        "é",
+        "\t",
+        ",",
+        "&a ",
+        "*a",
+    ];
+    let what = ins[rng.below(ins.len())];
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..at]);
+    out.push_str(what);
+    out.push_str(&text[end..]);
+    out
+}
+
+fn assert_same_doc(ctx: &str, text: &str, inc: &Document) {
+    let full = parse_yaml(text);
+    if inc.root != full.root {
+        let d = match (&inc.root, &full.root) {
+            (Some(a), Some(b)) => diff(a, b).unwrap_or_default(),
+            _ => "root presence".to_string(),
+        };
+        panic!("{ctx}: incremental tree differs from a full read: {d}\n--- text:\n{text}");
+    }
+    assert_eq!(inc.comments, full.comments, "{ctx}: comments");
+    assert_eq!(inc.errors, full.errors, "{ctx}: errors\n--- text:\n{text}");
+}
+
+#[test]
+fn incremental_gives_the_same_document() {
+    let text = "a: 1\nb:\n  c: 2\n";
+    let p = ParsedYaml::new(text);
+    let q = parse_yaml_incremental(p, "a: 1\nb:\n  c: 3\n");
+    assert_same_doc("simple", "a: 1\nb:\n  c: 3\n", q.document());
+}
+
+#[test]
+fn incremental_random_edits_small() {
+    let base = "openapi: 3.0.0\ninfo:\n  title: T # c\n  version: '1'\npaths:\n  /a:\n    get:\n      summary: \"s\"\n      tags: [x, y]\n      responses:\n        '200':\n          description: |\n            ok\n            more\n  /b:\n    post: {}\nlist:\n- a\n- b: 1\n  c: 2\n";
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    for round in 0..120 {
+        let mut p = ParsedYaml::new(base);
+        let mut text = base.to_string();
+        for step in 0..8 {
+            let next = random_edit(&text, &mut rng);
+            p = parse_yaml_incremental(p, &next);
+            let prev = std::mem::replace(&mut text, next);
+            assert_eq!(p.text(), text);
+            assert_same_doc(
+                &format!("round {round} step {step}, previous text:\n{prev}\n"),
+                &text,
+                p.document(),
+            );
+        }
+    }
+}
+
+/// A generated document big enough to be split at several levels.
+fn big_doc(n: usize) -> String {
+    let mut text = String::from("openapi: 3.0.0\npaths:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  /items/{i}:\n    get:\n      operationId: get{i} # op\n      description: >\n        Item {i}\n        folded\n      parameters:\n      - name: p{i}\n        in: query\n      responses:\n        '200':\n          description: ok {i}\n"
+        ));
+    }
+    text.push_str("components:\n  schemas:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "    S{i}:\n      type: object\n      properties:\n        id: {{type: string}}\n        n{i}: {{type: integer, enum: [1, 2]}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn incremental_random_edits_big() {
+    let base = big_doc(400);
+    let mut rng = Rng(0x2545f4914f6cdd1d);
+    let mut p = ParsedYaml::new(&base);
+    assert!(p.chunk_count() > 100, "{}", p.chunk_count());
+    let mut text = base.clone();
+    for step in 0..150 {
+        let next = random_edit(&text, &mut rng);
+        p = parse_yaml_incremental(p, &next);
+        text = next;
+        assert_same_doc(&format!("step {step}"), &text, p.document());
+        if step % 25 == 24 {
+            // Start again from a valid text now and then.
+            text = base.clone();
+            p = parse_yaml_incremental(p, &text);
+            assert_same_doc("reset", &text, p.document());
+        }
+    }
+}
+
+#[test]
+fn incremental_edit_reads_one_chunk() {
+    let base = big_doc(400);
+    let p = ParsedYaml::new(&base);
+    let at = base.find("ok 200").unwrap();
+    let mut next = base.clone();
+    next.insert(at + 3, '7');
+    let q = parse_yaml_incremental(p, &next);
+    let s = q.stats();
+    assert_eq!(s.fast + s.exact + s.recovered, 1, "{s:?}");
+    assert_same_doc("one chunk", &next, q.document());
+}
+
+/// Cuts `text` at `n` evenly spaced points (on char boundaries).
+fn cut_points(text: &str, n: usize) -> Vec<usize> {
+    (1..=n)
+        .map(|k| {
+            let mut at = text.len() * k / n;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        })
+        .collect()
+}
+
+#[test]
+fn every_prefix_smoke() {
+    let Some(dir) = corpus() else { return };
+    let yaml = [
+        "small/swagger-petstore-3.0.4.yaml",
+        "small/libopenapi-burgershop-3.1.yaml",
+        "small/swagger-petstore-3.1-design-first.yaml",
+        "medium/redocly-museum-api.yaml",
+        "medium/asana-1.0.yaml",
+    ];
+    for f in yaml {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        for at in cut_points(&text, 300) {
+            let doc = parse_yaml(&text[..at]);
+            assert!(
+                doc.root.is_some() || text[..at].trim().is_empty(),
+                "{f} at {at}"
+            );
+            for e in &doc.errors {
+                assert!(
+                    e.span.start <= e.span.end && e.span.end as usize <= at,
+                    "{f} at {at}: {e:?}"
+                );
+            }
+        }
+    }
+    for f in [
+        "small/spectral-petstore.oas2.json",
+        "small/azure-autorest-paging.json",
+    ] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        for at in cut_points(&text, 300) {
+            let doc = crate::parse::parse_json(&text[..at]);
+            if at < text.trim_end().len() {
+                assert!(!doc.errors.is_empty(), "{f} at {at}");
+            }
+        }
+    }
+}
+
+/// Every span in the tree lies inside the text and on char boundaries.
+fn check_spans(text: &str, doc: &Document) {
+    fn go(text: &str, n: &Node) {
+        let ok = |s: crate::tree::Span| {
+            s.start <= s.end
+                && (s.end as usize) <= text.len()
+                && text.is_char_boundary(s.start as usize)
+                && text.is_char_boundary(s.end as usize)
+        };
+        assert!(ok(n.span), "bad span {:?}", n.span);
+        match &n.value {
+            Value::Map(es, _) => {
+                for e in es {
+                    assert!(ok(e.key_span), "bad key span {:?}", e.key_span);
+                    go(text, &e.value);
+                }
+            }
+            Value::Seq(items, _) => items.iter().for_each(|i| go(text, i)),
+            _ => {}
+        }
+    }
+    if let Some(r) = &doc.root {
+        go(text, r);
+    }
+}
+
+#[test]
+fn broken_inputs_keep_what_they_can() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        // (text, expected first error message, keys that must survive)
+        (
+            "a: [1, 2\nb: 3\n",
+            "unclosed flow sequence (missing ']')",
+            &["b"],
+        ),
+        (
+            "a: {x: 1\nb: 3\n",
+            "unclosed flow mapping (missing '}')",
+            &["b"],
+        ),
+        (
+            "a: 1\nb\nc: 3\n",
+            "expected ':' after mapping key",
+            &["a", "c"],
+        ),
+        (
+            "a:\n  b: 1\n   c: 2\nd: 4\n",
+            "bad indentation of a mapping entry",
+            &["d"],
+        ),
+        (
+            "a: \"x\\q\"\nb: 1\n",
+            "unknown escape sequence in double-quoted scalar",
+            &["b"],
+        ),
+        (
+            "a: b: c\nd: 1\n",
+            "a ':' is not allowed here (quote the value if it contains ': ')",
+            &["d"],
+        ),
+        (
+            "a:\n\tb: 1\nc: 2\n",
+            "tabs cannot be used for indentation",
+            &["c"],
+        ),
+        ("a: *nope\nb: 1\n", "unknown anchor 'nope'", &["b"]),
+        ("a: 'open\nb: 1\n", "unclosed quoted scalar", &["a"]),
+    ];
+    for (text, msg, keys) in cases {
+        let doc = parse_yaml(text);
+        check_spans(text, &doc);
+        assert!(!doc.errors.is_empty(), "{text:?}: no error");
+        assert_eq!(doc.errors[0].message, *msg, "{text:?}: {:?}", doc.errors);
+        let root = doc.root.as_ref().unwrap();
+        for k in *keys {
+            assert!(
+                root.get(k).is_some(),
+                "{text:?}: key {k} lost: {}",
+                dump(text, &doc)
+            );
+        }
+    }
+}
+
+#[test]
+fn broken_quote_in_a_big_file() {
+    let Some(dir) = corpus() else { return };
+    let text = std::fs::read_to_string(dir.join("large/stripe-spec3-2023-09-12.yaml")).unwrap();
+    let at = text.find("'/v1/customers/{customer}':").unwrap();
+    let at = text[at..].find("description: ").unwrap() + at + 13;
+    let mut broken = text.clone();
+    broken.insert(at, '"');
+    let good = parse_yaml(&text);
+    let doc = parse_yaml(&broken);
+    check_spans(&broken, &doc);
+    assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+    assert_eq!(doc.errors[0].span.start as usize, at);
+    let (g, b) = (good.root.unwrap(), doc.root.unwrap());
+    assert_eq!(
+        g.get("paths").unwrap().entries().len(),
+        b.get("paths").unwrap().entries().len()
+    );
+    assert_eq!(
+        g.get("components")
+            .unwrap()
+            .get("schemas")
+            .unwrap()
+            .entries()
+            .len(),
+        b.get("components")
+            .unwrap()
+            .get("schemas")
+            .unwrap()
+            .entries()
+            .len()
+    );
+}
+
+#[test]
+fn snapshots() {
+    let cases = [
+        (
+            "styles",
+            "plain: a b\nsq: 'it''s'\ndq: \"tab\\tend\"\nlit: |+\n  keep\n\nfold: >-\n  a\n  b\nflow: {k: [1, \"two\"]}\nempty:\nnull: ~\n",
+        ),
+        ("multiline", "p: first\n  second\n\n  third\nq: \"one\n  two\"\n"),
+        ("crlf_utf8", "é: 😀\r\n漢字:\r\n  - x # ü\r\n  - |\r\n    y\r\n"),
+        ("sequence_top", "- a\n- k: v\n  l: w\n-\n"),
+        ("comments", "# head\na: 1 # one\n# mid\nb: '#no' # two\n"),
+        ("half_typed", "paths:\n  /a:\n    get:\n      summary: \"unclosed\n  /b:\n    post: {}\n"),
+        ("merge", "base: &b {x: 1, y: 2}\nder:\n  <<: *b\n  y: 3\n"),
+        ("flow_doc", "{a: 1, b: [x, y]}\n"),
+    ];
+    for (name, text) in cases {
+        let doc = parse_yaml(text);
+        check_spans(text, &doc);
+        insta::assert_snapshot!(name, dump(text, &doc));
+    }
+}
+
+/// Random edits of real files: whenever saphyr-parser (reading the whole
+/// text) accepts the result, the chunked reader must give the same tree
+/// without errors; whenever it rejects it, the chunked reader must report an
+/// error.
+#[test]
+fn mutations_agree_with_reference() {
+    let Some(dir) = corpus() else { return };
+    let seed = std::env::var("SPECGATE_MUT_SEED")
+        .ok()
+        .and_then(|x| x.parse().ok());
+    let mut rng = Rng(seed.unwrap_or(0xdead_beef_cafe_f00d));
+    let mut agreed = 0;
+    let default = "small/oai-v3.0-petstore.yaml small/oai-v3.1-tictactoe.yaml small/oai-v3.0-uspto.yaml small/libopenapi-circular-refs.yaml";
+    let list = std::env::var("SPECGATE_MUT_FILES").unwrap_or(default.to_string());
+    for f in list.split_whitespace() {
+        let base = std::fs::read_to_string(dir.join(f)).unwrap();
+        for round in 0..std::env::var("SPECGATE_MUT_ROUNDS")
+            .ok()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(400)
+        {
+            let mut text = base.clone();
+            for _ in 0..1 + rng.below(3) {
+                text = random_edit(&text, &mut rng);
+            }
+            let doc = parse_yaml(&text);
+            check_spans(&text, &doc);
+            let mut ctx = Ctx::new(text.len());
+            let r = yaml_saphyr::read(&text, 0, text.len(), &mut ctx);
+            let ctx_msg = format!("{f} round {round}:\n{text}");
+            match r.fatal {
+                None if r.errors.is_empty() => {
+                    assert!(doc.errors.is_empty(), "{ctx_msg}\nerrors: {:?}", doc.errors);
+                    match (&doc.root, &r.root) {
+                        (Some(a), Some(b)) => {
+                            if let Some(d) = diff(a, b) {
+                                panic!("{ctx_msg}\ndiffers: {d}");
+                            }
+                        }
+                        (a, b) => assert_eq!(a.is_some(), b.is_some(), "{ctx_msg}"),
+                    }
+                    agreed += 1;
+                }
+                None => {}
+                Some(e) => assert!(!doc.errors.is_empty(), "{ctx_msg}\nsaphyr: {e:?}"),
+            }
+        }
+    }
+    assert!(agreed > 100, "{agreed}");
+}
