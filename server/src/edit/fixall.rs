@@ -55,7 +55,7 @@ pub fn select(
     diags: &[Diagnostic],
     include_unsafe: bool,
 ) -> (Vec<TextEdit>, Vec<Applied>) {
-    let mut accepted: Vec<TextEdit> = Vec::new();
+    let mut accepted = Accepted::default();
     let mut applied = Vec::new();
     let mut once: BTreeSet<&'static str> = BTreeSet::new();
     for d in diags {
@@ -65,15 +65,14 @@ pub fn select(
         let Some(fix) = chosen(crate::rules::fixes(index, d), include_unsafe) else {
             continue;
         };
-        let fresh: Vec<&TextEdit> = fix.edits.iter().filter(|e| !accepted.contains(e)).collect();
-        if fresh
-            .iter()
-            .any(|e| accepted.iter().any(|a| conflict(a, e)))
-        {
+        let fresh: Vec<&TextEdit> = fix.edits.iter().filter(|e| !accepted.has(e)).collect();
+        if fresh.iter().any(|e| accepted.conflicts(e)) {
             continue;
         }
         let edited: BTreeSet<FileId> = fix.edits.iter().map(|e| e.file.clone()).collect();
-        accepted.extend(fresh.into_iter().cloned());
+        for e in fresh {
+            accepted.add(e.clone());
+        }
         if ONE_PER_PASS.contains(&d.code) {
             once.insert(d.code);
         }
@@ -85,8 +84,59 @@ pub fn select(
             edited: edited.into_iter().collect(),
         });
     }
-    accepted.sort();
-    (accepted, applied)
+    (accepted.into_sorted(), applied)
+}
+
+/// Accepted edits, per file and by position, for quick conflict checks.
+#[derive(Default)]
+struct Accepted {
+    by_file: BTreeMap<FileId, BTreeMap<(u32, u32), Vec<TextEdit>>>,
+}
+
+impl Accepted {
+    fn has(&self, e: &TextEdit) -> bool {
+        self.by_file
+            .get(&e.file)
+            .and_then(|m| m.get(&(e.span.start, e.span.end)))
+            .is_some_and(|v| v.contains(e))
+    }
+
+    /// Whether `e` conflicts with an accepted edit. Accepted edits do not
+    /// overlap, so going back from the last one starting before `e` ends
+    /// meets every candidate before the first that ends before `e` starts.
+    fn conflicts(&self, e: &TextEdit) -> bool {
+        let Some(m) = self.by_file.get(&e.file) else {
+            return false;
+        };
+        for (&(s, en), es) in m.range(..=(e.span.end, u32::MAX)).rev() {
+            if es.iter().any(|a| conflict(a, e)) {
+                return true;
+            }
+            if en < e.span.start && s < e.span.start {
+                break;
+            }
+        }
+        false
+    }
+
+    fn add(&mut self, e: TextEdit) {
+        self.by_file
+            .entry(e.file.clone())
+            .or_default()
+            .entry((e.span.start, e.span.end))
+            .or_default()
+            .push(e);
+    }
+
+    fn into_sorted(self) -> Vec<TextEdit> {
+        let mut v: Vec<TextEdit> = self
+            .by_file
+            .into_values()
+            .flat_map(|m| m.into_values().flatten())
+            .collect();
+        v.sort();
+        v
+    }
 }
 
 /// The safe fixes of every finding in `file`, as non-overlapping edits

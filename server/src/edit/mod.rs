@@ -5,6 +5,7 @@
 //! Fixes never re-serialize a document: each edit replaces or inserts only
 //! the bytes it must, so comments, key order, quoting and indentation stay.
 
+pub mod cache;
 pub mod dictionary;
 pub mod fixall;
 pub mod openapi;
@@ -129,22 +130,13 @@ impl<'a> EditSet<'a> {
             doc.root.as_ref()?;
             let text: &str = &fd.source.text;
             let format = Format::of(file);
-            // What the file does not show is taken from the other files of
-            // its API (a path file with no small schema writes them like
-            // the components file does).
-            let mut votes = style::Votes::of(text, Some(doc), format);
-            let mut others = style::Votes::default();
-            for api in index.apis_of(file) {
-                for other in &api.files {
-                    if other != file && Format::of(other) == format {
-                        if let Some(od) = index.doc(other) {
-                            others.add(&style::Votes::of(index.text(other), Some(od), format));
-                        }
-                    }
-                }
-            }
-            votes.fill_from(&others);
-            let st = style::decide(text, &votes, format);
+            let st = match index.apis_of(file).next() {
+                Some(api) => (*cache::memo_keyed(index, api, "style", file, |index, api| {
+                    file_style(index, Some(api), file, text, doc, format)
+                }))
+                .clone(),
+                None => file_style(index, None, file, text, doc, format),
+            };
             self.docs.insert(
                 file.clone(),
                 DocEditor::with_style(file, text, Some(doc), st),
@@ -196,6 +188,30 @@ impl<'a> EditSet<'a> {
             preferred: false,
         })
     }
+}
+
+/// The style of `file`; what it does not show is taken from the other
+/// files of its API (a path file with no small schema writes them like the
+/// components file does).
+fn file_style(
+    index: &Index,
+    api: Option<&crate::index::Api>,
+    file: &str,
+    text: &str,
+    doc: &crate::tree::Document,
+    format: Format,
+) -> Style {
+    let mut votes = style::Votes::of(text, Some(doc), format);
+    let mut others = style::Votes::default();
+    for other in api.iter().flat_map(|a| a.files.iter()) {
+        if &**other != file && Format::of(other) == format {
+            if let Some(od) = index.doc(other) {
+                others.add(&style::Votes::of(index.text(other), Some(od), format));
+            }
+        }
+    }
+    votes.fill_from(&others);
+    style::decide(text, &votes, format)
 }
 
 /// Marks the first fix of a list preferred.

@@ -144,6 +144,11 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The catalog of an API (computed once per index state).
+    pub fn of(index: &Index, api: &Api) -> std::sync::Arc<Catalog> {
+        super::cache::memo(index, api, "catalog", Catalog::new)
+    }
+
     pub fn new(index: &Index, api: &Api) -> Catalog {
         let mut c = Catalog {
             swagger2: is_swagger2(api),
@@ -338,7 +343,7 @@ pub fn response_values(
     method: &str,
 ) -> Vec<(String, Val)> {
     let index = set.index;
-    let cat = Catalog::new(index, api);
+    let cat = Catalog::of(index, api);
     let mut out = Vec::new();
     for code in codes {
         let c = code.to_ascii_uppercase();
@@ -515,7 +520,7 @@ pub fn ensure_validation_response<'a>(
     {
         return;
     }
-    let code = if Catalog::new(index, api).prefers_422() {
+    let code = if Catalog::of(index, api).prefers_422() {
         "422"
     } else {
         "400"
@@ -528,64 +533,103 @@ pub fn ensure_validation_response<'a>(
     }
 }
 
-/// A query parameter of the API named `name` that operations can reuse.
-pub fn reusable_parameter(index: &Index, api: &Api, name: &str) -> Option<Target> {
-    let mut counts: BTreeMap<Target, usize> = BTreeMap::new();
-    let mut containers: Vec<Target> = vec![Target {
-        file: api.root.clone(),
-        pointer: if is_swagger2(api) {
-            vec!["parameters".into()]
-        } else {
-            vec!["components".into(), "parameters".into()]
-        },
-    }];
-    for op in ops_of(index, api) {
-        let lists = [
-            index.op_node(op).and_then(|n| n.get("parameters")),
-            index.path_item(op).and_then(|n| n.get("parameters")),
-        ];
-        for l in lists.into_iter().flatten() {
-            for p in l.items() {
-                if let Some(t) = p.ref_str().and_then(|r| index.resolve(&op.file, r)) {
-                    if let Some((_, parent)) = t.pointer.split_last() {
+/// A query parameter an operation of the API uses.
+struct ParamUse {
+    name: String,
+    /// Where its `$ref` points, for a reference.
+    target: Option<Target>,
+    file: FileId,
+    /// The list item (the reference or the inline definition).
+    span: crate::tree::Span,
+    block: bool,
+}
+
+/// The query parameters the API's operations use, and the maps their
+/// references point into (plus the root's components).
+struct Params {
+    uses: Vec<ParamUse>,
+    containers: Vec<Target>,
+}
+
+fn params_of(index: &Index, api: &Api) -> std::sync::Arc<Params> {
+    super::cache::memo(index, api, "params", |index, api| {
+        let mut ps = Params {
+            uses: Vec::new(),
+            containers: vec![Target {
+                file: api.root.clone(),
+                pointer: if is_swagger2(api) {
+                    vec!["parameters".into()]
+                } else {
+                    vec!["components".into(), "parameters".into()]
+                },
+            }],
+        };
+        for op in ops_of(index, api) {
+            let lists = [
+                index.op_node(op).and_then(|n| n.get("parameters")),
+                index.path_item(op).and_then(|n| n.get("parameters")),
+            ];
+            for l in lists.into_iter().flatten() {
+                for p in l.items() {
+                    let (_, d) = index.deref(&op.file, p);
+                    if d.get("in").and_then(Node::as_str) != Some("query") {
+                        continue;
+                    }
+                    let target = p.ref_str().and_then(|r| index.resolve(&op.file, r));
+                    if let Some((_, parent)) = target.as_ref().and_then(|t| t.pointer.split_last())
+                    {
                         let ct = Target {
-                            file: t.file.clone(),
+                            file: target.as_ref().map(|t| t.file.clone()).unwrap_or_default(),
                             pointer: parent.to_vec(),
                         };
-                        if !containers.contains(&ct) {
-                            containers.push(ct);
+                        if !ps.containers.contains(&ct) {
+                            ps.containers.push(ct);
                         }
                     }
-                    *counts.entry(t).or_default() += 1;
+                    ps.uses.push(ParamUse {
+                        name: d
+                            .get("name")
+                            .and_then(Node::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                        target,
+                        file: op.file.clone(),
+                        span: p.span,
+                        block: matches!(p.value, Value::Map(_, CollStyle::Block)),
+                    });
                 }
             }
         }
+        ps
+    })
+}
+
+/// A query parameter of the API named `name` that operations can reuse:
+/// the reference the operations use most, else an entry of a parameters map.
+pub fn reusable_parameter(index: &Index, api: &Api, name: &str) -> Option<Target> {
+    let ps = params_of(index, api);
+    let mut counts: BTreeMap<&Target, usize> = BTreeMap::new();
+    for u in &ps.uses {
+        if let (Some(t), true) = (&u.target, u.name == name) {
+            *counts.entry(t).or_default() += 1;
+        }
     }
-    let matches = |t: &Target| {
-        index.node(&t.file, &t.pointer).is_some_and(|n| {
-            let (_, d) = index.deref(&t.file, n);
-            d.get("in").and_then(Node::as_str) == Some("query")
-                && d.get("name").and_then(Node::as_str) == Some(name)
-        })
-    };
-    if let Some((t, _)) = counts
-        .iter()
-        .filter(|(t, _)| matches(t))
-        .max_by_key(|(_, n)| **n)
-    {
-        return Some(t.clone());
+    if let Some((t, _)) = counts.iter().max_by_key(|(_, n)| **n) {
+        return Some((*t).clone());
     }
-    for ct in containers {
+    for ct in &ps.containers {
         if let Some(n) = index.node(&ct.file, &ct.pointer) {
             for e in n.entries() {
-                let mut p = ct.pointer.clone();
-                p.push(e.key.clone());
-                let t = Target {
-                    file: ct.file.clone(),
-                    pointer: p,
-                };
-                if matches(&t) {
-                    return Some(t);
+                let (_, d) = index.deref(&ct.file, &e.value);
+                if d.get("in").and_then(Node::as_str) == Some("query")
+                    && d.get("name").and_then(Node::as_str) == Some(name)
+                {
+                    let mut p = ct.pointer.clone();
+                    p.push(e.key.clone());
+                    return Some(Target {
+                        file: ct.file.clone(),
+                        pointer: p,
+                    });
                 }
             }
         }
@@ -616,6 +660,10 @@ const PAGE_PARAMS: &[&str] = &[
 
 /// The pagination style the API's operations already use, if any.
 pub fn detect_pagination(index: &Index, api: &Api) -> Option<PaginationStyle> {
+    *super::cache::memo(index, api, "pagination", detect_pagination_uncached)
+}
+
+fn detect_pagination_uncached(index: &Index, api: &Api) -> Option<PaginationStyle> {
     let (mut c, mut o, mut p) = (0, 0, 0);
     for op in ops_of(index, api) {
         let names: Vec<String> = index
@@ -651,6 +699,18 @@ pub fn detect_pagination(index: &Index, api: &Api) -> Option<PaginationStyle> {
 
 /// The property names other list envelopes of the API use: (items, next/total).
 pub fn envelope_names(index: &Index, api: &Api, style: PaginationStyle) -> (String, String) {
+    let kind = match style {
+        PaginationStyle::Cursor => "envelope-cursor",
+        PaginationStyle::Offset => "envelope-offset",
+        PaginationStyle::Page => "envelope-page",
+    };
+    (*super::cache::memo(index, api, kind, |i, a| {
+        envelope_names_uncached(i, a, style)
+    }))
+    .clone()
+}
+
+fn envelope_names_uncached(index: &Index, api: &Api, style: PaginationStyle) -> (String, String) {
     let mut items: BTreeMap<String, usize> = BTreeMap::new();
     let mut extra: BTreeMap<String, usize> = BTreeMap::new();
     let fields = &index.config().pagination_fields;
@@ -834,39 +894,26 @@ pub fn pagination_params(
 /// inline definition's text (same format only). The most used wins.
 fn existing_parameter(index: &Index, api: &Api, names: &[&str], edit_file: &FileId) -> Option<Val> {
     let mut found: Vec<(Val, usize, usize)> = Vec::new();
-    for op in ops_of(index, api) {
-        let lists = [
-            index.op_node(op).and_then(|n| n.get("parameters")),
-            index.path_item(op).and_then(|n| n.get("parameters")),
-        ];
-        for l in lists.into_iter().flatten() {
-            for p in l.items() {
-                let (_, d) = index.deref(&op.file, p);
-                let name = d.get("name").and_then(Node::as_str).unwrap_or("");
-                let snake = crate::model::dictionary::snake_case(name);
-                let Some(rank) = names.iter().position(|n| *n == snake || *n == name) else {
-                    continue;
-                };
-                if d.get("in").and_then(Node::as_str) != Some("query") {
-                    continue;
-                }
-                let val = match p.ref_str().and_then(|r| index.resolve(&op.file, r)) {
-                    Some(t) => Val::Ref(ref_to(edit_file, &t)),
-                    None if super::Format::of(&op.file) == super::Format::of(edit_file) => {
-                        let text = index.text(&op.file);
-                        Val::Raw(Raw {
-                            text: text[p.span.start as usize..p.span.end as usize].to_string(),
-                            col: super::style::col(text, p.span.start),
-                            block: matches!(p.value, Value::Map(_, CollStyle::Block)),
-                        })
-                    }
-                    None => continue,
-                };
-                match found.iter_mut().find(|(v, _, _)| *v == val) {
-                    Some(f) => f.1 += 1,
-                    None => found.push((val, 1, rank)),
-                }
+    for u in &params_of(index, api).uses {
+        let snake = crate::model::dictionary::snake_case(&u.name);
+        let Some(rank) = names.iter().position(|n| *n == snake || *n == u.name) else {
+            continue;
+        };
+        let val = match &u.target {
+            Some(t) => Val::Ref(ref_to(edit_file, t)),
+            None if super::Format::of(&u.file) == super::Format::of(edit_file) => {
+                let text = index.text(&u.file);
+                Val::Raw(Raw {
+                    text: text[u.span.start as usize..u.span.end as usize].to_string(),
+                    col: super::style::col(text, u.span.start),
+                    block: u.block,
+                })
             }
+            None => continue,
+        };
+        match found.iter_mut().find(|(v, _, _)| *v == val) {
+            Some(f) => f.1 += 1,
+            None => found.push((val, 1, rank)),
         }
     }
     found

@@ -151,7 +151,7 @@ pub fn fix_codes(
     op: &Operation,
     needs: &[Need],
 ) -> Vec<String> {
-    let cat = openapi::Catalog::new(index, api);
+    let cat = openapi::Catalog::of(index, api);
     let mut codes: Vec<String> = needs
         .iter()
         .map(|n| match n.requirement {

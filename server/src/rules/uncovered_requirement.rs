@@ -252,7 +252,7 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
     let writes = matches!(method, "post" | "put" | "patch");
     let cfg = &index.config().required_responses;
     let on = |r: &str| cfg.iter().any(|x| x == r);
-    let cat = crate::edit::openapi::Catalog::new(index, api);
+    let cat = crate::edit::openapi::Catalog::of(index, api);
     let mut codes: Vec<String> = Vec::new();
     if on("success") {
         codes.push(match method {
