@@ -282,6 +282,7 @@ fn random_edits_end_in_the_diagnostics_of_a_fresh_check() {
         "api/paths/appointments.yaml",
         "docs/prd.md",
     ];
+    let mut compared = 0;
     for (round, seed) in [0x5eed_u64, 0xdead_beef, 0x1234_5678]
         .into_iter()
         .enumerate()
