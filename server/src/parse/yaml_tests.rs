@@ -235,6 +235,9 @@ fn deep_nesting_does_not_overflow() {
         format!("a: {}{}", "[".repeat(1000), "]".repeat(1000)),
         "- ".repeat(5000) + "x\n",
         "{a: ".repeat(20_000),
+        (0..1000)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect(),
     ] {
         let doc = parse_yaml(&text);
         assert!(!doc.errors.is_empty());
@@ -679,4 +682,17 @@ fn mutations_agree_with_reference() {
         }
     }
     assert!(agreed > 100, "{agreed}");
+}
+
+#[test]
+fn prose_is_bounded() {
+    // A text that is not YAML: every line would be a chunk with an error.
+    let text = format!("a: \"{}", "some words here\n".repeat(20_000));
+    let t = std::time::Instant::now();
+    let doc = parse_yaml(&text);
+    assert!(t.elapsed().as_secs() < 10);
+    assert!(!doc.errors.is_empty());
+    assert!(doc.errors.len() <= 100, "{}", doc.errors.len());
+    assert_eq!(doc.errors[0].message, "unclosed quoted scalar");
+    check_spans(&text, &doc);
 }
