@@ -117,6 +117,22 @@ impl ParsedYaml {
     }
 }
 
+impl ParsedYaml {
+    /// Updates to `new_text` (see [`parse_yaml_incremental`]).
+    pub fn update(&mut self, new_text: &str) {
+        let prev = std::mem::replace(
+            self,
+            ParsedYaml {
+                text: String::new(),
+                doc: Document::default(),
+                plan: None,
+                stats: ReadStats::default(),
+            },
+        );
+        *self = parse_yaml_incremental(prev, new_text);
+    }
+}
+
 /// Re-reads `new_text`, reusing the trees of the chunks of `prev` that the
 /// edit did not touch. Gives the same document as [`parse_yaml`] for valid
 /// YAML.
@@ -916,13 +932,7 @@ fn read_leaf(cx: &mut Cx, cs: usize, ce: usize, indent: usize, seq: bool) -> (Ch
             Ok((None, comments)) => {
                 return (leaf(cs, ce, 0, comments, Vec::new()), Items::new(seq))
             }
-            Err(f) => {
-                if std::env::var_os("SPECGATE_DEBUG_FAST").is_some() {
-                    let ctx = &cx.text[f.pos as usize..(f.pos as usize + 60).min(ce)];
-                    eprintln!("fast declined at {}: {} {:?}", f.pos, f.msg, ctx);
-                }
-                fast_fail = Some(f)
-            }
+            Err(f) => fast_fail = Some(f),
         }
     }
     let r = yaml_saphyr::read(cx.text, cs, ce, &mut cx.ctx);
