@@ -64,7 +64,11 @@ enum Command {
     /// List the rules with their default severities.
     Rules,
     /// Run the language server on stdin/stdout.
-    Lsp,
+    Lsp {
+        /// Accepted for clients that pass it (vscode-languageclient); stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 fn main() {
@@ -168,7 +172,7 @@ fn run(args: Args) -> Result<i32, CliError> {
             print(&s)?;
             Ok(cli::EXIT_OK)
         }
-        Command::Lsp => {
+        Command::Lsp { .. } => {
             specgate::lsp::run();
             Ok(cli::EXIT_OK)
         }

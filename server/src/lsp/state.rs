@@ -41,6 +41,10 @@ pub struct State {
     /// The analysis task is running.
     pub started: bool,
     pub shutdown: bool,
+    /// Editor settings over `specgate.toml`.
+    pub overrides: crate::config::Overrides,
+    /// The settings changed since the last round: reload the config.
+    pub overrides_changed: bool,
 }
 
 pub struct Shared {
@@ -66,6 +70,8 @@ impl Shared {
                 disk: Vec::new(),
                 started: false,
                 shutdown: false,
+                overrides: Default::default(),
+                overrides_changed: false,
             }),
             wake: Notify::new(),
             snap_tx: watch::channel(None).0,
@@ -108,6 +114,8 @@ struct Inputs {
     disk: Vec<(FileId, FileChangeType)>,
     versions: HashMap<FileId, i32>,
     uris: HashMap<FileId, Uri>,
+    overrides: crate::config::Overrides,
+    overrides_changed: bool,
 }
 
 impl Inputs {
@@ -117,7 +125,10 @@ impl Inputs {
             open.push((id.clone(), d.rope.clone(), d.dirty));
             d.dirty = false;
         }
+        let overrides_changed = std::mem::take(&mut st.overrides_changed);
         Inputs {
+            overrides: st.overrides.clone(),
+            overrides_changed,
             gen: st.gen,
             root: st.root.clone(),
             enc: st.enc,
@@ -138,9 +149,11 @@ impl Inputs {
     }
 
     fn config_touched(&self) -> bool {
-        self.open
-            .iter()
-            .any(|(f, _, dirty)| *dirty && &**f == CONFIG_FILE)
+        self.overrides_changed
+            || self
+                .open
+                .iter()
+                .any(|(f, _, dirty)| *dirty && &**f == CONFIG_FILE)
             || self.closed.iter().any(|f| &**f == CONFIG_FILE)
             || self.disk.iter().any(|(f, _)| &**f == CONFIG_FILE)
     }
@@ -239,7 +252,8 @@ fn compute(
     inp: &Inputs,
 ) -> std::io::Result<Output> {
     let t0 = Instant::now();
-    let ws = update_workspace(ws, inp)?;
+    let mut ws = update_workspace(ws, inp)?;
+    inp.overrides.apply(Arc::make_mut(&mut ws.config));
     let index = Index::build(ws, prev.as_deref());
     drop(prev);
     let ws = index.ws.clone();

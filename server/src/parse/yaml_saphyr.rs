@@ -400,8 +400,6 @@ impl Builder<'_, '_> {
         } else {
             (None, p, p)
         };
-        let c = self.at(content);
-        let flow = if map { c == b'{' } else { c == b'[' };
         let mut content = content;
         let key_end = match self.stack.last() {
             Some(Frame {
@@ -414,13 +412,18 @@ impl Builder<'_, '_> {
             }) => Some(ks.end as usize),
             _ => None,
         };
-        if let (false, false, Some(from)) = (map, flow, key_end) {
+        let mut dash = false;
+        if let (false, Some(from)) = (map, key_end) {
             // A block sequence that is a mapping value starts at its first
-            // `-` (saphyr puts the start of an indentless one after it).
+            // `-` (saphyr puts the start of an indentless one after it, at
+            // its first item, which may be a flow collection).
             if let Some(d) = self.find_dash(from, content + 1) {
                 content = d;
+                dash = true;
             }
         }
+        let c = self.at(content);
+        let flow = !dash && if map { c == b'{' } else { c == b'[' };
         self.stack.push(Frame {
             kind: if map {
                 Kind::Map {
