@@ -86,6 +86,9 @@ fn tricky_constructs_match_reference() {
         "empty_block: |\nnext: 1\n",
         "k: a\tb\nl:  \tvalue\n",
         "  indented: 1\n  doc: 2\n",
+        "a: 1\rb: [x, é]\rc: |\r  t\r",
+        "\u{feff}a: 1\nb: 2\n",
+        "a: x\u{85}y\nb: \"\\N\"\n",
     ];
     for (i, c) in cases.iter().enumerate() {
         same_as_reference(&format!("case {i}: {c:?}"), c);
