@@ -902,12 +902,7 @@ fn existing_parameter(index: &Index, api: &Api, names: &[&str], edit_file: &File
         let val = match &u.target {
             Some(t) => Val::Ref(ref_to(edit_file, t)),
             None if super::Format::of(&u.file) == super::Format::of(edit_file) => {
-                let text = index.text(&u.file);
-                Val::Raw(Raw {
-                    text: text[u.span.start as usize..u.span.end as usize].to_string(),
-                    col: super::style::col(text, u.span.start),
-                    block: u.block,
-                })
+                Val::Raw(Raw::of(index.text(&u.file), u.span, u.block))
             }
             None => continue,
         };
@@ -934,14 +929,14 @@ pub fn envelope(
     extra_key: &str,
 ) -> Val {
     let text = index.text(file);
-    let raw = Val::Raw(Raw {
-        text: text[schema.span.start as usize..schema.span.end as usize].to_string(),
-        col: super::style::col(text, schema.span.start),
-        block: matches!(
+    let raw = Val::Raw(Raw::of(
+        text,
+        schema.span,
+        matches!(
             schema.value,
             Value::Map(_, CollStyle::Block) | Value::Seq(_, CollStyle::Block)
         ),
-    });
+    ));
     let extra = match style {
         PaginationStyle::Cursor => match api.version {
             Version::V31 | Version::V3Later => {

@@ -21,13 +21,33 @@ pub enum Val {
     Raw(Raw),
 }
 
-/// Source text of a node, and the column its first character was at.
+/// Source text of a node, and where its layout is anchored: for a block
+/// collection the column of its first character, otherwise (a flow
+/// collection or JSON value starting mid-line) the indentation of the line
+/// it starts on, which its following lines are laid out against.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Raw {
     pub text: String,
     pub col: u32,
     /// A block collection (its text starts with its first key or `-`).
     pub block: bool,
+}
+
+impl Raw {
+    /// The text of `span` in `text` (a block collection when `block`).
+    pub fn of(text: &str, span: crate::tree::Span, block: bool) -> Raw {
+        let col = if block {
+            super::style::col(text, span.start)
+        } else {
+            let ind = super::style::line_indent(text, span.start);
+            ind.len() as u32
+        };
+        Raw {
+            text: text[span.start as usize..span.end as usize].to_string(),
+            col,
+            block,
+        }
+    }
 }
 
 impl Val {
@@ -301,7 +321,7 @@ impl<'s> Renderer<'s> {
                     reindent(&r.text, r.col, col + u, nl)
                 )
             }
-            Val::Raw(r) => format!(" {}", reindent(&r.text, r.col, col + u, nl)),
+            Val::Raw(r) => format!(" {}", reindent(&r.text, r.col, col, nl)),
             _ if self.yaml_prefers_flow(v) => format!(" {}", self.yaml_flow(v)),
             Val::Ref(t) => format!("{nl}{}$ref: {}", self.ind(col + u), self.yaml_ref(t, false)),
             Val::Map(es) => {
@@ -346,7 +366,8 @@ impl<'s> Renderer<'s> {
             Val::Ref(t) if !self.style.flow_refs_in_seq => {
                 format!("$ref: {}", self.yaml_ref(t, false))
             }
-            Val::Raw(r) => reindent(&r.text, r.col, col, self.nl()),
+            Val::Raw(r) if r.block => reindent(&r.text, r.col, col, self.nl()),
+            Val::Raw(r) => reindent(&r.text, r.col, col.saturating_sub(2), self.nl()),
             _ => self.yaml_flow(v),
         }
     }

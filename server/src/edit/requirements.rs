@@ -125,11 +125,8 @@ pub fn closest_ids<'a>(
             (s, i)
         })
         .collect();
-    scored.sort_by(|a, b| {
-        b.0.partial_cmp(&a.0)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.1.cmp(&b.1))
-    });
+    let key = |s: f64| (s * 1e9).round() as i64;
+    scored.sort_by(|a, b| key(b.0).cmp(&key(a.0)).then(a.1.cmp(&b.1)));
     scored
         .into_iter()
         .take(max)

@@ -2,7 +2,7 @@
 //! split, lower-cased, stemmed, stop words dropped), TF-IDF cosine ranking,
 //! and edit distances for near-miss names.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 const STOP: &[&str] = &[
     "a", "an", "the", "of", "to", "in", "for", "on", "by", "with", "and", "or", "can", "be", "is",
@@ -98,8 +98,9 @@ pub fn rank(query: &str, docs: &[String]) -> Vec<(usize, f64)> {
         }
     }
     let idf = |t: &str| ((n + 1.0) / (*df.get(t).unwrap_or(&0) as f64 + 1.0)).ln() + 1.0;
-    let vector = |ts: &[String]| -> HashMap<String, f64> {
-        let mut v: HashMap<String, f64> = HashMap::new();
+    // Ordered maps: sums in a fixed order give the same score every run.
+    let vector = |ts: &[String]| -> BTreeMap<String, f64> {
+        let mut v: BTreeMap<String, f64> = BTreeMap::new();
         for t in ts {
             *v.entry(t.clone()).or_default() += 1.0;
         }
@@ -108,7 +109,7 @@ pub fn rank(query: &str, docs: &[String]) -> Vec<(usize, f64)> {
         }
         v
     };
-    let norm = |v: &HashMap<String, f64>| v.values().map(|x| x * x).sum::<f64>().sqrt();
+    let norm = |v: &BTreeMap<String, f64>| v.values().map(|x| x * x).sum::<f64>().sqrt();
     let q = vector(&terms(query));
     let qn = norm(&q);
     let mut out: Vec<(usize, f64)> = Vec::new();
@@ -127,11 +128,9 @@ pub fn rank(query: &str, docs: &[String]) -> Vec<(usize, f64)> {
             out.push((i, s));
         }
     }
-    out.sort_by(|a, b| {
-        b.1.partial_cmp(&a.1)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.0.cmp(&b.0))
-    });
+    // Scores equal up to rounding tie, and ties keep document order.
+    let key = |s: f64| (s * 1e9).round() as i64;
+    out.sort_by(|a, b| key(b.1).cmp(&key(a.1)).then(a.0.cmp(&b.0)));
     out
 }
 

@@ -1,0 +1,109 @@
+//! Keystroke → publish latency, measured in-process (ignored by default):
+//!
+//! ```text
+//! cargo test --release --test lsp_perf -- --ignored --nocapture
+//! ```
+//!
+//! Each keystroke inserts or deletes one character in a description in the
+//! middle of the spec and waits for the diagnostics of that version.
+
+mod lsp_support;
+
+use lsp_support::{Client, Options};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const CORPUS: &str = "/work/shared/corpus/large";
+
+fn synthetic_spec(ops: usize) -> (String, String) {
+    let mut prd =
+        String::from("# PRD\n\n| ID | Requirement | Priority | Release |\n|---|---|---|---|\n");
+    for i in 1..=ops / 2 {
+        prd.push_str(&format!("| FR-{i:03} | Requirement number {i} | P1 | |\n"));
+    }
+    let mut api = String::from(
+        "openapi: 3.0.3\ninfo:\n  title: Synthetic\n  version: 1.0.0\n  description: A generated API for latency tests.\npaths:\n",
+    );
+    for i in 0..ops {
+        api.push_str(&format!(
+            "  /things{i}/{{id}}:\n    get:\n      operationId: getThing{i}\n      summary: Get thing {i}\n      description: Returns one thing of kind {i}.\n      x-fr-ids: [FR-{:03}]\n      parameters:\n        - name: id\n          in: path\n          required: true\n          schema: {{type: string}}\n      responses:\n        '200':\n          description: The thing\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n        '404':\n          $ref: '#/components/responses/NotFound'\n",
+            i / 2 + 1
+        ));
+    }
+    api.push_str("components:\n  responses:\n    NotFound:\n      description: Not found\n  schemas:\n    Thing:\n      type: object\n      properties:\n        id: {type: string}\n");
+    (prd, api)
+}
+
+async fn measure(label: &str, root_files: &[(&str, String)], edited: &str, keystrokes: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    for (f, text) in root_files {
+        let p = root.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let root = root.canonicalize().unwrap();
+    let t0 = Instant::now();
+    let mut c = Client::start_in(dir, root, Options::default()).await;
+    c.open(edited);
+    c.wait_diags(edited, "first analysis", |p| p.version == Some(1))
+        .await;
+    let first = t0.elapsed();
+    let text = c.text(edited);
+    // A description near the middle of the file.
+    let mid = text.len() / 2;
+    let at = text[mid..]
+        .find("description: ")
+        .map(|i| mid + i + "description: ".len() + 1)
+        .expect("a description after the middle");
+    let mut lat = Vec::with_capacity(keystrokes);
+    for k in 0..keystrokes {
+        let t = Instant::now();
+        let v = if k % 2 == 0 {
+            c.edit(edited, at, at, "x")
+        } else {
+            c.edit(edited, at, at + 1, "")
+        };
+        c.wait_diags(edited, "this keystroke", |p| p.version == Some(v))
+            .await;
+        lat.push(t.elapsed());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    lat.sort();
+    let pct = |q: f64| lat[((lat.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "{label}: {} lines, first analysis {:.0} ms, keystroke→publish p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} keystrokes, {} diagnostics)",
+        text.lines().count(),
+        first.as_secs_f64() * 1e3,
+        pct(0.5).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3,
+        lat.last().unwrap().as_secs_f64() * 1e3,
+        keystrokes,
+        c.diags(edited).len(),
+    );
+    c.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run with --release -- --ignored --nocapture"]
+async fn keystroke_latency() {
+    let (prd, api) = synthetic_spec(80);
+    measure(
+        "synthetic",
+        &[("prd.md", prd), ("openapi.yaml", api)],
+        "openapi.yaml",
+        200,
+    )
+    .await;
+    for (name, n) in [
+        ("twilio_api_v2010.yaml", 100),
+        ("stripe-spec3-2023-09-12.yaml", 60),
+    ] {
+        let p = Path::new(CORPUS).join(name);
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            println!("{name}: not found, skipped");
+            continue;
+        };
+        measure(name, &[("openapi.yaml", text)], "openapi.yaml", n).await;
+    }
+}
