@@ -279,7 +279,6 @@ fn refs_outside_the_workspace_are_never_read() {
 /// The mechanism under `$ref` loading: a file not found by discovery is read
 /// on demand with `Workspace::read_from_disk`, which follows symlinks.
 #[test]
-#[ignore = "finding: Workspace::read_from_disk follows a symlink out of the workspace (no canonical-path check, unlike discovery's walk); Index::build calls it for every `$ref`'d file not yet loaded. See ROBUSTNESS.md"]
 fn read_from_disk_refuses_symlinks_leaving_the_workspace() {
     let base = tempfile::tempdir().unwrap();
     let ws_dir = base.path().join("ws");
@@ -303,7 +302,6 @@ fn read_from_disk_refuses_symlinks_leaving_the_workspace() {
 }
 
 #[test]
-#[ignore = "finding: see read_from_disk_refuses_symlinks_leaving_the_workspace; this is the same hole end to end (a `$ref` to a symlink). See ROBUSTNESS.md"]
 fn refs_through_symlinks_leaving_the_workspace_are_never_read() {
     if !parsers_ready("$ref through a symlink") {
         return;
