@@ -423,6 +423,47 @@ impl Config {
     }
 }
 
+/// Settings an editor sends (LSP `initializationOptions` or
+/// `workspace/didChangeConfiguration`): they override `specgate.toml`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Overrides {
+    pub severities: BTreeMap<String, Level>,
+    pub release_mode: Option<ReleaseMode>,
+}
+
+impl Overrides {
+    /// Reads `{"severities" | "rules": {code: level}, "releaseMode": "mvp" | "full"}`,
+    /// also nested under a `specgate` key. Unknown values are ignored.
+    pub fn from_json(v: &serde_json::Value) -> Overrides {
+        let v = v.get("specgate").unwrap_or(v);
+        let mut o = Overrides::default();
+        for key in ["severities", "rules"] {
+            if let Some(map) = v.get(key).and_then(|m| m.as_object()) {
+                for (code, level) in map {
+                    if let Some(l) = level.as_str().and_then(Level::parse) {
+                        o.severities.insert(code.clone(), l);
+                    }
+                }
+            }
+        }
+        o.release_mode = match v.get("releaseMode").and_then(|m| m.as_str()) {
+            Some("mvp") | Some("MVP") => Some(ReleaseMode::Mvp),
+            Some("full") | Some("Full") => Some(ReleaseMode::Full),
+            _ => None,
+        };
+        o
+    }
+
+    pub fn apply(&self, c: &mut Config) {
+        for (k, l) in &self.severities {
+            c.severities.insert(k.clone(), *l);
+        }
+        if self.release_mode.is_some() {
+            c.release_mode = self.release_mode;
+        }
+    }
+}
+
 fn level_error(span: Span, got: &str) -> ConfigError {
     ConfigError {
         span,
@@ -478,6 +519,21 @@ mod tests {
             &text[e[1].span.start as usize..e[1].span.end as usize],
             "\"loud\""
         );
+    }
+
+    #[test]
+    fn editor_overrides_apply_on_top() {
+        let o = Overrides::from_json(
+            &serde_json::json!({"specgate": {"rules": {"untraced-operation": "off"}, "releaseMode": "mvp"}}),
+        );
+        let (mut c, _) = Config::from_toml("[rules]\nunpaginated-list = \"warning\"\n", RULES);
+        o.apply(&mut c);
+        assert_eq!(c.severity("untraced-operation", Severity::Error), None);
+        assert_eq!(
+            c.severity("unpaginated-list", Severity::Error),
+            Some(Severity::Warning)
+        );
+        assert_eq!(c.release_mode, Some(ReleaseMode::Mvp));
     }
 
     #[test]

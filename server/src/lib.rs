@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod edit;
 pub mod ide;
 pub mod index;
 pub mod inventory;

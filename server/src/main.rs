@@ -43,6 +43,14 @@ enum Command {
         /// Colour: auto (on a terminal), always, never.
         #[arg(long, default_value = "auto")]
         color: String,
+        /// Apply the safe fixes (repeatedly, until nothing changes), write
+        /// the files, print what changed, then report what remains.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix, also apply fixes that need review (the preferred one
+        /// of each finding). Implies --fix.
+        #[arg(long)]
+        unsafe_fixes: bool,
     },
     /// Print the Endpoint Inventory: operations, their FR-IDs, the coverage matrix.
     Inventory {
@@ -56,7 +64,11 @@ enum Command {
     /// List the rules with their default severities.
     Rules,
     /// Run the language server on stdin/stdout.
-    Lsp,
+    Lsp {
+        /// Accepted for clients that pass it (vscode-languageclient); stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 fn main() {
@@ -88,9 +100,23 @@ fn run(args: Args) -> Result<i32, CliError> {
             format,
             config,
             color,
+            fix,
+            unsafe_fixes,
         } => {
             let target = cli::resolve_target(&paths)?;
-            let index = cli::load(&target, config.as_deref())?;
+            let index = if fix || unsafe_fixes {
+                let run = cli::fix::run(&target, config.as_deref(), unsafe_fixes)?;
+                cli::fix::write(&target.root, &run)?;
+                let report = cli::fix::summary(&run);
+                match format {
+                    // Keep machine-readable output pure: the report goes to stderr.
+                    CheckFormat::Text => print(&report)?,
+                    _ => eprint!("{report}"),
+                }
+                run.index
+            } else {
+                cli::load(&target, config.as_deref())?
+            };
             let diags = cli::filter_to_target(&index, &target, specgate::rules::check(&index));
             let color = match color.as_str() {
                 "always" => true,
@@ -146,7 +172,7 @@ fn run(args: Args) -> Result<i32, CliError> {
             print(&s)?;
             Ok(cli::EXIT_OK)
         }
-        Command::Lsp => {
+        Command::Lsp { .. } => {
             specgate::lsp::run();
             Ok(cli::EXIT_OK)
         }

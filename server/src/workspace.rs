@@ -233,6 +233,19 @@ impl Workspace {
     /// recording why when it cannot be used. Returns whether it was read.
     pub fn read_from_disk(&mut self, rel: &str) -> bool {
         let abs = self.root.join(rel);
+        // A symlink may point out of the workspace: never read past the root.
+        match abs.canonicalize() {
+            Ok(c) if c.starts_with(&self.root) => {}
+            Ok(_) => {
+                self.skipped.push(SkippedFile {
+                    id: rel.into(),
+                    reason: "file is a link to a place outside the workspace; it is not read"
+                        .into(),
+                });
+                return false;
+            }
+            Err(_) => return false,
+        }
         let meta = match std::fs::metadata(&abs) {
             Ok(m) if m.is_file() => m,
             _ => return false,

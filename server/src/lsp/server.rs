@@ -209,8 +209,14 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|o| o.get("debounceMs"))
             .and_then(Value::as_u64);
+        let overrides = params
+            .initialization_options
+            .as_ref()
+            .map(crate::config::Overrides::from_json)
+            .unwrap_or_default();
         {
             let mut st = self.shared.lock();
+            st.overrides = overrides;
             st.enc = enc;
             if let Some(r) = root {
                 st.root = r.canonicalize().unwrap_or_else(|_| r.clone());
@@ -401,6 +407,16 @@ impl LanguageServer for Backend {
                 sh.changed(&mut st);
             }
         });
+    }
+
+    async fn did_change_configuration(&self, params: ls::DidChangeConfigurationParams) {
+        let o = crate::config::Overrides::from_json(&params.settings);
+        let mut st = self.shared.lock();
+        if st.overrides != o {
+            st.overrides = o;
+            st.overrides_changed = true;
+            self.shared.changed(&mut st);
+        }
     }
 
     async fn did_change_watched_files(&self, params: ls::DidChangeWatchedFilesParams) {

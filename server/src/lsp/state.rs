@@ -45,6 +45,10 @@ pub struct State {
     /// The analysis task is running.
     pub started: bool,
     pub shutdown: bool,
+    /// Editor settings over `specgate.toml`.
+    pub overrides: crate::config::Overrides,
+    /// The settings changed since the last round: reload the config.
+    pub overrides_changed: bool,
 }
 
 pub struct Shared {
@@ -79,6 +83,8 @@ impl Shared {
                 disk: Vec::new(),
                 started: false,
                 shutdown: false,
+                overrides: Default::default(),
+                overrides_changed: false,
             }),
             wake: Notify::new(),
             snap_tx: watch::channel(None).0,
@@ -125,6 +131,8 @@ struct Inputs {
     disk: Vec<(FileId, FileChangeType)>,
     versions: HashMap<FileId, i32>,
     uris: HashMap<FileId, Uri>,
+    overrides: crate::config::Overrides,
+    overrides_changed: bool,
 }
 
 impl Inputs {
@@ -134,7 +142,10 @@ impl Inputs {
             open.push((id.clone(), d.rope.clone(), d.dirty));
             d.dirty = false;
         }
+        let overrides_changed = std::mem::take(&mut st.overrides_changed);
         Inputs {
+            overrides: st.overrides.clone(),
+            overrides_changed,
             gen: st.gen,
             root: st.root.clone(),
             uri_root: st.uri_root.clone(),
@@ -156,9 +167,11 @@ impl Inputs {
     }
 
     fn config_touched(&self) -> bool {
-        self.open
-            .iter()
-            .any(|(f, _, dirty)| *dirty && &**f == CONFIG_FILE)
+        self.overrides_changed
+            || self
+                .open
+                .iter()
+                .any(|(f, _, dirty)| *dirty && &**f == CONFIG_FILE)
             || self.closed.iter().any(|f| &**f == CONFIG_FILE)
             || self.disk.iter().any(|(f, _)| &**f == CONFIG_FILE)
     }
@@ -259,7 +272,8 @@ fn compute(
     inp: &Inputs,
 ) -> std::io::Result<Output> {
     let t0 = Instant::now();
-    let ws = update_workspace(ws, inp)?;
+    let mut ws = update_workspace(ws, inp)?;
+    inp.overrides.apply(Arc::make_mut(&mut ws.config));
     let t1 = Instant::now();
     let index = Index::build(ws, prev.as_deref());
     drop(prev);

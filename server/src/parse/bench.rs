@@ -139,3 +139,70 @@ fn bench_incremental() {
         p.stats()
     );
 }
+
+#[test]
+#[ignore]
+fn bench_hostile() {
+    let mut cases: Vec<(&str, String)> = vec![
+        ("[ x100k", "[".repeat(100_000)),
+        ("{a: x20k", "{a: ".repeat(20_000)),
+        ("- x5000", "- ".repeat(5000) + "x\n"),
+        (
+            "deep block",
+            (0..3000)
+                .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                .collect(),
+        ),
+        ("long line", format!("a: {}\n", "x".repeat(4_000_000))),
+        (
+            "many keys",
+            (0..200_000).map(|i| format!("k{i}: v\n")).collect(),
+        ),
+        (
+            "unclosed quote top",
+            format!("a: \"{}", "x\n".repeat(100_000)),
+        ),
+        ("flow 40k lines", format!("[{}]", "1,\n".repeat(40_000))),
+        (
+            "flow 40k lines broken",
+            format!("[{}", "1,\n".repeat(40_000)),
+        ),
+    ];
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for w in ["a", "b", "c", "d", "e", "f", "g", "h", "i"].windows(2) {
+        let (p, n) = (w[0], w[1]);
+        bomb.push_str(&format!(
+            "{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
+    }
+    cases.push(("billion laughs", bomb));
+    for (name, text) in &cases {
+        let (t, c, d) = best(1, || super::parse_yaml(text));
+        println!(
+            "yaml {name}: {:.1} ms wall, {:.1} ms cpu, {} errors, first: {:?}",
+            t.as_secs_f64() * 1e3,
+            c.as_secs_f64() * 1e3,
+            d.errors.len(),
+            d.errors.first().map(|e| &e.message)
+        );
+    }
+    if let Some(dir) = corpus() {
+        let text = std::fs::read_to_string(
+            dir.join("large/github-api.github.com-octokit-2022-07-15.json"),
+        )
+        .unwrap();
+        let mut broken = text.clone();
+        let at = text[text.len() / 2..].find(": {").unwrap() + text.len() / 2 + 3;
+        broken.insert(at, ']');
+        let (t, c, d) = best(1, || super::parse_json(&broken));
+        println!(
+            "github json with an error: {:.1} ms wall, {:.1} ms cpu, {} errors, first: {:?}",
+            t.as_secs_f64() * 1e3,
+            c.as_secs_f64() * 1e3,
+            d.errors.len(),
+            d.errors.first()
+        );
+    }
+}

@@ -9,12 +9,12 @@
 //! line is a plain `key:` are split again, at their children's indentation,
 //! and so on. Every leaf chunk is read on its own:
 //!
-//! 1. by the fast reader ([`super::yaml_fast`]), a byte-level reader of the
+//! 1. by the fast reader (`yaml_fast`), a byte-level reader of the
 //!    block subset API descriptions use, which declines anything unusual;
-//! 2. else by saphyr-parser ([`super::yaml_saphyr`]), which reads all of YAML;
+//! 2. else by saphyr-parser (`yaml_saphyr`), which reads all of YAML;
 //! 3. else (a syntax error) the chunk is split at its children, so that the
 //!    error is narrowed to the smallest piece, and a piece that cannot be
-//!    split is read by tree-sitter-yaml ([`super::yaml_ts`]), which recovers
+//!    split is read by tree-sitter-yaml (`yaml_ts`), which recovers
 //!    from errors.
 //!
 //! The trees of the chunks are stitched into one tree with absolute spans.
@@ -41,6 +41,14 @@ use crate::tree::{CollStyle, Comment, Document, Entry, Node, Span, SyntaxError, 
 /// Chunks bigger than this are split at their children (for error recovery,
 /// incremental updates and the size of what each reader sees).
 pub const SPLIT_BYTES: usize = 16 * 1024;
+
+/// Chunks are not split deeper than this (the reading recurses once per
+/// level); deeper pieces are read whole.
+pub(crate) const MAX_SPLIT_DEPTH: u32 = 64;
+
+/// After this many chunks with errors (a text that is not really YAML, say
+/// prose with a line per chunk), the rest of a region is read in one piece.
+pub(crate) const MAX_FAILURES: u32 = 64;
 
 /// tree-sitter-yaml is not used on pieces with more lines than this.
 const TS_MAX_LINES: usize = 30_000;
@@ -109,6 +117,22 @@ impl ParsedYaml {
     }
 }
 
+impl ParsedYaml {
+    /// Updates to `new_text` (see [`parse_yaml_incremental`]).
+    pub fn update(&mut self, new_text: &str) {
+        let prev = std::mem::replace(
+            self,
+            ParsedYaml {
+                text: String::new(),
+                doc: Document::default(),
+                plan: None,
+                stats: ReadStats::default(),
+            },
+        );
+        *self = parse_yaml_incremental(prev, new_text);
+    }
+}
+
 /// Re-reads `new_text`, reusing the trees of the chunks of `prev` that the
 /// edit did not touch. Gives the same document as [`parse_yaml`] for valid
 /// YAML.
@@ -149,6 +173,8 @@ pub(crate) struct Plan {
     /// Whether the document has anchors or aliases (then an edit is read
     /// again in full, since an alias may refer to another chunk).
     pub anchors: bool,
+    /// Whether [`MAX_FAILURES`] was reached (then too).
+    pub capped: bool,
 }
 
 /// A run of sibling entries (or sequence items) at one indentation.
@@ -508,6 +534,13 @@ pub struct ReadStats {
 
 pub(crate) struct Cx<'t> {
     pub stats: ReadStats,
+    /// Chunks that ended with errors so far, in document order.
+    pub failures: u32,
+    /// Set when [`MAX_FAILURES`] was reached and the rest of a region was
+    /// read in one piece.
+    pub capped: bool,
+    /// How many split chunks enclose the one being read.
+    pub split_depth: u32,
     pub text: &'t str,
     pub s: &'t [u8],
     pub fast: bool,
@@ -524,6 +557,9 @@ impl<'t> Cx<'t> {
     pub(crate) fn with_fast(text: &'t str, fast: bool) -> Self {
         Cx {
             stats: ReadStats::default(),
+            failures: 0,
+            capped: false,
+            split_depth: 0,
             text,
             s: text.as_bytes(),
             fast,
@@ -594,6 +630,7 @@ fn read_document_inner(text: &str) -> Outcome {
                 region,
                 fast: cx.fast,
                 anchors: cx.ctx.saw_anchors,
+                capped: cx.capped,
             };
             if cx.retry_whole {
                 if let Some(doc) = retry_whole(text, &plan) {
@@ -658,7 +695,7 @@ fn read_whole(text: &str, cx: &mut Cx) -> Document {
     };
     let lines = cx.s.iter().filter(|&&b| b == b'\n').count();
     let mut ctx = Ctx::new(text.len());
-    let ts = if lines < TS_MAX_LINES {
+    let ts = if lines < TS_MAX_LINES && !fatal.msg.contains("recursion limit") {
         yaml_ts::read(text, 0, text.len(), &mut ctx)
     } else {
         None
@@ -706,10 +743,19 @@ pub(crate) fn read_region(
     let (bounds, region_end) = split_lines(cx.s, start, end, indent, seq, top);
     let mut chunks = Vec::with_capacity(bounds.len());
     let mut items = Items::new(seq);
-    for (cs, ce) in bounds {
+    for (k, &(cs, ce)) in bounds.iter().enumerate() {
+        let ce = if cx.failures >= MAX_FAILURES && k + 1 < bounds.len() {
+            cx.capped = true;
+            region_end as u32
+        } else {
+            ce
+        };
         let (chunk, it) = read_chunk(cx, cs as usize, ce as usize, indent, seq);
         chunks.push(chunk);
         items.append(it);
+        if ce as usize == region_end {
+            break;
+        }
     }
     (
         Region {
@@ -801,7 +847,7 @@ pub(crate) fn read_chunk(
     indent: usize,
     seq: bool,
 ) -> (Chunk, Items) {
-    if !seq && ce - cs > SPLIT_BYTES {
+    if !seq && ce - cs > SPLIT_BYTES && cx.split_depth < MAX_SPLIT_DEPTH {
         if let Some(h) = header(cx.text, cs, ce, indent) {
             return read_split(cx, cs, ce, h, false);
         }
@@ -810,7 +856,9 @@ pub(crate) fn read_chunk(
 }
 
 fn read_split(cx: &mut Cx, cs: usize, ce: usize, h: Header, recovered: bool) -> (Chunk, Items) {
+    cx.split_depth += 1;
     let (region, items) = read_region(cx, h.children_start, ce, h.child_indent, h.child_seq, false);
+    cx.split_depth -= 1;
     let seq_start = if h.child_seq {
         region
             .chunks
@@ -884,13 +932,7 @@ fn read_leaf(cx: &mut Cx, cs: usize, ce: usize, indent: usize, seq: bool) -> (Ch
             Ok((None, comments)) => {
                 return (leaf(cs, ce, 0, comments, Vec::new()), Items::new(seq))
             }
-            Err(f) => {
-                if std::env::var_os("SPECGATE_DEBUG_FAST").is_some() {
-                    let ctx = &cx.text[f.pos as usize..(f.pos as usize + 60).min(ce)];
-                    eprintln!("fast declined at {}: {} {:?}", f.pos, f.msg, ctx);
-                }
-                fast_fail = Some(f)
-            }
+            Err(f) => fast_fail = Some(f),
         }
     }
     let r = yaml_saphyr::read(cx.text, cs, ce, &mut cx.ctx);
@@ -976,17 +1018,20 @@ fn recover(
     partial: Option<Node>,
 ) -> (Chunk, Items) {
     cx.stats.recovered += 1;
-    if !seq {
+    let hopeless = primary.message.contains("recursion limit");
+    if !seq && cx.split_depth < MAX_SPLIT_DEPTH && !hopeless {
         if let Some(h) = header(cx.text, cs, ce, indent) {
             let (mut chunk, items) = read_split(cx, cs, ce, h, true);
             if !has_errors(&chunk) {
                 chunk.errors.push(primary);
+                cx.failures += 1;
             }
             return (chunk, items);
         }
     }
     let lines = cx.s[cs..ce].iter().filter(|&&b| b == b'\n').count();
-    let ts = if lines < TS_MAX_LINES {
+    // Nesting past saphyr's limit: tree-sitter would only be slow on it.
+    let ts = if lines < TS_MAX_LINES && !hopeless {
         yaml_ts::read(cx.text, cs, ce, &mut cx.ctx)
     } else {
         None
@@ -1003,16 +1048,17 @@ fn recover(
     };
     // tree-sitter resolves aliases with the document's anchors (saphyr only
     // knows those of the chunk) and reports the unknown ones itself.
-    let mut errors = if ts_ok && primary.message == "unknown anchor" {
-        Vec::new()
-    } else {
-        vec![primary]
-    };
-    errors.extend(
-        extra
-            .into_iter()
-            .filter(|e| e.message.starts_with("alias") || e.message.starts_with("unknown anchor")),
-    );
+    let errors =
+        if ts_ok && primary.message == "unknown anchor" {
+            // Then tree-sitter's own errors are the only ones.
+            extra
+        } else {
+            let mut v = vec![primary];
+            v.extend(extra.into_iter().filter(|e| {
+                e.message.starts_with("alias") || e.message.starts_with("unknown anchor")
+            }));
+            v
+        };
     let mut items = match root.map(|n| items_of(n, seq)) {
         Some(Ok(items)) => items,
         _ => Items::new(seq),
@@ -1034,6 +1080,9 @@ fn recover(
         }
     }
     let n = items.len();
+    if !errors.is_empty() {
+        cx.failures += 1;
+    }
     (leaf(cs, ce, n, comments, errors), items)
 }
 

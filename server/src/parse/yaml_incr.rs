@@ -29,7 +29,7 @@ pub(crate) fn update(prev: ParsedYaml, new_text: &str) -> ParsedYaml {
     let Some(mut plan) = plan else {
         return ParsedYaml::new(new_text);
     };
-    if plan.anchors || new_text.len() >= u32::MAX as usize {
+    if plan.anchors || plan.capped || new_text.len() >= u32::MAX as usize {
         return ParsedYaml::new(new_text);
     }
     let r = catch_unwind(AssertUnwindSafe(|| {
@@ -221,6 +221,24 @@ fn keeps_structure(s: &[u8], start: usize, end: usize, r: &Region) -> bool {
     true
 }
 
+/// Chunks with errors that end at or before `at` (as a full read counts
+/// them, see [`super::yaml::MAX_FAILURES`]).
+fn failures_before(r: &Region, at: u32) -> u32 {
+    let mut n = 0;
+    for c in &r.chunks {
+        if c.start >= at {
+            break;
+        }
+        if c.end <= at && !c.errors.is_empty() {
+            n += 1;
+        }
+        if let Some(s) = &c.split {
+            n += failures_before(&s.region, at);
+        }
+    }
+    n
+}
+
 /// Adds `delta` to every position at or after `t`.
 #[inline]
 fn sh(x: &mut u32, t: u32, delta: i64) {
@@ -327,6 +345,8 @@ fn try_update(old: &str, new: &str, doc: &mut Document, plan: &mut Plan) -> Opti
                 ok = false;
             } else {
                 let mut cx = Cx::with_fast(new, fast);
+                cx.split_depth = t.path.len() as u32;
+                cx.failures = failures_before(&plan.region, start as u32);
                 let mut chunks = Vec::with_capacity(bounds.len());
                 let mut items = if r.seq {
                     Items::Seq(Vec::new())
@@ -339,7 +359,7 @@ fn try_update(old: &str, new: &str, doc: &mut Document, plan: &mut Plan) -> Opti
                     chunks.push(c);
                     items.append(it);
                 }
-                if cx.retry_whole || cx.ctx.saw_anchors {
+                if cx.retry_whole || cx.ctx.saw_anchors || cx.capped {
                     return None;
                 }
                 read = Some((chunks, items, cx.stats));

@@ -400,27 +400,30 @@ impl Builder<'_, '_> {
         } else {
             (None, p, p)
         };
-        let c = self.at(content);
-        let flow = if map { c == b'{' } else { c == b'[' };
         let mut content = content;
-        let is_value = matches!(
-            self.stack.last(),
+        let key_end = match self.stack.last() {
             Some(Frame {
-                kind: Kind::Map { key: Some(_), .. },
+                kind:
+                    Kind::Map {
+                        key: Some((_, ks, _)),
+                        ..
+                    },
                 ..
-            })
-        );
-        if !map && !flow && is_value {
-            // saphyr puts the start of an indentless sequence after its
-            // first `-`.
-            let mut k = content;
-            while k > self.start && is_blank(self.s[k - 1]) {
-                k -= 1;
-            }
-            if k > self.start && self.s[k - 1] == b'-' {
-                content = k - 1;
+            }) => Some(ks.end as usize),
+            _ => None,
+        };
+        let mut dash = false;
+        if let (false, Some(from)) = (map, key_end) {
+            // A block sequence that is a mapping value starts at its first
+            // `-` (saphyr puts the start of an indentless one after it, at
+            // its first item, which may be a flow collection).
+            if let Some(d) = self.find_dash(from, content + 1) {
+                content = d;
+                dash = true;
             }
         }
+        let c = self.at(content);
+        let flow = !dash && if map { c == b'{' } else { c == b'[' };
         self.stack.push(Frame {
             kind: if map {
                 Kind::Map {
@@ -449,10 +452,9 @@ impl Builder<'_, '_> {
         // The end of a flow collection is just after its bracket (saphyr's
         // span may run on over blanks and a comment).
         let p0 = self.conv.byte(s0);
-        let at = if matches!(self.at(p0), b'}' | b']') {
-            p0 + 1
-        } else {
-            self.conv.byte(s1)
+        let at = match self.closing_bracket(p0) {
+            Some(b) => b + 1,
+            None => self.conv.byte(s1),
         };
         self.finish_top(at as u32);
     }
@@ -636,7 +638,60 @@ impl Builder<'_, '_> {
             }
             return ks.end as usize;
         }
+        if let Some(Frame {
+            kind: Kind::Seq(items),
+            flow: false,
+            start,
+            ..
+        }) = self.stack.last()
+        {
+            // Right after the item's `-`.
+            let from = if items.is_empty() {
+                *start as usize
+            } else {
+                self.last_end
+            };
+            if let Some(d) = self.find_dash(from, fallback.max(from)) {
+                return d + 1;
+            }
+        }
         fallback.clamp(self.start, self.end)
+    }
+
+    /// The closing bracket of a flow collection, at `p` or after a trailing
+    /// comma, blanks and comments (saphyr sometimes puts the end of a
+    /// collection at the comma before its bracket).
+    fn closing_bracket(&self, mut p: usize) -> Option<usize> {
+        let top_flow = self.stack.last().is_some_and(|f| f.flow);
+        if !top_flow {
+            return None;
+        }
+        while p < self.end {
+            match self.s[p] {
+                b'}' | b']' => return Some(p),
+                b',' | b' ' | b'\t' | b'\n' | b'\r' => p += 1,
+                b'#' => p = self.eol(p),
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The first `-` followed by a blank in `from..to`, outside comments.
+    fn find_dash(&self, from: usize, to: usize) -> Option<usize> {
+        let mut i = from;
+        while i < to.min(self.end) {
+            match self.s[i] {
+                b'-' if matches!(self.at(i + 1), b' ' | b'\t' | b'\n' | b'\r' | 0) => {
+                    return Some(i)
+                }
+                b'#' if i == 0 || matches!(self.s[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                    i = self.eol(i);
+                }
+                _ => i += 1,
+            }
+        }
+        None
     }
 
     fn closing_quote(&self, q: usize) -> Option<usize> {

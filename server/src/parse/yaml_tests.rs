@@ -86,6 +86,9 @@ fn tricky_constructs_match_reference() {
         "empty_block: |\nnext: 1\n",
         "k: a\tb\nl:  \tvalue\n",
         "  indented: 1\n  doc: 2\n",
+        "a: 1\rb: [x, é]\rc: |\r  t\r",
+        "\u{feff}a: 1\nb: 2\n",
+        "a: x\u{85}y\nb: \"\\N\"\n",
     ];
     for (i, c) in cases.iter().enumerate() {
         same_as_reference(&format!("case {i}: {c:?}"), c);
@@ -235,6 +238,9 @@ fn deep_nesting_does_not_overflow() {
         format!("a: {}{}", "[".repeat(1000), "]".repeat(1000)),
         "- ".repeat(5000) + "x\n",
         "{a: ".repeat(20_000),
+        (0..1000)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect(),
     ] {
         let doc = parse_yaml(&text);
         assert!(!doc.errors.is_empty());
@@ -628,4 +634,357 @@ fn snapshots() {
         check_spans(text, &doc);
         insta::assert_snapshot!(name, dump(text, &doc));
     }
+}
+
+/// Random edits of real files: whenever saphyr-parser (reading the whole
+/// text) accepts the result, the chunked reader must give the same tree
+/// without errors; whenever it rejects it, the chunked reader must report an
+/// error.
+#[test]
+fn mutations_agree_with_reference() {
+    let Some(dir) = corpus() else { return };
+    let seed = std::env::var("SPECGATE_MUT_SEED")
+        .ok()
+        .and_then(|x| x.parse().ok());
+    let mut rng = Rng(seed.unwrap_or(0xdead_beef_cafe_f00d));
+    let mut agreed = 0;
+    let default = "small/oai-v3.0-petstore.yaml small/oai-v3.1-tictactoe.yaml small/oai-v3.0-uspto.yaml small/libopenapi-circular-refs.yaml";
+    let list = std::env::var("SPECGATE_MUT_FILES").unwrap_or(default.to_string());
+    for f in list.split_whitespace() {
+        let base = std::fs::read_to_string(dir.join(f)).unwrap();
+        for round in 0..std::env::var("SPECGATE_MUT_ROUNDS")
+            .ok()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(400)
+        {
+            let mut text = base.clone();
+            for _ in 0..1 + rng.below(3) {
+                text = random_edit(&text, &mut rng);
+            }
+            let doc = parse_yaml(&text);
+            check_spans(&text, &doc);
+            let mut ctx = Ctx::new(text.len());
+            let r = yaml_saphyr::read(&text, 0, text.len(), &mut ctx);
+            let ctx_msg = format!("{f} round {round}:\n{text}");
+            match r.fatal {
+                None if r.errors.is_empty() => {
+                    assert!(doc.errors.is_empty(), "{ctx_msg}\nerrors: {:?}", doc.errors);
+                    match (&doc.root, &r.root) {
+                        (Some(a), Some(b)) => {
+                            if let Some(d) = diff(a, b) {
+                                panic!("{ctx_msg}\ndiffers: {d}");
+                            }
+                        }
+                        (a, b) => assert_eq!(a.is_some(), b.is_some(), "{ctx_msg}"),
+                    }
+                    assert_eq!(doc.comments, r.comments, "{ctx_msg}\ncomments");
+                    agreed += 1;
+                }
+                None => {}
+                Some(e) => assert!(!doc.errors.is_empty(), "{ctx_msg}\nsaphyr: {e:?}"),
+            }
+        }
+    }
+    assert!(agreed > 100, "{agreed}");
+}
+
+#[test]
+fn prose_is_bounded() {
+    // A text that is not YAML: every line would be a chunk with an error.
+    let text = format!("a: \"{}", "some words here\n".repeat(20_000));
+    let t = std::time::Instant::now();
+    let doc = parse_yaml(&text);
+    assert!(t.elapsed().as_secs() < 10);
+    assert!(!doc.errors.is_empty());
+    assert!(doc.errors.len() <= 100, "{}", doc.errors.len());
+    assert_eq!(doc.errors[0].message, "unclosed quoted scalar");
+    check_spans(&text, &doc);
+}
+
+/// Random YAML in the styles API descriptions use (and a few more).
+struct Gen {
+    rng: Rng,
+}
+
+impl Gen {
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.rng.below(xs.len())]
+    }
+
+    fn comment(&mut self) -> &'static str {
+        if self.rng.below(6) == 0 {
+            " # note"
+        } else {
+            ""
+        }
+    }
+
+    fn scalar(&mut self, ind: usize) -> String {
+        let pad = " ".repeat(ind + 2);
+        match self.rng.below(12) {
+            0 => self
+                .pick(&[
+                    "plain",
+                    "two words",
+                    "-1",
+                    "a:b",
+                    "a#b",
+                    "é😀",
+                    "http://x/y#z",
+                    "~",
+                    "1.5e3",
+                    "null",
+                ])
+                .to_string(),
+            1 => format!("'{}'", self.pick(&["it''s", "", " sp ", "a: b", "#x"])),
+            2 => format!(
+                "\"{}\"",
+                self.pick(&[
+                    "esc \\\" \\\\ \\t \\u00e9",
+                    "",
+                    "a: b",
+                    "\\x41\\U0001F600",
+                    "tab\there"
+                ])
+            ),
+            3 => format!("first\n{pad}second\n\n{pad}third"),
+            4 => format!("\"multi\n{pad}line \\\n{pad}esc\n\n{pad}end\""),
+            5 => format!("'multi\n{pad}single\n\n{pad}quoted'"),
+            6 | 7 => {
+                let hdr = self.pick(&["|", ">", "|-", ">-", "|+", ">+", "|2", ">2-"]);
+                let extra = if hdr.contains('2') {
+                    0
+                } else {
+                    self.rng.below(2) * 2
+                };
+                let cpad = " ".repeat(ind + 2 + extra);
+                let mut s = format!("{hdr}{}\n", self.comment());
+                s.push_str(&format!("{cpad}first\n"));
+                for _ in 0..self.rng.below(4) {
+                    match self.rng.below(5) {
+                        0 => s.push('\n'),
+                        1 => s.push_str(&format!("{cpad}  more indented\n")),
+                        2 => s.push_str(&format!("{cpad}# not a comment\n")),
+                        _ => s.push_str(&format!("{cpad}line {}\n", self.rng.below(100))),
+                    }
+                }
+                s.push_str(&format!("{cpad}last"));
+                if self.rng.below(3) == 0 {
+                    s.push_str("\n\n");
+                    s.pop();
+                }
+                s
+            }
+            8 => format!(
+                "[a, \"b\", {{k: v, 'q': [1, 2]}}, -3{}]",
+                if self.rng.below(2) == 0 { "," } else { "" }
+            ),
+            9 => "{a: 1, b: [x, y], c: }".to_string(),
+            10 => format!("[\n{pad}one,\n{pad}two # c\n{pad}]"),
+            _ => "{}".to_string(),
+        }
+    }
+
+    fn map(&mut self, ind: usize, depth: usize, out: &mut String, first_inline: bool) {
+        let n = 1 + self.rng.below(4);
+        for k in 0..n {
+            if !(first_inline && k == 0) {
+                out.push_str(&" ".repeat(ind));
+            }
+            if self.rng.below(8) == 0 {
+                out.push_str(&format!("# comment {k}\n{}", " ".repeat(ind)));
+            }
+            let key = self.pick(&[
+                "key#",
+                "'quoted key#'",
+                "\"dq#\"",
+                "/path/{id}#",
+                "x-ext#",
+                "é#",
+                "-k#",
+                "a b#",
+            ]);
+            out.push_str(&key.replace('#', &k.to_string()));
+            out.push(':');
+            self.value(ind, depth, out);
+        }
+    }
+
+    fn value(&mut self, ind: usize, depth: usize, out: &mut String) {
+        let r = if depth > 4 { 0 } else { self.rng.below(5) };
+        match r {
+            0 | 1 => {
+                let s = self.scalar(ind);
+                out.push(' ');
+                out.push_str(&s);
+                if !s.ends_with('\n') {
+                    let c = self.comment();
+                    out.push_str(
+                        if s.contains('\n') && (s.starts_with('|') || s.starts_with('>')) {
+                            ""
+                        } else {
+                            c
+                        },
+                    );
+                    out.push('\n');
+                }
+            }
+            2 => {
+                out.push_str(self.comment());
+                out.push('\n');
+                self.map(ind + 2, depth + 1, out, false);
+            }
+            3 => {
+                out.push('\n');
+                let sind = if self.rng.below(2) == 0 { ind } else { ind + 2 };
+                self.seq(sind, depth + 1, out);
+            }
+            _ => out.push_str(if self.rng.below(2) == 0 {
+                "\n"
+            } else {
+                "   # empty\n"
+            }),
+        }
+    }
+
+    fn seq(&mut self, ind: usize, depth: usize, out: &mut String) {
+        for _ in 0..1 + self.rng.below(3) {
+            out.push_str(&" ".repeat(ind));
+            out.push('-');
+            match self.rng.below(4) {
+                0 => {
+                    out.push(' ');
+                    self.map(ind + 2, depth + 1, out, true);
+                }
+                1 if depth < 4 => {
+                    out.push_str(" - x\n");
+                    out.push_str(&format!("{}  - y\n", " ".repeat(ind)));
+                }
+                _ => {
+                    let s = self.scalar(ind);
+                    out.push(' ');
+                    out.push_str(&s);
+                    if !s.ends_with('\n') {
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn generated_documents_match_reference() {
+    let seed = std::env::var("SPECGATE_GEN_SEED")
+        .ok()
+        .and_then(|x| x.parse().ok());
+    let mut g = Gen {
+        rng: Rng(seed.unwrap_or(0x1234_5678_9abc_def1)),
+    };
+    let rounds = std::env::var("SPECGATE_GEN_ROUNDS")
+        .ok()
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(300);
+    let mut checked = 0;
+    let (mut fast, mut exact) = (0, 0);
+    for round in 0..rounds {
+        let mut text = String::new();
+        g.map(0, 0, &mut text, false);
+        let mut ctx = Ctx::new(text.len());
+        let r = yaml_saphyr::read(&text, 0, text.len(), &mut ctx);
+        let doc = parse_yaml(&text);
+        check_spans(&text, &doc);
+        if r.fatal.is_some() {
+            if std::env::var_os("SPECGATE_GEN_SHOW").is_some() {
+                println!("--- invalid: {:?}\n{text}", r.fatal);
+            }
+            assert!(
+                !doc.errors.is_empty(),
+                "round {round}: saphyr rejects it, we do not:\n{text}\n{:?}",
+                r.fatal
+            );
+            continue;
+        }
+        checked += 1;
+        let st = ParsedYaml::new(&text).stats();
+        fast += st.fast;
+        exact += st.exact;
+        assert!(
+            doc.errors.is_empty(),
+            "round {round}:\n{text}\n{:?}",
+            doc.errors
+        );
+        if let Some(d) = diff(doc.root.as_ref().unwrap(), r.root.as_ref().unwrap()) {
+            panic!("round {round}: {d}\n{text}");
+        }
+        assert_eq!(doc.comments, r.comments, "round {round}:\n{text}");
+    }
+    assert!(
+        checked * 2 > rounds,
+        "{checked} of {rounds} generated documents were valid"
+    );
+    // Most pieces go through the fast reader (so it is what is compared).
+    println!("fast {fast}, exact {exact}");
+    assert!(fast > 3 * exact, "fast {fast}, exact {exact}");
+}
+
+#[test]
+fn directives_and_markers() {
+    for text in [
+        "%YAML 1.2\n---\na: 1\nb: [x]\n",
+        "--- # start\na: 1\n...\n",
+        "---\n- a\n- b\n",
+    ] {
+        same_as_reference(text, text);
+    }
+    let d = parse_yaml("%YAML 1.2\n---\na: 1\n");
+    assert_eq!(d.root.unwrap().get("a").unwrap().as_str(), Some("1"));
+}
+
+#[test]
+fn aliases_across_chunks() {
+    // Valid: read again in one piece, the alias resolves.
+    let d = parse_yaml("a: &x {k: 1}\nb: *x\n");
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    let b = d.root.as_ref().unwrap().get("b").unwrap();
+    assert_eq!(b.get("k").unwrap().as_str(), Some("1"));
+    // With an error elsewhere: the alias still resolves (through the
+    // document's anchor table), only the broken entry is reported.
+    let text = "a: &x {k: 1}\nb: *x\nc: [broken\nd: 2\n";
+    let d = parse_yaml(text);
+    assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+    assert_eq!(d.errors[0].span.start as usize, text.find('[').unwrap());
+    let root = d.root.unwrap();
+    assert_eq!(root.get("b").unwrap().get("k").unwrap().as_str(), Some("1"));
+    assert_eq!(root.get("d").unwrap().as_str(), Some("2"));
+}
+
+#[test]
+fn corpus_specifics() {
+    let Some(dir) = corpus() else { return };
+    // `$ref: #/...` unquoted is a comment: the value is null, not an error.
+    let f = "small/swagger-petstore-3.1-design-first.yaml";
+    let text = std::fs::read_to_string(dir.join(f)).unwrap();
+    let doc = parse_yaml(&text);
+    assert!(doc.errors.is_empty());
+    let line = text.find("$ref: #").expect("the unquoted $ref");
+    let hash = line + "$ref: ".len();
+    assert!(doc.comments.iter().any(|c| c.span.start as usize == hash));
+    fn find_null_ref(n: &Node, at: usize) -> bool {
+        n.entries().iter().any(|e| {
+            e.key == "$ref" && e.key_span.start as usize == at && e.value.is_null()
+                || find_null_ref(&e.value, at)
+        }) || n.items().iter().any(|i| find_null_ref(i, at))
+    }
+    assert!(find_null_ref(doc.root.as_ref().unwrap(), line));
+    // No corpus file is syntactically broken (the "invalid" Spectral fixture
+    // is invalid OpenAPI, valid JSON): every YAML file reads without errors
+    // (corpus_matches_reference) and so does every JSON file
+    // (json::tests::corpus_json_parses).
+    let stripe = std::fs::read_to_string(dir.join("large/stripe-spec3-2023-09-12.yaml")).unwrap();
+    let p = ParsedYaml::new(&stripe);
+    assert!(p.chunk_count() > 1000);
+    let root = p.document().root.as_ref().unwrap();
+    assert_eq!(root.get("openapi").unwrap().as_str(), Some("3.0.0"));
+    assert!(root.get("paths").unwrap().entries().len() > 300);
 }

@@ -16,8 +16,12 @@
 //! Range: the column name.
 
 use super::Rule;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
+use crate::edit::similarity::near_names;
+use crate::edit::EditSet;
 use crate::index::{Index, Parsed};
+use crate::model::dictionary::{normalize_name, Entity};
+use crate::tree::Span;
 use serde_json::json;
 
 pub const RULE: Rule = Rule {
@@ -25,7 +29,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A SQL column is not an attribute of its table's dictionary entity",
     check,
-    fixes: super::no_fixes,
+    fixes,
 };
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
@@ -56,6 +60,153 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The entity a dictionary finding's data names.
+pub fn entity_of<'a>(index: &'a Index, d: &Diagnostic) -> Option<(&'a FileId, &'a Entity)> {
+    let file = d.data.get("dictionary")?.as_str()?;
+    let name = d.data.get("entity")?.as_str()?;
+    index
+        .entities()
+        .find(|(f, e)| &***f == file && e.name == name)
+}
+
+/// Whole-word occurrences of `word` in `text[span]` (ASCII identifier rules).
+pub fn word_spans(text: &str, span: Span, word: &str) -> Vec<Span> {
+    let s = &text[span.start as usize..span.end as usize];
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let lower = s.to_ascii_lowercase();
+    let w = word.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for (i, _) in lower.match_indices(&w) {
+        let before = i.checked_sub(1).map(|j| lower.as_bytes()[j]);
+        let after = lower.as_bytes().get(i + w.len()).copied();
+        if before.is_some_and(ident) || after.is_some_and(ident) {
+            continue;
+        }
+        out.push(Span::new(
+            span.start + i as u32,
+            span.start + (i + w.len()) as u32,
+        ));
+    }
+    out
+}
+
+/// "Add `favourite_color` to the Patient entity" (a dictionary row with
+/// the type in the dictionary's vocabulary), and "Rename column to
+/// `specialty`" for a close attribute name. The rename is safe (and
+/// preferred) for a one-letter slip of a longer name that no other column
+/// of the table uses and that occurs nowhere else in the SQL; adding to the
+/// dictionary always needs review.
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let Some((dict_file, entity)) = entity_of(index, d) else {
+        return Vec::new();
+    };
+    let (Some(column), Some(ty)) = (
+        d.data.get("column").and_then(|v| v.as_str()),
+        d.data.get("type").and_then(|v| v.as_str()),
+    ) else {
+        return Vec::new();
+    };
+    let file = &d.location.file;
+    let Some(Parsed::Sql(sql)) = index.parsed(file) else {
+        return Vec::new();
+    };
+    let table = sql
+        .tables
+        .iter()
+        .find(|t| t.columns.iter().any(|c| c.span == d.location.span));
+    let mut out = Vec::new();
+    let mut add = EditSet::new(index);
+    let dict_ty = crate::edit::dictionary::type_from_sql(index, ty);
+    let added =
+        crate::edit::dictionary::add_attribute(&mut add, dict_file, entity, column, &dict_ty);
+    let add_fix = added
+        .then(|| {
+            add.into_fix(
+                format!("Add `{column}` to the {} entity", entity.name),
+                Applicability::Unsafe,
+            )
+        })
+        .flatten();
+    // Attributes that no column of the table already is.
+    let taken: Vec<String> = sql
+        .tables
+        .iter()
+        .filter(|t| table.is_some_and(|tb| tb.name == t.name))
+        .flat_map(|t| t.columns.iter().map(|c| normalize_name(&c.name)))
+        .collect();
+    let free: Vec<&str> = entity
+        .attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .filter(|a| !taken.contains(&normalize_name(a)))
+        .collect();
+    let near = near_names(column, free.iter().copied());
+    let text = index.text(file);
+    let written = &text[d.location.span.start as usize..d.location.span.end as usize];
+    let quote = written.starts_with('"');
+    for (i, (name, dist)) in near.iter().enumerate() {
+        let mut set = EditSet::new(index);
+        let new = if quote {
+            format!("\"{name}\"")
+        } else {
+            name.to_string()
+        };
+        // Keep the column types aligned: `speciality  text` → `specialty   text`.
+        let after = &text[d.location.span.end as usize..];
+        let spaces = after.len() - after.trim_start_matches(' ').len();
+        let (span, new) = if spaces >= 2 && !after[spaces..].starts_with(['\n', '\r']) {
+            let pad = (spaces + written.chars().count())
+                .saturating_sub(new.chars().count())
+                .max(1);
+            (
+                Span::new(d.location.span.start, d.location.span.end + spaces as u32),
+                format!("{new}{}", " ".repeat(pad)),
+            )
+        } else {
+            (d.location.span, new)
+        };
+        set.replace(file, span, new);
+        // Other mentions of the column in its statement (constraints, checks).
+        let mut elsewhere = false;
+        if let Some(t) = table {
+            for w in word_spans(text, t.stmt_span, column) {
+                if w.start != d.location.span.start
+                    && !(w.start >= d.location.span.start && w.end <= d.location.span.end)
+                {
+                    set.replace(file, w, name.to_string());
+                }
+            }
+            for f in &index.sql_files {
+                let ft = index.text(f);
+                let whole = Span::new(0, ft.len() as u32);
+                elsewhere |= word_spans(ft, whole, column)
+                    .iter()
+                    .any(|w| f != file || w.start < t.stmt_span.start || w.end > t.stmt_span.end);
+            }
+        }
+        let safe = i == 0 && near.len() == 1 && *dist == 1 && column.len() >= 6 && !elsewhere;
+        let app = if safe {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        if let Some(mut f) = set.into_fix(format!("Rename column to `{name}`"), app) {
+            f.preferred = safe;
+            out.push(f);
+        }
+    }
+    let any_safe = out.iter().any(|f| f.preferred);
+    if let Some(mut f) = add_fix {
+        f.preferred = !any_safe;
+        if any_safe {
+            out.push(f);
+        } else {
+            out.insert(0, f);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

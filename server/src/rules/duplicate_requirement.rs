@@ -13,7 +13,8 @@
 //! Range: the ID at each definition (both places are reported).
 
 use super::Rule;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Applicability, Diagnostic, Fix, Severity};
+use crate::edit::EditSet;
 use crate::index::Index;
 use std::collections::BTreeMap;
 
@@ -22,7 +23,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "An FR-ID is defined twice in one scope",
     check,
-    fixes: super::no_fixes,
+    fixes,
 };
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
@@ -57,6 +58,28 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
+}
+
+/// "Renumber to FR-012": the next ID after every defined one (and after
+/// every ID mentioned anywhere), with the same zero padding. Preferred on
+/// the later definition; needs review either way (traces may mean either).
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let Some(id) = d.data.get("id").and_then(|v| v.as_str()) else {
+        return Vec::new();
+    };
+    let Some(next) = crate::edit::requirements::next_free_id(index, id) else {
+        return Vec::new();
+    };
+    let mut set = EditSet::new(index);
+    set.replace(&d.location.file, d.location.span, next.clone());
+    let later = d.related.iter().all(|r| r.location < d.location);
+    set.into_fix(format!("Renumber to {next}"), Applicability::Unsafe)
+        .map(|mut f| {
+            f.preferred = later;
+            f
+        })
+        .into_iter()
+        .collect()
 }
 
 #[cfg(test)]

@@ -25,7 +25,9 @@
 //! One finding per operation names every missing code.
 
 use super::Rule;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Applicability, Diagnostic, Fix, Severity};
+use crate::edit::structured::status_order;
+use crate::edit::{openapi, prefer_first, EditSet, Pos, Val};
 use crate::index::Index;
 use crate::model::openapi::Operation;
 use crate::tree::Node;
@@ -36,7 +38,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "An operation lacks a 2xx, a validation (400/422), 401, 404 or 5xx/default response",
     check,
-    fixes: super::no_fixes,
+    fixes,
 };
 
 /// A response an operation needs, the status code a fix would add, and why.
@@ -139,6 +141,91 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             .with_data(json!({ "pointer": op.pointer, "missing": codes })),
         );
     }
+}
+
+/// The status codes a fix writes for `needs`: the API's own choice of 400
+/// or 422 for validation, 201/204 for a POST/DELETE success.
+pub fn fix_codes(
+    index: &Index,
+    api: &crate::index::Api,
+    op: &Operation,
+    needs: &[Need],
+) -> Vec<String> {
+    let cat = openapi::Catalog::of(index, api);
+    let mut codes: Vec<String> = needs
+        .iter()
+        .map(|n| match n.requirement {
+            "validation" if cat.prefers_422() => "422".to_string(),
+            "success" => match op.method.as_str() {
+                "POST" => "201".into(),
+                "DELETE" => "204".into(),
+                _ => "200".into(),
+            },
+            _ => n.code.to_string(),
+        })
+        .collect();
+    codes.sort_by_key(|c| status_order(c));
+    codes
+}
+
+/// "Add missing responses 401, 404, 500": one entry per missing code, in
+/// status-code order, reusing the API's responses (as the other operations
+/// use them, or named for the code), else its error schema, else a Problem
+/// (RFC 9457) schema and responses created once in the API root. Safe when
+/// only error responses are added; a missing success response needs review.
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let Some(op) = openapi::op_for(index, d) else {
+        return Vec::new();
+    };
+    let (Some(api), Some(opn)) = (openapi::api_of(index, op), index.op_node(op)) else {
+        return Vec::new();
+    };
+    let needs = missing(index, op);
+    if needs.is_empty() {
+        return Vec::new();
+    }
+    let codes = fix_codes(index, api, op, &needs);
+    let mut set = EditSet::new(index);
+    let (file, target) = match opn.get("responses") {
+        Some(r) => {
+            let (rf, rn) = index.deref(&op.file, r);
+            (rf, Some(rn))
+        }
+        None => (op.file.clone(), None),
+    };
+    let values = openapi::response_values(&mut set, api, &file, &codes, &op.method);
+    let Some(doc) = set.doc(&file) else {
+        return Vec::new();
+    };
+    match target {
+        Some(rn) if rn.is_map() => {
+            for (code, v) in values {
+                doc.insert_entry(rn, &code, v, Pos::Status);
+            }
+        }
+        Some(_) => match opn.entry("responses") {
+            Some(e) if file == op.file => doc.replace_value(e, Val::Map(values)),
+            _ => return Vec::new(),
+        },
+        None => doc.insert_entry(
+            opn,
+            "responses",
+            Val::Map(values),
+            Pos::Before(&["callbacks", "deprecated", "security", "servers"]),
+        ),
+    }
+    let safe = needs.iter().all(|n| n.requirement != "success");
+    let title = if codes.len() == 1 {
+        format!("Add missing response {}", codes[0])
+    } else {
+        format!("Add missing responses {}", codes.join(", "))
+    };
+    let app = if safe {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe
+    };
+    prefer_first(set.into_fix(title, app).into_iter().collect())
 }
 
 #[cfg(test)]

@@ -17,10 +17,13 @@
 //! Range: the property key.
 
 use super::Rule;
-use crate::diag::{Diagnostic, FileId, Severity};
+use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
+use crate::edit::similarity::near_names;
+use crate::edit::structured::{ancestors, key_span};
+use crate::edit::EditSet;
 use crate::index::Index;
-use crate::model::dictionary::Entity;
-use crate::tree::{Entry, Node};
+use crate::model::dictionary::{normalize_name, snake_case, Entity};
+use crate::tree::{Entry, Node, Span};
 use serde_json::json;
 
 pub const RULE: Rule = Rule {
@@ -29,7 +32,7 @@ pub const RULE: Rule = Rule {
     summary:
         "A property of a schema that stands for a dictionary entity is not one of its attributes",
     check,
-    fixes: super::no_fixes,
+    fixes,
 };
 
 /// Schemas standing for entities: (schema name, file, schema node, entity, dictionary file).
@@ -99,6 +102,141 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// `name` written like the schema's other properties (camelCase when they are).
+fn in_schema_style(props: &[&str], name: &str) -> String {
+    let camel = props
+        .iter()
+        .any(|p| p.chars().any(|c| c.is_ascii_uppercase()) && !p.contains('_'));
+    if !camel {
+        return name.to_string();
+    }
+    let mut out = String::new();
+    let mut up = false;
+    for c in name.chars() {
+        if c == '_' {
+            up = true;
+        } else if up {
+            out.push(c.to_ascii_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// "Add `nickname` to the Patient entity" (type from the property's schema,
+/// in the dictionary's vocabulary), and "Rename property to `fullName`" for
+/// a close attribute (also renamed in the schema's `required` list). Same
+/// safety as for columns: only a one-letter slip of a longer name is safe.
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let Some((dict_file, entity)) = super::column_not_in_dictionary::entity_of(index, d) else {
+        return Vec::new();
+    };
+    let Some(prop) = d.data.get("property").and_then(|v| v.as_str()) else {
+        return Vec::new();
+    };
+    let file = &d.location.file;
+    let Some(root) = index.doc(file).and_then(|doc| doc.root.as_ref()) else {
+        return Vec::new();
+    };
+    // The `properties` map holding the key, and the schema holding that.
+    let anc = ancestors(
+        root,
+        Span::new(d.location.span.start, d.location.span.start),
+    );
+    let Some(pos) = anc
+        .iter()
+        .rposition(|n| n.entries().iter().any(|e| e.key_span == d.location.span))
+    else {
+        return Vec::new();
+    };
+    let props = anc[pos];
+    let Some(entry) = props
+        .entries()
+        .iter()
+        .find(|e| e.key_span == d.location.span)
+    else {
+        return Vec::new();
+    };
+    let schema = pos.checked_sub(1).map(|i| anc[i]);
+    let mut out = Vec::new();
+    // Add to the dictionary, named like its other attributes.
+    let snake = entity.attributes.iter().any(|a| a.name.contains('_'))
+        || entity
+            .attributes
+            .iter()
+            .all(|a| !a.name.chars().any(|c| c.is_ascii_uppercase()));
+    let dict_name = if snake {
+        snake_case(prop)
+    } else {
+        prop.to_string()
+    };
+    let (sf, sn) = index.deref(file, &entry.value);
+    let _ = sf;
+    let ty = crate::edit::dictionary::type_from_schema(index, sn);
+    let mut add = EditSet::new(index);
+    let add_fix =
+        crate::edit::dictionary::add_attribute(&mut add, dict_file, entity, &dict_name, &ty)
+            .then(|| {
+                add.into_fix(
+                    format!("Add `{dict_name}` to the {} entity", entity.name),
+                    Applicability::Unsafe,
+                )
+            })
+            .flatten();
+    // Renames to close attributes no other property already is.
+    let keys: Vec<&str> = props.entries().iter().map(|e| e.key.as_str()).collect();
+    let taken: Vec<String> = keys.iter().map(|k| normalize_name(k)).collect();
+    let free: Vec<String> = entity
+        .attributes
+        .iter()
+        .map(|a| normalize_name(&a.name))
+        .filter(|a| !taken.contains(a))
+        .collect();
+    let near = near_names(&snake_case(prop), free.iter().map(String::as_str));
+    for (i, (name, dist)) in near.iter().enumerate() {
+        let new = in_schema_style(&keys, name);
+        let mut set = EditSet::new(index);
+        let Some(doc) = set.doc(file) else { break };
+        let ks = key_span(doc.text, entry);
+        let written = doc.slice(ks);
+        let quoted = |w: &str| match w.chars().next() {
+            Some(q @ ('"' | '\'')) => format!("{q}{new}{q}"),
+            _ => new.clone(),
+        };
+        doc.replace(ks, quoted(written));
+        if let Some(req) = schema.and_then(|s| s.get("required")) {
+            for it in req.items() {
+                if it.as_str() == Some(prop) {
+                    let w = doc.slice(it.span);
+                    doc.replace(it.span, quoted(w));
+                }
+            }
+        }
+        let safe = i == 0 && near.len() == 1 && *dist == 1 && prop.len() >= 6;
+        let app = if safe {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        if let Some(mut f) = set.into_fix(format!("Rename property to `{new}`"), app) {
+            f.preferred = safe;
+            out.push(f);
+        }
+    }
+    let any_safe = out.iter().any(|f| f.preferred);
+    if let Some(mut f) = add_fix {
+        f.preferred = !any_safe;
+        if any_safe {
+            out.push(f);
+        } else {
+            out.insert(0, f);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

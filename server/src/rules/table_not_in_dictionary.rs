@@ -16,7 +16,8 @@
 //! Range: the table name. Its columns are then not reported one by one.
 
 use super::Rule;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Applicability, Diagnostic, Fix, Severity};
+use crate::edit::EditSet;
 use crate::index::{Index, Parsed};
 use serde_json::json;
 
@@ -25,7 +26,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A created SQL table matches no entity of the data dictionary",
     check,
-    fixes: super::no_fixes,
+    fixes,
 };
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
@@ -60,6 +61,56 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// "Add entity Visit Rating to the data dictionary": a section (Markdown
+/// heading and table like the others, YAML/JSON entry, CSV rows) listing
+/// every column with its type in the dictionary's vocabulary, plus a
+/// `Table:` line when the name does not map back to the table. Needs
+/// review: what the entity means is for a human to write.
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let Some(table) = d.data.get("table").and_then(|v| v.as_str()) else {
+        return Vec::new();
+    };
+    let Some(dict) = crate::edit::dictionary::main_dictionary(index) else {
+        return Vec::new();
+    };
+    let attrs: Vec<(String, String)> = d
+        .data
+        .get("columns")
+        .and_then(|c| c.as_array())
+        .map(|cols| {
+            cols.iter()
+                .filter_map(|c| {
+                    let n = c.get("name")?.as_str()?;
+                    let t = c.get("type").and_then(|t| t.as_str()).unwrap_or("");
+                    Some((
+                        n.to_string(),
+                        crate::edit::dictionary::type_from_sql(index, t),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (name, needs_table) = crate::edit::dictionary::entity_name_for_table(index, table);
+    let mut set = EditSet::new(index);
+    if !crate::edit::dictionary::add_entity(
+        &mut set,
+        dict,
+        &name,
+        needs_table.then_some(table),
+        &attrs,
+    ) {
+        return Vec::new();
+    }
+    crate::edit::prefer_first(
+        set.into_fix(
+            format!("Add entity {name} to the data dictionary"),
+            Applicability::Unsafe,
+        )
+        .into_iter()
+        .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -16,7 +16,9 @@
 //! Range: the ID itself.
 
 use super::Rule;
-use crate::diag::{Diagnostic, FileId, Severity};
+use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
+use crate::edit::openapi::short;
+use crate::edit::{prefer_first, requirements, EditSet};
 use crate::index::{Index, Parsed, Resolution};
 use crate::model::IdMention;
 use serde_json::json;
@@ -26,7 +28,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A reference to an FR-ID that no PRD defines",
     check,
-    fixes: super::no_fixes,
+    fixes,
 };
 
 /// Every ID mention in the workspace that is not a definition, with its file.
@@ -69,6 +71,40 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(RULE.code, file, m.span, message).with_data(json!({ "id": m.id })),
         );
     }
+}
+
+/// "Change to FR-010" for the defined IDs closest to the unknown one: in
+/// spelling (`FR-100` ↔ `FR-010`), in number, and in title when the mention
+/// sits in an operation (or a line) whose words match a requirement.
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let Some(id) = d.data.get("id").and_then(|v| v.as_str()) else {
+        return Vec::new();
+    };
+    let file = &d.location.file;
+    if index.resolve_id(file, id) != Resolution::Unknown {
+        return Vec::new();
+    }
+    let span = d.location.span;
+    let context = index
+        .operations
+        .iter()
+        .find(|o| o.file == *file && o.span.start <= span.start && span.end <= o.span.end)
+        .map(requirements::op_query)
+        .unwrap_or_else(|| {
+            let text = index.text(file);
+            let l = crate::edit::table::line_at(text, span.start);
+            text[l.start as usize..l.end as usize].replace(id, " ")
+        });
+    let mut out = Vec::new();
+    for req in requirements::closest_ids(index, file, id, Some(&context), 3) {
+        let mut set = EditSet::new(index);
+        set.replace(file, span, req.id.clone());
+        out.extend(set.into_fix(
+            format!("Change to {}: {}", req.id, short(&req.title, 60)),
+            Applicability::Unsafe,
+        ));
+    }
+    prefer_first(out)
 }
 
 #[cfg(test)]

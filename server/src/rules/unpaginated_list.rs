@@ -20,7 +20,9 @@
 //! Range: the method key.
 
 use super::Rule;
-use crate::diag::{Diagnostic, FileId, Severity};
+use crate::config::PaginationStyle;
+use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
+use crate::edit::{openapi, prefer_first, EditSet};
 use crate::index::Index;
 use crate::model::dictionary::snake_case;
 use crate::model::openapi::Operation;
@@ -32,7 +34,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A GET returning a JSON array (or a wrapper of one) has no pagination",
     check,
-    fixes: super::no_fixes,
+    fixes,
 };
 
 /// Property names that hold the items of a list envelope.
@@ -199,6 +201,77 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             .with_data(json!({ "pointer": op.pointer, "status": shape.status, "wrapper": shape.wrapper })),
         );
     }
+}
+
+fn style_name(s: PaginationStyle) -> &'static str {
+    match s {
+        PaginationStyle::Cursor => "cursor",
+        PaginationStyle::Offset => "offset",
+        PaginationStyle::Page => "page",
+    }
+}
+
+/// "Add cursor pagination" / "Add offset pagination" / "Add page
+/// pagination", the style the API already uses first (else the configured
+/// default): the query parameters (reusing the API's `Limit`/`Cursor`…
+/// components), and a bare array turned into an envelope (`data` +
+/// `next_cursor`, or `items` + `total`, named like the API's other
+/// envelopes) with the array's schema text moved inside it. The first one
+/// is safe (it follows the API's convention or its configuration).
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let Some(op) = openapi::op_for(index, d) else {
+        return Vec::new();
+    };
+    let (Some(api), Some(opn)) = (openapi::api_of(index, op), index.op_node(op)) else {
+        return Vec::new();
+    };
+    let Some((shape, _)) = list_shape(index, op) else {
+        return Vec::new();
+    };
+    let first = openapi::detect_pagination(index, api).unwrap_or(index.config().pagination_default);
+    let mut order = vec![first];
+    for s in [
+        PaginationStyle::Cursor,
+        PaginationStyle::Offset,
+        PaginationStyle::Page,
+    ] {
+        if !order.contains(&s) {
+            order.push(s);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, style) in order.into_iter().enumerate() {
+        let mut set = EditSet::new(index);
+        let params = openapi::pagination_params(index, api, style, &op.file);
+        openapi::add_parameters(&mut set, op, opn, params);
+        // Query parameters make a validation failure possible: answer it.
+        openapi::ensure_validation_response(&mut set, api, op, opn);
+        if shape.wrapper.is_none() {
+            let Some((_, rf, resp)) = index
+                .op_responses(op)
+                .into_iter()
+                .find(|(e, _, _)| e.key == shape.status)
+            else {
+                continue;
+            };
+            let Some(entry) = openapi::json_schema_entry(resp) else {
+                continue;
+            };
+            let (items, extra) = openapi::envelope_names(index, api, style);
+            let env = openapi::envelope(index, api, &rf, &entry.value, style, &items, &extra);
+            match set.doc(&rf) {
+                Some(doc) => doc.replace_value(entry, env),
+                None => continue,
+            }
+        }
+        let app = if i == 0 {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        out.extend(set.into_fix(format!("Add {} pagination", style_name(style)), app));
+    }
+    prefer_first(out)
 }
 
 #[cfg(test)]

@@ -22,8 +22,12 @@
 //! Range: the method key.
 
 use super::Rule;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Applicability, Diagnostic, Fix, Severity};
+use crate::edit::openapi::{op_for, short, OP_HEAD};
+use crate::edit::requirements::{self, rank_requirements};
+use crate::edit::{prefer_first, EditSet, Pos, Val};
 use crate::index::Index;
+use crate::tree::Node;
 use serde_json::json;
 
 pub const RULE: Rule = Rule {
@@ -31,7 +35,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "An operation names no FR-ID (x-fr-ids, summary, description or a comment)",
     check,
-    fixes: super::no_fixes,
+    fixes,
 };
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
@@ -57,6 +61,64 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             )
             .with_data(json!({ "pointer": op.pointer, "method": op.method, "path": op.path })),
         );
+    }
+}
+
+/// "Trace to FR-006: …" for the three requirements whose titles best match
+/// the operation's words (TF-IDF cosine), then "Add x-fr-ids" with an empty
+/// list. All need review: which requirement an endpoint serves is a decision.
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let Some(op) = op_for(index, d) else {
+        return Vec::new();
+    };
+    let Some(opn) = index.op_node(op) else {
+        return Vec::new();
+    };
+    let key = index
+        .config()
+        .trace_keys
+        .first()
+        .map(String::as_str)
+        .unwrap_or("x-fr-ids");
+    let mut out = Vec::new();
+    for (req, _) in rank_requirements(index, &op.file, &requirements::op_query(op))
+        .into_iter()
+        .take(3)
+    {
+        let mut set = EditSet::new(index);
+        add_trace(&mut set, op, opn, key, Some(&req.id));
+        out.extend(set.into_fix(
+            format!("Trace to {}: {}", req.id, short(&req.title, 60)),
+            Applicability::Unsafe,
+        ));
+    }
+    let mut set = EditSet::new(index);
+    add_trace(&mut set, op, opn, key, None);
+    out.extend(set.into_fix(format!("Add {key}"), Applicability::Unsafe));
+    prefer_first(out)
+}
+
+/// Writes `id` into the operation's trace key (creating it, or adding to
+/// the list it has); with `None`, an empty list.
+pub fn add_trace<'a>(
+    set: &mut EditSet<'a>,
+    op: &crate::model::openapi::Operation,
+    opn: &'a Node,
+    key: &str,
+    id: Option<&str>,
+) {
+    let Some(doc) = set.doc(&op.file) else {
+        return;
+    };
+    let list = Val::Seq(id.map(Val::str).into_iter().collect());
+    match opn.entry(key) {
+        Some(e) if e.value.is_seq() => {
+            if let Some(id) = id {
+                doc.insert_item(&e.value, Val::str(id), None);
+            }
+        }
+        Some(e) => doc.replace_value(e, list),
+        None => doc.insert_entry(opn, key, list, Pos::After(OP_HEAD)),
     }
 }
 

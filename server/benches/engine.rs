@@ -1,0 +1,165 @@
+//! Micro-benchmarks of the hot paths (divan):
+//!
+//! - the located-tree build: `parse_yaml` on the Stripe YAML, `parse_json`
+//!   on the GitHub JSON;
+//! - the rule pass `rules::check` on an index of each;
+//! - an incremental `Index::build(ws, Some(&prev))` after one file changed
+//!   (one character appended to a description): the work of one keystroke;
+//! - a whole `Index::build` from scratch, for comparison.
+//!
+//!     cargo bench -p specgate --bench engine
+//!
+//! The inputs come from `../shared/corpus` (or `SPECGATE_CORPUS`); when it is
+//! absent the example workspace `examples/clinic` stands in, and the names
+//! say which was used.
+
+use specgate::index::Index;
+use specgate::workspace::Workspace;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn main() {
+    divan::main();
+}
+
+fn corpus() -> Option<PathBuf> {
+    let p = std::env::var_os("SPECGATE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
+    p.is_dir().then_some(p)
+}
+
+/// Values built once per corpus path and kept for the whole run.
+type Cache<T> = OnceLock<std::sync::Mutex<Vec<(String, &'static T)>>>;
+
+/// (file name, text) of the input of a benchmark: a corpus file, or the
+/// clinic example's root spec when the corpus is absent.
+fn input(corpus_rel: &str) -> &'static (String, String) {
+    static CACHE: Cache<(String, String)> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut c = cache.lock().unwrap();
+    if let Some((_, v)) = c.iter().find(|(k, _)| k == corpus_rel) {
+        return v;
+    }
+    let v: &'static (String, String) = Box::leak(Box::new(match corpus() {
+        Some(root) => {
+            let p = root.join(corpus_rel);
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).expect("corpus file"),
+            )
+        }
+        None => {
+            eprintln!("engine bench: no corpus; using examples/clinic/api/openapi.yaml");
+            let p =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/clinic/api/openapi.yaml");
+            let name = if corpus_rel.ends_with(".json") {
+                "clinic.json"
+            } else {
+                "openapi.yaml"
+            };
+            (name.to_string(), std::fs::read_to_string(p).unwrap())
+        }
+    }));
+    c.push((corpus_rel.to_string(), v));
+    v
+}
+
+const STRIPE: &str = "large/stripe-spec3-2023-09-12.yaml";
+const GITHUB: &str = "large/github-api.github.com-octokit-2022-07-15.json";
+const TWILIO: &str = "large/twilio_api_v2010.yaml";
+
+fn index_of(rel: &str) -> &'static Index {
+    static CACHE: Cache<Index> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut c = cache.lock().unwrap();
+    if let Some((_, v)) = c.iter().find(|(k, _)| k == rel) {
+        return v;
+    }
+    let (name, text) = input(rel);
+    let idx: &'static Index = Box::leak(Box::new(Index::build(
+        Workspace::from_files([(name.as_str(), text.as_str())]),
+        None,
+    )));
+    c.push((rel.to_string(), idx));
+    idx
+}
+
+#[divan::bench(args = [STRIPE, TWILIO])]
+fn parse_yaml(bencher: divan::Bencher, rel: &str) {
+    let (_, text) = input(rel);
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| specgate::parse::parse_yaml(divan::black_box(text)));
+}
+
+#[divan::bench(args = [GITHUB])]
+fn parse_json(bencher: divan::Bencher, rel: &str) {
+    let (_, text) = input(rel);
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| specgate::parse::parse_json(divan::black_box(text)));
+}
+
+#[divan::bench(args = [STRIPE, GITHUB, TWILIO])]
+fn rules_check(bencher: divan::Bencher, rel: &str) {
+    let index = index_of(rel);
+    bencher.bench(|| specgate::rules::check(divan::black_box(index)));
+}
+
+#[divan::bench(args = [STRIPE, GITHUB, TWILIO], sample_count = 20)]
+fn index_build_fresh(bencher: divan::Bencher, rel: &str) {
+    let (name, text) = input(rel);
+    let ws = Workspace::from_files([(name.as_str(), text.as_str())]);
+    bencher
+        .with_inputs(|| ws.clone())
+        .bench_values(|ws| Index::build(ws, None));
+}
+
+/// One keystroke: the previous index is kept, one file gets a new text (one
+/// character more in the middle), and the index is rebuilt incrementally,
+/// then checked (what the LSP does per edit).
+#[divan::bench(args = [STRIPE, GITHUB, TWILIO], sample_count = 20)]
+fn keystroke_build_and_check(bencher: divan::Bencher, rel: &str) {
+    let (name, text) = input(rel);
+    let prev = index_of(rel);
+    let mid = specgate::text::floor_char_boundary(text, text.len() / 2);
+    let edited = format!("{}x{}", &text[..mid], &text[mid..]);
+    bencher
+        .with_inputs(|| {
+            let mut ws = prev.ws.clone();
+            ws.insert(name, edited.clone());
+            ws
+        })
+        .bench_values(|ws| {
+            let index = Index::build(ws, Some(prev));
+            specgate::rules::check(&index).len()
+        });
+}
+
+/// A multi-file workspace (the clinic example) after one path file changed:
+/// only that file is re-parsed.
+#[divan::bench(sample_count = 50)]
+fn keystroke_multifile_clinic(bencher: divan::Bencher) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/clinic");
+    let ws = Workspace::load(&root, None).expect("examples/clinic");
+    let prev = Index::build(ws.clone(), None);
+    let file = "api/paths/appointments.yaml";
+    let edited = format!("{}\n# x\n", ws.files[file].text);
+    bencher
+        .with_inputs(|| {
+            let mut ws = prev.ws.clone();
+            ws.insert(file, edited.clone());
+            ws
+        })
+        .bench_values(|ws| {
+            let index = Index::build(ws, Some(&prev));
+            specgate::rules::check(&index).len()
+        });
+}
+
+/// The fixed cost of a workspace with the default config (ID regex, globs).
+#[divan::bench]
+fn workspace_new_default_config() -> Workspace {
+    Workspace::new(PathBuf::from("/w"), None)
+}
