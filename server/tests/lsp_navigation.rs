@@ -474,6 +474,7 @@ async fn code_actions_offer_the_rules_fixes() {
     let ws = specgate::workspace::Workspace::load(&c.root, None).unwrap();
     let index = specgate::index::Index::build(ws, None);
     let all = specgate::rules::check(&index);
+    let mut offered = 0;
     for d in c.diags("openapi.yaml") {
         let engine = all
             .iter()
@@ -505,11 +506,13 @@ async fn code_actions_offer_the_rules_fixes() {
             .map(|a| a["title"].as_str().unwrap().to_string())
             .collect();
         assert_eq!(titles, want, "{d}");
+        offered += titles.len();
         for a in got.as_array().unwrap() {
             assert_eq!(a["kind"], "quickfix");
             assert!(a["edit"]["changes"].is_object());
         }
     }
+    assert!(offered > 0, "the fixture's findings have fixes");
     c.shutdown().await;
 }
 
@@ -535,5 +538,87 @@ async fn inventory_command_returns_markdown() {
         .await
         .unwrap_err();
     assert!(err["message"].as_str().unwrap().contains("unknown command"));
+    c.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fix_all_applies_the_safe_fixes_of_a_file() {
+    let mut c = ready().await;
+    c.open("db/001_init.sql");
+    // A typo one letter away from an attribute: its rename is a safe fix.
+    let v = c.replace(
+        "db/001_init.sql",
+        "  nickname text\n",
+        "  nickname text,\n  birth_dat date\n",
+    );
+    let p = c
+        .wait_diags("db/001_init.sql", "two undeclared columns", |p| {
+            p.version == Some(v) && p.diagnostics.len() == 2
+        })
+        .await;
+    let typo = p
+        .diagnostics
+        .iter()
+        .find(|d| c.range_text("db/001_init.sql", &d["range"]) == "birth_dat")
+        .unwrap()
+        .clone();
+    // The quick fixes of the finding, the preferred one first among them.
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": c.uri("db/001_init.sql")},
+                "range": typo["range"],
+                "context": {"diagnostics": [typo], "only": ["quickfix"]}
+            }),
+        )
+        .await
+        .unwrap();
+    let preferred: Vec<&Value> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["isPreferred"] == true)
+        .collect();
+    assert_eq!(preferred.len(), 1, "{actions:#}");
+    assert!(preferred[0]["title"]
+        .as_str()
+        .unwrap()
+        .contains("birth_date"));
+
+    let all = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": c.uri("db/001_init.sql")},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "context": {"diagnostics": [], "only": ["source.fixAll"]}
+            }),
+        )
+        .await
+        .unwrap();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["kind"], "source.fixAll.specgate");
+    let changes = all[0]["edit"]["changes"].as_object().unwrap();
+    let edits = changes[&c.uri("db/001_init.sql")].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{edits:#?}");
+    assert_eq!(edits[0]["newText"], "birth_date");
+    assert_eq!(
+        c.range_text("db/001_init.sql", &edits[0]["range"]),
+        "birth_dat"
+    );
+    // Applied by the client, it leaves only the finding with no safe fix.
+    let v = c.replace("db/001_init.sql", "birth_dat ", "birth_date ");
+    let p = c
+        .wait_diags("db/001_init.sql", "the typo fixed", |p| {
+            p.version == Some(v)
+        })
+        .await;
+    assert_eq!(p.diagnostics.len(), 1);
+    assert_eq!(
+        c.range_text("db/001_init.sql", &p.diagnostics[0]["range"]),
+        "nickname"
+    );
     c.shutdown().await;
 }
