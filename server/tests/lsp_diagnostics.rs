@@ -263,3 +263,53 @@ async fn config_changes_reload_on_disk_and_in_the_editor() {
         .await;
     c.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_settings_override_the_config() {
+    // At start, from initializationOptions.
+    let mut c = Client::start(
+        "lsp-basic",
+        Options {
+            init: json!({"debounceMs": 0, "severities": {"untraced-operation": "off"}}),
+            ..Default::default()
+        },
+    )
+    .await;
+    let api = c
+        .wait_diags("openapi.yaml", "findings", |p| {
+            has_code(p, "unknown-requirement")
+        })
+        .await;
+    assert!(
+        !has_code(&api, "untraced-operation"),
+        "{:#?}",
+        api.diagnostics
+    );
+    // Later, from workspace/didChangeConfiguration; edits keep them.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"specgate": {"severities": {"unknown-requirement": "hint"}}}}),
+    );
+    let api = c
+        .wait_diags("openapi.yaml", "a hint now", |p| {
+            p.diagnostics
+                .iter()
+                .any(|d| d["code"] == "unknown-requirement" && d["severity"] == 4)
+        })
+        .await;
+    assert!(
+        has_code(&api, "untraced-operation"),
+        "the first override is replaced"
+    );
+    c.open("notes.md");
+    let v = c.replace("notes.md", "FR-003", "FR-033");
+    let notes = c
+        .wait_diags("notes.md", "edited", |p| p.version == Some(v))
+        .await;
+    assert!(
+        notes.diagnostics.iter().all(|d| d["severity"] == 4),
+        "{:#?}",
+        notes.diagnostics
+    );
+    c.shutdown().await;
+}

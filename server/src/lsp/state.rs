@@ -209,6 +209,8 @@ fn update_workspace(ws: Option<Workspace>, inp: &Inputs) -> std::io::Result<Work
                 }
                 None => Workspace::load(&inp.root, None)?,
             };
+            // Editor settings win over specgate.toml; kept until the next reload.
+            inp.overrides.apply(Arc::make_mut(&mut ws.config));
             for (f, rope, _) in &inp.open {
                 if analysed(&ws, f) {
                     ws.insert(f, rope_text(rope));
@@ -272,8 +274,7 @@ fn compute(
     inp: &Inputs,
 ) -> std::io::Result<Output> {
     let t0 = Instant::now();
-    let mut ws = update_workspace(ws, inp)?;
-    inp.overrides.apply(Arc::make_mut(&mut ws.config));
+    let ws = update_workspace(ws, inp)?;
     let t1 = Instant::now();
     let index = Index::build(ws, prev.as_deref());
     drop(prev);
