@@ -22,6 +22,10 @@
 //!   (`JoinError`), logged, and answered with an internal error.
 //! * **Positions** are negotiated: UTF-8 when the client offers it, else
 //!   UTF-16; conversion goes through [`crate::text`] only.
+//! * **Settings**: `initializationOptions` and `workspace/didChangeConfiguration`
+//!   may carry `severities` (rule → off|hint|info|warning|error) and
+//!   `releaseMode` (mvp|full), over `specgate.toml`; `initializationOptions`
+//!   also takes `debounceMs`.
 //! * **Logs** go to `window/logMessage` and, when `SPECGATE_LOG` names a file,
 //!   to that file; never to stdout, which carries the protocol.
 //!

@@ -359,7 +359,15 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
             let (ws, prev, inp) = (ws.take(), prev.clone(), inp.clone());
             tokio::task::spawn_blocking(move || compute(ws, prev, &inp))
         };
-        let out = match job.await {
+        let result = job.await;
+        if let Some(p) = ongoing {
+            let msg = match &result {
+                Ok(Ok(out)) => format!("{} files", out.snapshot.index.files.len()),
+                _ => "failed (see the log)".to_string(),
+            };
+            p.finish_with_message(msg).await;
+        }
+        let out = match result {
             Ok(Ok(out)) => out,
             Ok(Err(e)) => {
                 shared.log.error(format!(
@@ -377,10 +385,6 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
                 continue;
             }
         };
-        if let Some(p) = ongoing {
-            p.finish_with_message(format!("{} files", out.snapshot.index.files.len()))
-                .await;
-        }
         if first {
             shared.log.info(format!(
                 "indexed {} files in {} ms ({})",
