@@ -313,3 +313,30 @@ async fn editor_settings_override_the_config() {
     );
     c.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn related_locations_become_related_information() {
+    let mut c = Client::start("lsp-basic", Options::default()).await;
+    c.open("prd.md");
+    c.replace(
+        "prd.md",
+        "| FR-004 | Rate a visit | P0 | |\n",
+        "| FR-004 | Rate a visit | P0 | |\n| FR-001 | List visits again | P1 | |\n",
+    );
+    let p = c
+        .wait_diags("prd.md", "a duplicate", |p| {
+            has_code(p, "duplicate-requirement")
+        })
+        .await;
+    let d = p
+        .diagnostics
+        .iter()
+        .find(|d| d["code"] == "duplicate-requirement")
+        .unwrap();
+    let rel = &d["relatedInformation"][0];
+    assert_eq!(rel["location"]["uri"], json!(c.uri("prd.md")));
+    assert_eq!(c.range_text("prd.md", &rel["location"]["range"]), "FR-001");
+    assert_ne!(rel["location"]["range"], d["range"]);
+    assert!(rel["message"].as_str().unwrap().contains("FR-001"));
+    c.shutdown().await;
+}
