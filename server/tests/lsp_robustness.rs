@@ -184,7 +184,7 @@ async fn shutdown_and_exit_are_prompt() {
 async fn a_root_named_through_a_symlink_keeps_the_clients_uris() {
     let dir = tempfile::tempdir().unwrap();
     let real = dir.path().join("real");
-    copy(&lsp_support::fixture("lsp-basic"), &real);
+    lsp_support::copy_dir(&lsp_support::fixture("lsp-basic"), &real);
     let link = dir.path().join("link");
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let mut c = Client::start_in(dir, link.clone(), Options::default()).await;
@@ -204,18 +204,6 @@ async fn a_root_named_through_a_symlink_keeps_the_clients_uris() {
         c.published.keys()
     );
     c.shutdown().await;
-}
-
-fn copy(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -163,7 +163,7 @@ fn schema_target<'a>(index: &'a Index, file: &str, offset: u32) -> Option<DictTa
     let schemas = crate::rules::property_not_in_dictionary::entity_schemas(index);
     for (_, sfile, node, entity, dfile) in schemas {
         let mut props = Vec::new();
-        properties(index, &sfile, node, &mut props, 0);
+        crate::rules::property_not_in_dictionary::properties(index, &sfile, node, &mut props, 0);
         for (pf, p) in props {
             if &*pf == file && p.key_span.contains(offset) {
                 return Some(DictTarget::Attribute(
@@ -176,26 +176,6 @@ fn schema_target<'a>(index: &'a Index, file: &str, offset: u32) -> Option<DictTa
         }
     }
     None
-}
-
-/// Properties of a schema, including those of its `allOf` parts.
-fn properties<'a>(
-    index: &'a Index,
-    file: &FileId,
-    s: &'a Node,
-    out: &mut Vec<(FileId, &'a crate::tree::Entry)>,
-    depth: u32,
-) {
-    if depth > 16 {
-        return;
-    }
-    for e in s.get("properties").map(Node::entries).unwrap_or_default() {
-        out.push((file.clone(), e));
-    }
-    for part in s.get("allOf").map(Node::items).unwrap_or_default() {
-        let (f, n) = index.deref(file, part);
-        properties(index, &f, n, out, depth + 1);
-    }
 }
 
 /// The `$ref` whose value contains `offset` in `file`.

@@ -61,7 +61,9 @@ pub fn entity_schemas(index: &Index) -> Vec<(String, FileId, &Node, &Entity, &Fi
     out
 }
 
-fn properties<'a>(
+/// Properties of a schema, including those of its `allOf` parts (also
+/// used by the IDE features).
+pub fn properties<'a>(
     index: &'a Index,
     file: &FileId,
     s: &'a Node,
