@@ -442,6 +442,29 @@ fix_test!(
     "Create an endpoint stub"
 );
 
+// Swagger 2.0: `definitions`, root `responses`, `schema` without `content`.
+fix_test!(
+    swagger2_responses,
+    "fixes-swagger2",
+    "missing-error-response",
+    "GET /pets/{id}",
+    "Add missing responses"
+);
+fix_test!(
+    swagger2_pagination,
+    "fixes-swagger2",
+    "unpaginated-list",
+    "GET /pets",
+    "Add cursor pagination"
+);
+fix_test!(
+    swagger2_stub,
+    "fixes-swagger2",
+    "uncovered-requirement",
+    "FR-003",
+    "Create an endpoint stub"
+);
+
 // Dictionaries in YAML, CSV and Markdown lists.
 fix_test!(
     dict_yaml_column,
