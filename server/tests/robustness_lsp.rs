@@ -276,7 +276,6 @@ fn random_edits_end_in_the_diagnostics_of_a_fresh_check() {
     let Some(lsp) = Lsp::start(&ws) else {
         return;
     };
-    let mut lsp = lsp;
     let files = [
         "api/openapi.yaml",
         "api/paths/appointments.yaml",

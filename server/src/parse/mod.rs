@@ -1,5 +1,13 @@
 //! Readers that turn YAML and JSON text into the located tree ([`crate::tree`]).
 //! A parse never fails: it returns a tree (possibly partial) plus errors.
+//!
+//! - [`parse_yaml`]: the first document of a YAML file. Reads big files in
+//!   chunks (see [`yaml`] for the design); scalars are decoded, spans are
+//!   byte ranges, comments are listed, aliases are expanded within a budget.
+//! - [`ParsedYaml`] / [`parse_yaml_incremental`]: the same, kept so that after
+//!   an edit only the chunk that changed is read again (a keystroke in a
+//!   100k-line file costs a few milliseconds).
+//! - [`parse_json`]: a JSON file, with tree-sitter-json recovery on errors.
 
 pub mod json;
 pub mod yaml;

@@ -9,12 +9,12 @@
 //! line is a plain `key:` are split again, at their children's indentation,
 //! and so on. Every leaf chunk is read on its own:
 //!
-//! 1. by the fast reader ([`super::yaml_fast`]), a byte-level reader of the
+//! 1. by the fast reader (`yaml_fast`), a byte-level reader of the
 //!    block subset API descriptions use, which declines anything unusual;
-//! 2. else by saphyr-parser ([`super::yaml_saphyr`]), which reads all of YAML;
+//! 2. else by saphyr-parser (`yaml_saphyr`), which reads all of YAML;
 //! 3. else (a syntax error) the chunk is split at its children, so that the
 //!    error is narrowed to the smallest piece, and a piece that cannot be
-//!    split is read by tree-sitter-yaml ([`super::yaml_ts`]), which recovers
+//!    split is read by tree-sitter-yaml (`yaml_ts`), which recovers
 //!    from errors.
 //!
 //! The trees of the chunks are stitched into one tree with absolute spans.

@@ -86,6 +86,9 @@ fn tricky_constructs_match_reference() {
         "empty_block: |\nnext: 1\n",
         "k: a\tb\nl:  \tvalue\n",
         "  indented: 1\n  doc: 2\n",
+        "a: 1\rb: [x, é]\rc: |\r  t\r",
+        "\u{feff}a: 1\nb: 2\n",
+        "a: x\u{85}y\nb: \"\\N\"\n",
     ];
     for (i, c) in cases.iter().enumerate() {
         same_as_reference(&format!("case {i}: {c:?}"), c);
@@ -923,4 +926,65 @@ fn generated_documents_match_reference() {
     // Most pieces go through the fast reader (so it is what is compared).
     println!("fast {fast}, exact {exact}");
     assert!(fast > 3 * exact, "fast {fast}, exact {exact}");
+}
+
+#[test]
+fn directives_and_markers() {
+    for text in [
+        "%YAML 1.2\n---\na: 1\nb: [x]\n",
+        "--- # start\na: 1\n...\n",
+        "---\n- a\n- b\n",
+    ] {
+        same_as_reference(text, text);
+    }
+    let d = parse_yaml("%YAML 1.2\n---\na: 1\n");
+    assert_eq!(d.root.unwrap().get("a").unwrap().as_str(), Some("1"));
+}
+
+#[test]
+fn aliases_across_chunks() {
+    // Valid: read again in one piece, the alias resolves.
+    let d = parse_yaml("a: &x {k: 1}\nb: *x\n");
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    let b = d.root.as_ref().unwrap().get("b").unwrap();
+    assert_eq!(b.get("k").unwrap().as_str(), Some("1"));
+    // With an error elsewhere: the alias still resolves (through the
+    // document's anchor table), only the broken entry is reported.
+    let text = "a: &x {k: 1}\nb: *x\nc: [broken\nd: 2\n";
+    let d = parse_yaml(text);
+    assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+    assert_eq!(d.errors[0].span.start as usize, text.find('[').unwrap());
+    let root = d.root.unwrap();
+    assert_eq!(root.get("b").unwrap().get("k").unwrap().as_str(), Some("1"));
+    assert_eq!(root.get("d").unwrap().as_str(), Some("2"));
+}
+
+#[test]
+fn corpus_specifics() {
+    let Some(dir) = corpus() else { return };
+    // `$ref: #/...` unquoted is a comment: the value is null, not an error.
+    let f = "small/swagger-petstore-3.1-design-first.yaml";
+    let text = std::fs::read_to_string(dir.join(f)).unwrap();
+    let doc = parse_yaml(&text);
+    assert!(doc.errors.is_empty());
+    let line = text.find("$ref: #").expect("the unquoted $ref");
+    let hash = line + "$ref: ".len();
+    assert!(doc.comments.iter().any(|c| c.span.start as usize == hash));
+    fn find_null_ref(n: &Node, at: usize) -> bool {
+        n.entries().iter().any(|e| {
+            e.key == "$ref" && e.key_span.start as usize == at && e.value.is_null()
+                || find_null_ref(&e.value, at)
+        }) || n.items().iter().any(|i| find_null_ref(i, at))
+    }
+    assert!(find_null_ref(doc.root.as_ref().unwrap(), line));
+    // No corpus file is syntactically broken (the "invalid" Spectral fixture
+    // is invalid OpenAPI, valid JSON): every YAML file reads without errors
+    // (corpus_matches_reference) and so does every JSON file
+    // (json::tests::corpus_json_parses).
+    let stripe = std::fs::read_to_string(dir.join("large/stripe-spec3-2023-09-12.yaml")).unwrap();
+    let p = ParsedYaml::new(&stripe);
+    assert!(p.chunk_count() > 1000);
+    let root = p.document().root.as_ref().unwrap();
+    assert_eq!(root.get("openapi").unwrap().as_str(), Some("3.0.0"));
+    assert!(root.get("paths").unwrap().entries().len() > 300);
 }
