@@ -304,6 +304,23 @@ impl<'s> Renderer<'s> {
     /// `key: value` as a YAML block map entry whose key is at column `col`
     /// (no leading indentation, no trailing newline).
     pub fn yaml_entry(&self, key: &str, v: &Val, col: u32) -> String {
+        let status = key == "default"
+            || key.len() == 3 && key.bytes().all(|b| b.is_ascii_digit() || b == b'X');
+        if let (true, Val::Ref(t)) = (status, v) {
+            if self.style.flow_refs_status != self.style.flow_refs {
+                // Responses are written like the file's other responses.
+                let st = Style {
+                    flow_refs: self.style.flow_refs_status,
+                    ..self.style.clone()
+                };
+                let r = Renderer { style: &st };
+                return format!(
+                    "{}:{}",
+                    r.key(key, false),
+                    r.yaml_after_colon(&Val::Ref(t.clone()), col)
+                );
+            }
+        }
         format!("{}:{}", self.key(key, false), self.yaml_after_colon(v, col))
     }
 
