@@ -277,8 +277,16 @@ fn responses_are_written_like_the_other_responses() {
     let out = edit("a.yaml", t, |ed, root| {
         let r = at(root, &["paths", "/c", "get", "responses"]);
         ed.insert_entry(r, "404", Val::Ref("r.yaml#/NotFound".into()), Pos::Status);
-        ed.insert_entry(at(root, &["paths"]), "/d", Val::Ref("d.yaml".into()), Pos::End);
+        ed.insert_entry(
+            at(root, &["paths"]),
+            "/d",
+            Val::Ref("d.yaml".into()),
+            Pos::End,
+        );
     });
-    assert!(out.contains("        '404': {$ref: r.yaml#/NotFound}\n"), "{out}");
+    assert!(
+        out.contains("        '404': {$ref: r.yaml#/NotFound}\n"),
+        "{out}"
+    );
     assert!(out.contains("  /d:\n    $ref: d.yaml"), "{out}");
 }
