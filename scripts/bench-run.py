@@ -269,6 +269,7 @@ def main():
     ap.add_argument("--json", type=pathlib.Path)
     a = ap.parse_args()
     a.bin = os.path.abspath(a.bin)
+    a.tools = os.path.abspath(a.tools)
     commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", str(HERE), "status", "--porcelain", "--untracked-files=no"],

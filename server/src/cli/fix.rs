@@ -4,7 +4,6 @@
 use super::{filter_to_target, CliError, Target};
 use crate::edit::fixall::{fix_workspace, Applied, FixRun};
 use crate::index::Index;
-use crate::workspace::{FileRole, Workspace};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -19,21 +18,7 @@ pub fn run(
     config: Option<&Path>,
     include_unsafe: bool,
 ) -> Result<FixRun, CliError> {
-    let ws = if target.files.is_empty() {
-        Workspace::load(&target.root, config).map_err(|e| CliError(e.to_string()))?
-    } else {
-        let mut ws = Workspace::load_filtered(&target.root, config, |rel, role| {
-            matches!(role, FileRole::Prd | FileRole::Dictionary)
-                || target.files.iter().any(|f| f == rel)
-        })
-        .map_err(|e| CliError(e.to_string()))?;
-        for f in &target.files {
-            if !ws.files.contains_key(f.as_str()) && !ws.skipped.iter().any(|s| &*s.id == f) {
-                ws.read_from_disk(f);
-            }
-        }
-        ws
-    };
+    let ws = super::load_workspace(target, config)?;
     let keep = |index: &Index, d: &crate::diag::Diagnostic| {
         !filter_to_target(index, target, vec![d.clone()]).is_empty()
     };

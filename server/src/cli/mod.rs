@@ -91,8 +91,8 @@ pub fn resolve_target(paths: &[PathBuf]) -> Result<Target, CliError> {
 /// Loads the workspace of a target. With explicit files, only those plus the
 /// requirements and dictionaries of the root are read (their `$ref`s are
 /// loaded on demand), so checking one spec in a big folder stays fast.
-pub fn load(target: &Target, config: Option<&Path>) -> Result<Index, CliError> {
-    let ws = if target.files.is_empty() {
+pub fn load_workspace(target: &Target, config: Option<&Path>) -> Result<Workspace, CliError> {
+    Ok(if target.files.is_empty() {
         Workspace::load(&target.root, config).map_err(|e| CliError(e.to_string()))?
     } else {
         let mut ws = Workspace::load_filtered(&target.root, config, |rel, role| {
@@ -106,7 +106,12 @@ pub fn load(target: &Target, config: Option<&Path>) -> Result<Index, CliError> {
             }
         }
         ws
-    };
+    })
+}
+
+/// The index of a target's workspace (see [`load_workspace`]).
+pub fn load(target: &Target, config: Option<&Path>) -> Result<Index, CliError> {
+    let ws = load_workspace(target, config)?;
     Ok(Index::build(ws, None))
 }
 
