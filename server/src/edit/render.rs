@@ -585,6 +585,7 @@ mod tests {
         st2.seq_indent = false;
         st2.indent = 4;
         st2.flow_refs = true;
+        st2.flow_refs_status = true;
         let r = Renderer::new(&st2);
         assert_eq!(
             r.yaml_entry("x-fr-ids", &Val::Seq(vec![Val::str("FR-001")]), 4),
