@@ -355,7 +355,10 @@ fn md_add_attribute(
         }
     }
     let new_row = md_row(text, &cells, &widths, &vals);
-    let indent = &text[row.start as usize..cells[0].outer.start as usize - 1];
+    let indent = &text[row.start as usize
+        ..(cells[0].outer.start as usize)
+            .saturating_sub(1)
+            .max(row.start as usize)];
     insert_line(set, file, text, at, format!("{indent}{new_row}"));
     true
 }
@@ -806,7 +809,7 @@ fn md_add_entity(
         .entities
         .iter()
         .flat_map(|e| e.attributes.iter())
-        .any(|a| text.as_bytes().get(a.span.start as usize - 1) == Some(&b'`'));
+        .any(|a| a.span.start > 0 && text.as_bytes().get(a.span.start as usize - 1) == Some(&b'`'));
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (n, t) in attrs {
         let mut r = vec![String::new(); ncols.max(2)];
@@ -933,7 +936,13 @@ fn csv_add_entity(
     .unwrap_or(1);
     let ty_col = find(&["type", "datatype"]);
     let table_col = find(&["table", "tablename"]).filter(|&c| c != ent_col);
-    let ncols = header.len().max(2).max(attr_col + 1);
+    let ncols = header
+        .len()
+        .max(2)
+        .max(attr_col + 1)
+        .max(ent_col + 1)
+        .max(ty_col.map_or(0, |c| c + 1))
+        .max(table_col.map_or(0, |c| c + 1));
     let table_hint = crate::model::dictionary::pluralize(&snake_case(name));
     let nl = newline(text);
     let mut out = String::new();

@@ -172,9 +172,22 @@ impl<'a> EditSet<'a> {
     /// The finished edits as a fix (`None` when there is nothing to do or
     /// the edits would overlap).
     pub fn into_fix(self, title: impl Into<String>, applicability: Applicability) -> Option<Fix> {
+        let index = self.index;
         let edits = self.finish();
         if edits.is_empty() {
             return None;
+        }
+        // In a half-typed document, nothing is written at or after its first
+        // syntax error: where a collection ends there is a guess.
+        for e in &edits {
+            if let Some(first) = index
+                .doc(&e.file)
+                .and_then(|d| d.errors.iter().map(|x| x.span.start).min())
+            {
+                if e.span.end >= first {
+                    return None;
+                }
+            }
         }
         for w in edits.windows(2) {
             if conflict(&w[0], &w[1]) {

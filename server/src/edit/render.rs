@@ -304,6 +304,23 @@ impl<'s> Renderer<'s> {
     /// `key: value` as a YAML block map entry whose key is at column `col`
     /// (no leading indentation, no trailing newline).
     pub fn yaml_entry(&self, key: &str, v: &Val, col: u32) -> String {
+        let status = key == "default"
+            || key.len() == 3 && key.bytes().all(|b| b.is_ascii_digit() || b == b'X');
+        if let (true, Val::Ref(t)) = (status, v) {
+            if self.style.flow_refs_status != self.style.flow_refs {
+                // Responses are written like the file's other responses.
+                let st = Style {
+                    flow_refs: self.style.flow_refs_status,
+                    ..self.style.clone()
+                };
+                let r = Renderer { style: &st };
+                return format!(
+                    "{}:{}",
+                    r.key(key, false),
+                    r.yaml_after_colon(&Val::Ref(t.clone()), col)
+                );
+            }
+        }
         format!("{}:{}", self.key(key, false), self.yaml_after_colon(v, col))
     }
 
@@ -335,12 +352,13 @@ impl<'s> Renderer<'s> {
             }
             Val::Seq(it) => {
                 let dcol = if self.style.seq_indent { col + u } else { col };
+                let maps_block = self.maps_block(it);
                 let mut s = String::new();
                 for v in it {
                     s.push_str(nl);
                     s.push_str(&self.ind(dcol));
                     s.push_str("- ");
-                    s.push_str(&self.yaml_item(v, dcol + 2));
+                    s.push_str(&self.yaml_item_with(v, dcol + 2, maps_block));
                 }
                 s
             }
@@ -357,10 +375,23 @@ impl<'s> Renderer<'s> {
             .join(&sep)
     }
 
+    /// Whether the maps among list items are written in block style: when
+    /// any of them must be, all are (siblings look alike).
+    pub fn maps_block(&self, items: &[Val]) -> bool {
+        items
+            .iter()
+            .any(|v| matches!(v, Val::Map(es) if !es.is_empty() && !self.yaml_prefers_flow(v)))
+    }
+
     /// A block sequence item whose content starts at column `col` (after `- `).
     pub fn yaml_item(&self, v: &Val, col: u32) -> String {
+        self.yaml_item_with(v, col, false)
+    }
+
+    /// [`Self::yaml_item`]; `maps_block` writes even small maps in block style.
+    pub fn yaml_item_with(&self, v: &Val, col: u32, maps_block: bool) -> String {
         match v {
-            Val::Map(es) if !es.is_empty() && !self.yaml_prefers_flow(v) => {
+            Val::Map(es) if !es.is_empty() && (maps_block || !self.yaml_prefers_flow(v)) => {
                 self.yaml_block_body(es, col)
             }
             Val::Ref(t) if !self.style.flow_refs_in_seq => {
@@ -554,6 +585,7 @@ mod tests {
         st2.seq_indent = false;
         st2.indent = 4;
         st2.flow_refs = true;
+        st2.flow_refs_status = true;
         let r = Renderer::new(&st2);
         assert_eq!(
             r.yaml_entry("x-fr-ids", &Val::Seq(vec![Val::str("FR-001")]), 4),

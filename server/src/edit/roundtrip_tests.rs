@@ -270,3 +270,23 @@ fn flow_yaml_inline_and_multiline() {
     });
     assert_eq!(out, "{\n  a: 1,\n  aa: x,\n  b: 2\n}\n");
 }
+
+#[test]
+fn responses_are_written_like_the_other_responses() {
+    let t = "paths:\n  /a:\n    $ref: a.yaml\n  /b:\n    $ref: b.yaml\n  /c:\n    get:\n      responses:\n        '200': {$ref: r.yaml#/Ok}\n";
+    let out = edit("a.yaml", t, |ed, root| {
+        let r = at(root, &["paths", "/c", "get", "responses"]);
+        ed.insert_entry(r, "404", Val::Ref("r.yaml#/NotFound".into()), Pos::Status);
+        ed.insert_entry(
+            at(root, &["paths"]),
+            "/d",
+            Val::Ref("d.yaml".into()),
+            Pos::End,
+        );
+    });
+    assert!(
+        out.contains("        '404': {$ref: r.yaml#/NotFound}\n"),
+        "{out}"
+    );
+    assert!(out.contains("  /d:\n    $ref: d.yaml"), "{out}");
+}

@@ -372,9 +372,14 @@ impl<'a> DocEditor<'a> {
         true
     }
 
-    /// The text edits of everything requested, sorted.
+    /// The text edits of everything requested, sorted. Insertions into
+    /// different collections that land on the same offset (the end of a
+    /// nested map is the end of its parents too) become one edit, the
+    /// innermost collection's text first.
     pub fn finish(self) -> Vec<TextEdit> {
         let mut out = self.edits.clone();
+        let mut inserts: Vec<(u32, usize, TextEdit)> = Vec::new();
+        let depth = |n: &Node| self.root.map(|r| ancestors(r, n.span).len()).unwrap_or(0);
         for m in &self.maps {
             let mut idxs: Vec<usize> = m.entries.iter().map(|(i, _, _)| *i).collect();
             idxs.sort_unstable();
@@ -390,7 +395,8 @@ impl<'a> DocEditor<'a> {
                 if es.iter().all(|(k, _)| status_order(k) < 20_000) {
                     es.sort_by_key(|(k, _)| status_order(k));
                 }
-                out.push(self.map_edit(m.map, idx, &es));
+                let e = self.map_edit(m.map, idx, &es);
+                inserts.push((e.span.start, depth(m.map), e));
             }
         }
         for s in &self.seqs {
@@ -404,9 +410,22 @@ impl<'a> DocEditor<'a> {
                     .filter(|(i, _)| *i == idx)
                     .map(|(_, v)| v.clone())
                     .collect();
-                out.push(self.seq_edit(s.seq, idx, &items));
+                let e = self.seq_edit(s.seq, idx, &items);
+                inserts.push((e.span.start, depth(s.seq), e));
             }
         }
+        // Deepest first at equal offsets.
+        inserts.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut merged: Vec<TextEdit> = Vec::new();
+        for (_, _, e) in inserts {
+            match merged.last_mut() {
+                Some(last) if last.span.is_empty() && e.span.is_empty() && last.span == e.span => {
+                    last.new_text.push_str(&e.new_text);
+                }
+                _ => merged.push(e),
+            }
+        }
+        out.extend(merged);
         out.sort();
         out
     }
@@ -596,7 +615,9 @@ impl<'a> DocEditor<'a> {
                 let ccol = col(text, first.span.start).max(dcol + 2);
                 let marker = format!("-{}", " ".repeat((ccol - dcol - 1) as usize));
                 let ind = " ".repeat(dcol as usize);
-                let item = |v: &Val| format!("{marker}{}", r.yaml_item(v, ccol));
+                let maps_block = r.maps_block(vals)
+                    || matches!(first.value, Value::Map(ref es, CollStyle::Block) if !es.is_empty());
+                let item = |v: &Val| format!("{marker}{}", r.yaml_item_with(v, ccol, maps_block));
                 if idx < items.len() {
                     let d = style::dash_before(text, items[idx].span.start)
                         .unwrap_or(items[idx].span.start);

@@ -51,6 +51,8 @@ pub struct Style {
     pub flow_refs: bool,
     /// The same for list items (`- $ref: x` or `- {$ref: x}`).
     pub flow_refs_in_seq: bool,
+    /// The same for responses (`'404': {$ref: x}`).
+    pub flow_refs_status: bool,
     /// Short lists of scalars written in flow style (`[FR-001]`).
     pub flow_seqs: bool,
     pub newline: &'static str,
@@ -73,6 +75,7 @@ impl Style {
             flow_small: false,
             flow_refs: false,
             flow_refs_in_seq: false,
+            flow_refs_status: false,
             flow_seqs: true,
             newline: "\n",
             compact_json: false,
@@ -161,6 +164,8 @@ pub struct Votes {
     refs_block: u32,
     item_refs_flow: u32,
     item_refs_block: u32,
+    status_refs_flow: u32,
+    status_refs_block: u32,
     seq_flow: u32,
     seq_block: u32,
 }
@@ -226,6 +231,26 @@ fn vote(text: &str, n: &Node, json: bool, v: &mut Votes, depth: u32) {
                                 Some(b'"') => v.key_double += 1,
                                 _ => v.key_plain += 1,
                             }
+                        }
+                    }
+                }
+                let status_key = e
+                    .key
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'X' || b == b'x')
+                    && e.key.len() == 3
+                    || e.key == "default";
+                if let Value::Map(ves, vcs) = &e.value.value {
+                    if status_key && ves.len() == 1 && ves[0].key == "$ref" {
+                        let flowish = if json {
+                            one_line(text, &e.value)
+                        } else {
+                            *vcs == CollStyle::Flow
+                        };
+                        if flowish {
+                            v.status_refs_flow += 1
+                        } else {
+                            v.status_refs_block += 1
                         }
                     }
                 }
@@ -372,6 +397,8 @@ impl Votes {
             (&mut self.refs_block, o.refs_block),
             (&mut self.item_refs_flow, o.item_refs_flow),
             (&mut self.item_refs_block, o.item_refs_block),
+            (&mut self.status_refs_flow, o.status_refs_flow),
+            (&mut self.status_refs_block, o.status_refs_block),
             (&mut self.seq_flow, o.seq_flow),
             (&mut self.seq_block, o.seq_block),
         ] {
@@ -385,7 +412,13 @@ impl Votes {
         if self.indents.is_empty() {
             self.indents = o.indents.clone();
         }
-        let pairs: [(&mut u32, &mut u32, u32, u32); 5] = [
+        let pairs: [(&mut u32, &mut u32, u32, u32); 6] = [
+            (
+                &mut self.status_refs_flow,
+                &mut self.status_refs_block,
+                o.status_refs_flow,
+                o.status_refs_block,
+            ),
             (&mut self.seq_in, &mut self.seq_level, o.seq_in, o.seq_level),
             (
                 &mut self.small_flow,
@@ -505,6 +538,11 @@ pub fn decide(text: &str, v: &Votes, format: Format) -> Style {
     }
     s.flow_small = v.small_flow > v.small_block;
     s.flow_refs = v.refs_flow > v.refs_block;
+    s.flow_refs_status = if v.status_refs_flow + v.status_refs_block > 0 {
+        v.status_refs_flow > v.status_refs_block
+    } else {
+        s.flow_refs
+    };
     s.flow_refs_in_seq = if v.item_refs_flow + v.item_refs_block > 0 {
         v.item_refs_flow > v.item_refs_block
     } else {
