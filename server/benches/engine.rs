@@ -163,3 +163,31 @@ fn keystroke_multifile_clinic(bencher: divan::Bencher) {
 fn workspace_new_default_config() -> Workspace {
     Workspace::new(PathBuf::from("/w"), None)
 }
+
+/// A copy of the located tree: what keeping the previous index intact
+/// while updating the edited file's tree would cost.
+#[divan::bench(args = [STRIPE, TWILIO], sample_count = 20)]
+fn document_clone(bencher: divan::Bencher, rel: &str) {
+    let (_, text) = input(rel);
+    let doc = specgate::parse::parse_yaml(text);
+    bencher.bench(|| divan::black_box(&doc).clone());
+}
+
+/// One character typed in a description in the middle of the file:
+/// `parse_yaml_incremental` from the previous parse (the copy of the
+/// previous parse is made outside the timing).
+#[divan::bench(args = [STRIPE, TWILIO], sample_count = 20)]
+fn parse_yaml_incremental_keystroke(bencher: divan::Bencher, rel: &str) {
+    let (_, text) = input(rel);
+    let prev = specgate::parse::ParsedYaml::new(text);
+    let mid = text.len() / 2;
+    let at = text[mid..]
+        .find("description: ")
+        .map(|i| mid + i + "description: ".len() + 1)
+        .unwrap_or(mid);
+    let mut edited = text.clone();
+    edited.insert(at, 'x');
+    bencher
+        .with_inputs(|| prev.clone())
+        .bench_values(|p| specgate::parse::parse_yaml_incremental(p, &edited));
+}
