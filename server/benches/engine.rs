@@ -191,3 +191,56 @@ fn parse_yaml_incremental_keystroke(bencher: divan::Bencher, rel: &str) {
         .with_inputs(|| prev.clone())
         .bench_values(|p| specgate::parse::parse_yaml_incremental(p, &edited));
 }
+
+/// Keystrokes as the language server sees them: one character typed or
+/// deleted in a description in the middle of the file, each round building
+/// the index with [`Reuse`] (the edited file's tree recycled from two
+/// rounds back, as `specgate lsp` does) and running the rules.
+///
+/// [`Reuse`]: specgate::reuse::Reuse
+#[divan::bench(args = [STRIPE, TWILIO], sample_count = 40)]
+fn keystroke_session(bencher: divan::Bencher, rel: &str) {
+    keystroke_rounds(bencher, rel, true);
+}
+
+/// [`keystroke_session`] without the rules: the index update alone.
+#[divan::bench(args = [STRIPE, TWILIO], sample_count = 40)]
+fn keystroke_session_index_only(bencher: divan::Bencher, rel: &str) {
+    keystroke_rounds(bencher, rel, false);
+}
+
+fn keystroke_rounds(bencher: divan::Bencher, rel: &str, rules: bool) {
+    use specgate::reuse::Reuse;
+    use std::sync::Arc;
+    let (name, text) = input(rel);
+    let mid = specgate::text::floor_char_boundary(text, text.len() / 2);
+    let at = text[mid..]
+        .find("description: ")
+        .map(|i| mid + i + "description: ".len())
+        .unwrap_or(mid);
+    let mut reuse = Reuse::new();
+    let mut ws = Workspace::from_files([(name.as_str(), text.as_str())]);
+    let mut prev = Arc::new(Index::build_reusing(ws.clone(), None, &mut reuse));
+    let mut retired: Option<Arc<Index>> = None;
+    let mut k = 0usize;
+    bencher.bench_local(|| {
+        k += 1;
+        let t = if k % 2 == 1 {
+            format!("{}x{}", &text[..at], &text[at..])
+        } else {
+            text.clone()
+        };
+        ws.insert(name, t);
+        if let Some(old) = retired.take() {
+            reuse.retire(old);
+        }
+        let next = Arc::new(Index::build_reusing(ws.clone(), Some(&prev), &mut reuse));
+        let n = if rules {
+            specgate::rules::check(&next).len()
+        } else {
+            0
+        };
+        retired = Some(std::mem::replace(&mut prev, next));
+        n
+    });
+}

@@ -11,6 +11,7 @@ use crate::model::openapi::{self, Operation, RefSite, Trace, TraceSource, Versio
 use crate::model::prd::{self, Prd, Requirement};
 use crate::model::sql::{self, SqlFile};
 use crate::model::IdMention;
+use crate::reuse::Reuse;
 use crate::tree::{split_pointer, Document, Node, Span, Value};
 use crate::workspace::{join_relative, FileRole, SourceFile, Workspace};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -131,7 +132,36 @@ fn is_structured_name(p: &str) -> bool {
 
 /// Parses one file according to its role.
 pub fn parse_file(source: &SourceFile, role: FileRole, ws: &Workspace) -> Parsed {
+    parse_file_from(source, role, ws, None).0
+}
+
+/// Whether `source` is a YAML file read as a structured document: the kind
+/// whose parse can be updated incrementally.
+fn is_incremental(source: &SourceFile, role: FileRole) -> bool {
+    role == FileRole::Structured
+        && source.text.len() >= crate::reuse::MIN_BYTES
+        && !source.id.to_ascii_lowercase().ends_with(".json")
+}
+
+/// [`parse_file`], re-reading a YAML document from `start` (its previous
+/// parse) when given, and returning the state that lets the next edit do the
+/// same (for large YAML documents).
+fn parse_file_from(
+    source: &SourceFile,
+    role: FileRole,
+    ws: &Workspace,
+    start: Option<crate::parse::ParsedYaml>,
+) -> (Parsed, Option<crate::parse::YamlState>) {
     let text = &*source.text;
+    if is_incremental(source, role) {
+        let p = match start {
+            Some(prev) => crate::parse::parse_yaml_incremental(prev, text),
+            None => crate::parse::ParsedYaml::new(text),
+        };
+        let (doc, state) = p.split();
+        let mentions = prd::find_mentions(text, &ws.config.id_regex);
+        return (Parsed::Structured(doc, mentions), Some(state));
+    }
     let ids = &ws.config.id_regex;
     let is_json = source.id.to_ascii_lowercase().ends_with(".json");
     let structured = |t: &str| {
@@ -141,7 +171,7 @@ pub fn parse_file(source: &SourceFile, role: FileRole, ws: &Workspace) -> Parsed
             crate::parse::parse_yaml(t)
         }
     };
-    match role {
+    let parsed = match role {
         FileRole::Prd => Parsed::Prd(prd::parse_prd(text, ids)),
         FileRole::Dictionary => {
             let lower = source.id.to_ascii_lowercase();
@@ -173,7 +203,8 @@ pub fn parse_file(source: &SourceFile, role: FileRole, ws: &Workspace) -> Parsed
         }
         FileRole::Sql => Parsed::Sql(sql::parse_sql(text, ids)),
         FileRole::Config | FileRole::Other => Parsed::Nothing,
-    }
+    };
+    (parsed, None)
 }
 
 const MAX_REF_HOPS: usize = 64;
@@ -182,22 +213,64 @@ impl Index {
     /// Builds the index of `ws`, reusing parses from `prev` for files whose
     /// text did not change. Files `$ref`'d but not yet loaded are read from
     /// disk (inside the workspace root only).
-    pub fn build(mut ws: Workspace, prev: Option<&Index>) -> Index {
+    pub fn build(ws: Workspace, prev: Option<&Index>) -> Index {
+        Index::build_inner(ws, prev, None)
+    }
+
+    /// [`Index::build`] for a long-lived session (the language server):
+    /// large YAML files that changed are re-read incrementally from the
+    /// parse states `reuse` keeps, and this build's states are kept there.
+    pub fn build_reusing(ws: Workspace, prev: Option<&Index>, reuse: &mut Reuse) -> Index {
+        Index::build_inner(ws, prev, Some(reuse))
+    }
+
+    fn build_inner(mut ws: Workspace, prev: Option<&Index>, reuse: Option<&mut Reuse>) -> Index {
         let mut files: BTreeMap<FileId, FileData> = BTreeMap::new();
         let ids: Vec<FileId> = ws.files.keys().cloned().collect();
+        let unchanged = |id: &FileId, source: &Arc<SourceFile>, role: FileRole| {
+            prev.and_then(|p| p.files.get(id))
+                .filter(|p| Arc::ptr_eq(&p.source, source) && p.role == role)
+        };
+        // Starting points of the incremental re-reads, taken before the
+        // parallel parse; the states of the new parses, lent after it.
+        let mut reuse = reuse;
+        let starts: std::sync::Mutex<HashMap<FileId, crate::parse::ParsedYaml>> =
+            Default::default();
+        if let Some(r) = reuse.as_deref_mut() {
+            let mut st = starts.lock().unwrap_or_else(|e| e.into_inner());
+            for id in &ids {
+                let source = &ws.files[id];
+                let role = ws.role(id);
+                if unchanged(id, source, role).is_none() && is_incremental(source, role) {
+                    if let Some(s) = r.start(id, prev.and_then(|p| p.files.get(id))) {
+                        st.insert(id.clone(), s);
+                    }
+                }
+            }
+        }
+        let keep_states = reuse.is_some();
+        let states: std::sync::Mutex<Vec<(FileId, crate::parse::YamlState)>> = Default::default();
         let parse_one = |id: &FileId, ws: &Workspace| -> FileData {
             let source = ws.files[id].clone();
             let role = ws.role(id);
-            if let Some(p) = prev.and_then(|p| p.files.get(id)) {
-                if Arc::ptr_eq(&p.source, &source) && p.role == role {
-                    return p.clone();
-                }
+            if let Some(p) = unchanged(id, &source, role) {
+                return p.clone();
             }
-            let parsed = Arc::new(parse_file(&source, role, ws));
+            let start = starts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(id);
+            let (parsed, state) = parse_file_from(&source, role, ws, start);
+            if let (true, Some(state)) = (keep_states, state) {
+                states
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((id.clone(), state));
+            }
             FileData {
                 source,
                 role,
-                parsed,
+                parsed: Arc::new(parsed),
             }
         };
         // Parse in parallel: big specs dominate and the machine has 2+ cores.
@@ -366,6 +439,15 @@ impl Index {
         }
         index.operations = index.extract_operations();
         index.ws = ws;
+        if let Some(r) = reuse {
+            let states = states.into_inner().unwrap_or_else(|e| e.into_inner());
+            for (id, state) in states {
+                if let Some(fd) = index.files.get(&id) {
+                    r.lend(&id, &fd.parsed, state);
+                }
+            }
+            r.keep_only(&index);
+        }
         index
     }
 

@@ -17,6 +17,7 @@ pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod queries;
+pub mod reuse;
 pub mod rules;
 pub mod text;
 pub mod tree;

@@ -234,7 +234,13 @@ pub fn split_pointer(fragment: &str) -> Vec<String> {
     f.strip_prefix('/')
         .unwrap_or(&f)
         .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(|t| {
+            if t.contains('~') {
+                t.replace("~1", "/").replace("~0", "~")
+            } else {
+                t.to_string()
+            }
+        })
         .collect()
 }
 

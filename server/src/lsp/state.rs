@@ -6,6 +6,7 @@ use super::log::Logger;
 use crate::config::CONFIG_FILE;
 use crate::diag::FileId;
 use crate::index::Index;
+use crate::reuse::Reuse;
 use crate::text::Encoding;
 use crate::workspace::{FileRole, Workspace};
 use ropey::Rope;
@@ -266,17 +267,25 @@ struct Output {
     elapsed: Duration,
     /// Where the time went, for the log.
     phases: String,
+    reuse: Reuse,
 }
 
 fn compute(
     ws: Option<Workspace>,
     prev: Option<Arc<Index>>,
+    retired: Option<Arc<Index>>,
+    mut reuse: Reuse,
     inp: &Inputs,
 ) -> std::io::Result<Output> {
     let t0 = Instant::now();
+    // The index before the previous one: its trees become spares for the
+    // incremental re-read of the edited file (see `reuse`).
+    if let Some(old) = retired {
+        reuse.retire(old);
+    }
     let ws = update_workspace(ws, inp)?;
     let t1 = Instant::now();
-    let index = Index::build(ws, prev.as_deref());
+    let index = Index::build_reusing(ws, prev.as_deref(), &mut reuse);
     drop(prev);
     let ws = index.ws.clone();
     let t2 = Instant::now();
@@ -311,6 +320,7 @@ fn compute(
             ms(t2, t3),
             ms(t3, t4)
         ),
+        reuse,
     })
 }
 
@@ -323,6 +333,8 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
     let mut published_uri: HashMap<FileId, Uri> = HashMap::new();
     let mut to_publish: BTreeSet<FileId> = BTreeSet::new();
     let mut analysed_gen: Option<u64> = None;
+    let mut reuse = Reuse::new();
+    let mut retired: Option<Arc<Index>> = None;
     loop {
         let debounce = {
             let st = shared.lock();
@@ -357,7 +369,8 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
         let inp = Arc::new(inp);
         let job = {
             let (ws, prev, inp) = (ws.take(), prev.clone(), inp.clone());
-            tokio::task::spawn_blocking(move || compute(ws, prev, &inp))
+            let (old, r) = (retired.take(), std::mem::take(&mut reuse));
+            tokio::task::spawn_blocking(move || compute(ws, prev, old, r, &inp))
         };
         let result = job.await;
         if let Some(p) = ongoing {
@@ -394,11 +407,16 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
             ));
         }
         ws = Some(out.ws);
+        reuse = out.reuse;
         let old_prev = prev.replace(out.snapshot.index.clone());
         let snapshot = out.snapshot;
         let old_snap = shared.snap_tx.send_replace(Some(snapshot.clone()));
-        // The previous index's trees are freed off the async threads.
-        tokio::task::spawn_blocking(move || drop((old_prev, old_snap)));
+        // The previous index is recycled by the next round (its trees are
+        // then freed off the async threads, or reused).
+        drop(old_snap);
+        if let Some(stale) = std::mem::replace(&mut retired, old_prev) {
+            tokio::task::spawn_blocking(move || drop(stale));
+        }
         if shared.lock().gen != inp.gen {
             continue; // overtaken: publish the next round's results instead
         }

@@ -66,28 +66,32 @@ pub fn ref_sites(root: &Node) -> Vec<RefSite> {
 }
 
 /// Maps whose keys are names chosen by the author (a property called
-/// `example` or `default` is still a schema).
-const NAME_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "definitions",
-    "$defs",
-    "schemas",
-    "responses",
-    "parameters",
-    "requestBodies",
-    "headers",
-    "examples",
-    "links",
-    "callbacks",
-    "pathItems",
-    "securitySchemes",
-    "paths",
-    "webhooks",
-    "content",
-    "encoding",
-    "dependentSchemas",
-];
+/// `example` or `default` is still a schema). A `match` rather than a list
+/// search: this runs for every key of every document on every keystroke.
+fn is_name_map(key: &str) -> bool {
+    matches!(
+        key,
+        "properties"
+            | "patternProperties"
+            | "definitions"
+            | "$defs"
+            | "schemas"
+            | "responses"
+            | "parameters"
+            | "requestBodies"
+            | "headers"
+            | "examples"
+            | "links"
+            | "callbacks"
+            | "pathItems"
+            | "securitySchemes"
+            | "paths"
+            | "webhooks"
+            | "content"
+            | "encoding"
+            | "dependentSchemas"
+    )
+}
 
 fn collect_refs(node: &Node, names: bool, out: &mut Vec<RefSite>, depth: u32) {
     if depth > 256 {
@@ -112,7 +116,7 @@ fn collect_refs(node: &Node, names: bool, out: &mut Vec<RefSite>, depth: u32) {
                     // Data, not description: never references.
                     "example" | "value" | "const" | "default" | "enum" => {}
                     k if k.starts_with("x-") && k != "x-codeSamples" => {}
-                    k => collect_refs(&e.value, NAME_MAPS.contains(&k), out, depth + 1),
+                    k => collect_refs(&e.value, is_name_map(k), out, depth + 1),
                 }
             }
         }

@@ -17,7 +17,7 @@ mod yaml_saphyr;
 mod yaml_ts;
 
 pub use json::parse_json;
-pub use yaml::{parse_yaml, parse_yaml_incremental, ParsedYaml, ReadStats};
+pub use yaml::{parse_yaml, parse_yaml_incremental, ParsedYaml, ReadStats, YamlState};
 
 /// Offset of the first `\n` in `s[from..to]` (or `to`), eight bytes at a
 /// time.

@@ -160,6 +160,49 @@ impl ParsedYaml {
     }
 }
 
+/// Everything a [`ParsedYaml`] keeps besides its document: the text and how
+/// it was cut. The document can live elsewhere (in an index that others
+/// read) while this waits; [`ParsedYaml::join`] puts the two back together
+/// for the next incremental update, without copying the tree.
+#[derive(Clone, Debug)]
+pub struct YamlState {
+    text: String,
+    plan: Option<Plan>,
+    stats: ReadStats,
+}
+
+impl YamlState {
+    /// The text the document was read from.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl ParsedYaml {
+    /// Separates the document from the rest.
+    pub fn split(self) -> (Document, YamlState) {
+        (
+            self.doc,
+            YamlState {
+                text: self.text,
+                plan: self.plan,
+                stats: self.stats,
+            },
+        )
+    }
+
+    /// The inverse of [`ParsedYaml::split`]. `doc` must be the document
+    /// split from `state` (the caller checks that the texts match).
+    pub fn join(state: YamlState, doc: Document) -> ParsedYaml {
+        ParsedYaml {
+            text: state.text,
+            doc,
+            plan: state.plan,
+            stats: state.stats,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Plan: how a document was cut.
 
