@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -26,6 +27,9 @@ struct Lsp {
     stdin: Arc<Mutex<ChildStdin>>,
     rx: Receiver<Value>,
     next_id: i64,
+    /// Frames read from the server that were not JSON (a frame cut in two
+    /// by another one would be counted here).
+    garbled: Arc<AtomicUsize>,
 }
 
 fn frame(body: &[u8]) -> Vec<u8> {
@@ -50,6 +54,8 @@ impl Lsp {
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let reply_to = stdin.clone();
+        let garbled = Arc::new(AtomicUsize::new(0));
+        let garbled_count = garbled.clone();
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
             loop {
@@ -72,6 +78,7 @@ impl Lsp {
                     return;
                 }
                 let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
+                    garbled_count.fetch_add(1, Ordering::Relaxed);
                     continue;
                 };
                 if msg.get("method").is_some() && msg.get("id").is_some() {
@@ -91,6 +98,7 @@ impl Lsp {
             stdin,
             rx,
             next_id: 1,
+            garbled,
         };
         let uri = file_uri(root);
         let init = lsp.request_timeout(
@@ -428,10 +436,10 @@ fn malformed_requests_get_an_error_reply_and_the_server_keeps_running() {
     lsp.stop();
 }
 
-/// Found while writing these tests: the server answers a message that is not
-/// JSON (-32700) or not a JSON-RPC object (-32600), then exits.
+/// Found while writing these tests: the server answered a message that is
+/// not JSON (-32700) or not a JSON-RPC object (-32600), then exited
+/// (ROBUSTNESS.md finding 2, fixed by `server/src/lsp/framing.rs`).
 #[test]
-#[ignore = "finding: `specgate lsp` replies -32700/-32600 to a message that is not JSON or not a JSON-RPC object, then exits (stdin still open). See ROBUSTNESS.md"]
 fn invalid_json_does_not_stop_the_server() {
     let cases: &[(&str, &[u8], i64)] = &[
         (
@@ -463,4 +471,179 @@ fn invalid_json_does_not_stop_the_server() {
         }
     }
     assert!(dead.is_empty(), "the server stopped after: {dead:?}");
+}
+
+/// A burst written at once, malformed messages of every kind between valid
+/// requests: each valid request gets the reply it gets when sent alone, each
+/// malformed message its error reply (id null), none of the requests hidden
+/// in a malformed message runs (they are `shutdown`s, after which every
+/// request would fail), and every frame the server writes stays whole.
+#[test]
+fn a_burst_mixing_malformed_and_valid_messages_gets_every_valid_reply() {
+    let base = tempfile::tempdir().unwrap();
+    let ws = base.path().join("ws");
+    copy_dir(&clinic(), &ws);
+    let Some(mut lsp) = Lsp::start(&ws) else {
+        return;
+    };
+    let spec = file_uri(&ws.join("api/openapi.yaml"));
+    let requests = [
+        (
+            "workspace/executeCommand",
+            json!({"command": "specgate.inventory", "arguments": []}),
+        ),
+        ("workspace/symbol", json!({"query": ""})),
+        (
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": spec}}),
+        ),
+        (
+            "textDocument/hover",
+            json!({"textDocument": {"uri": spec}, "position": {"line": 0, "character": 1}}),
+        ),
+    ];
+    // The replies when sent alone: (result, error) of each.
+    let outcome = |m: &Value| (m.get("result").cloned(), m.get("error").cloned());
+    let alone: Vec<_> = requests
+        .iter()
+        .map(|(method, params)| {
+            let r = lsp
+                .request_timeout(method, params.clone(), WAIT)
+                .unwrap_or_else(|| panic!("{method}: no reply"));
+            assert!(r.get("error").is_none(), "{method} alone: {r}");
+            outcome(&r)
+        })
+        .collect();
+    assert!(
+        alone[0]
+            .0
+            .as_ref()
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty()),
+        "the inventory is a non-empty string"
+    );
+
+    let shutdown = |id: i64| {
+        json!({"jsonrpc": "2.0", "id": id, "method": "shutdown"})
+            .to_string()
+            .into_bytes()
+    };
+    let short = {
+        // A Content-Length 10 bytes short: a broken body, then the rest of
+        // it run into the next header.
+        let b = shutdown(98);
+        let mut v = format!("Content-Length: {}\r\n\r\n", b.len() - 10).into_bytes();
+        v.extend(b);
+        v
+    };
+    let mut no_length = b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n".to_vec();
+    no_length.extend(shutdown(99));
+    let malformed: Vec<(&str, Vec<u8>, &[i64])> = vec![
+        (
+            "not JSON",
+            frame(b"{\"jsonrpc\": \"2.0\", \"id\": 1, oops"),
+            &[-32700],
+        ),
+        ("not JSON-RPC", frame(br#"{"foo": 1}"#), &[-32600]),
+        (
+            "a batch",
+            frame(br#"[{"jsonrpc":"2.0","id":96,"method":"shutdown"}]"#),
+            &[-32600],
+        ),
+        (
+            "JSON-RPC 1.0",
+            frame(br#"{"jsonrpc": "1.0", "id": 6, "method": "shutdown"}"#),
+            &[-32600],
+        ),
+        (
+            "not UTF-8",
+            frame(b"{\"jsonrpc\": \"2.0\", \"method\": \"\xff\"}"),
+            &[-32700],
+        ),
+        ("an empty body", frame(b""), &[-32700]),
+        (
+            "an invalid Content-Length",
+            b"Content-Length: abc\r\n\r\n{}".to_vec(),
+            &[-32700],
+        ),
+        ("no Content-Length", no_length, &[-32700]),
+        ("a Content-Length too short", short, &[-32700, -32700]),
+        ("a body without a header", shutdown(97), &[-32700]),
+        (
+            "garbage lines",
+            b"hello\r\nworld\r\n\r\n".to_vec(),
+            &[-32700],
+        ),
+    ];
+    let mut burst = Vec::new();
+    let mut sent = Vec::new(); // (id, index in `requests`)
+    let mut want_errors = Vec::new();
+    let add_request = |burst: &mut Vec<u8>, sent: &mut Vec<(i64, usize)>| {
+        let k = sent.len() % requests.len();
+        let id = 1000 + sent.len() as i64;
+        let (method, params) = &requests[k];
+        let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        burst.extend(frame(msg.to_string().as_bytes()));
+        sent.push((id, k));
+    };
+    for (_, bytes, codes) in &malformed {
+        add_request(&mut burst, &mut sent);
+        burst.extend(bytes);
+        want_errors.extend_from_slice(codes);
+    }
+    add_request(&mut burst, &mut sent);
+    lsp.raw(&burst);
+
+    let mut replies = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while replies.len() < sent.len() || errors.len() < want_errors.len() {
+        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+            break;
+        };
+        let Ok(m) = lsp.rx.recv_timeout(left) else {
+            break;
+        };
+        match m.get("id") {
+            Some(Value::Null) => errors.push(m["error"]["code"].as_i64().unwrap_or(0)),
+            Some(id) => {
+                if let Some(id) = id.as_i64() {
+                    replies.insert(id, m);
+                }
+            }
+            None => {} // A notification.
+        }
+    }
+    for (id, k) in &sent {
+        let r = replies
+            .get(id)
+            .unwrap_or_else(|| panic!("no reply to request {id} ({})", requests[*k].0));
+        assert_eq!(
+            outcome(r),
+            alone[*k],
+            "request {id} ({}) in the burst: not the reply it gets alone",
+            requests[*k].0
+        );
+    }
+    errors.sort_unstable();
+    want_errors.sort_unstable();
+    assert_eq!(
+        errors,
+        want_errors,
+        "error replies (id null) to: {:?}",
+        malformed.iter().map(|m| m.0).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        lsp.garbled.load(Ordering::Relaxed),
+        0,
+        "frames cut on stdout"
+    );
+    assert!(lsp.alive(), "the server exited");
+    println!(
+        "burst: {} valid requests answered as alone, {} malformed messages answered with {} errors",
+        sent.len(),
+        malformed.len(),
+        errors.len()
+    );
+    lsp.stop();
 }

@@ -63,6 +63,14 @@ impl Logger {
     }
 }
 
+/// Logs a line to `$SPECGATE_LOG` only, for code that has no [`Logger`]
+/// (the framing layer, which runs before and beside the server).
+pub fn to_file(level: &str, msg: &str) {
+    if let Some(mut f) = open_log_file() {
+        let _ = writeln!(f, "{} {level} {msg}", stamp());
+    }
+}
+
 /// Panics are caught by the server (they become error responses); the hook
 /// only records them, on stderr and in `$SPECGATE_LOG`, never on stdout.
 pub fn install_panic_hook() {

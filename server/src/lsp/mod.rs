@@ -26,6 +26,12 @@
 //!   may carry `severities` (rule → off|hint|info|warning|error) and
 //!   `releaseMode` (mvp|full), over `specgate.toml`; `initializationOptions`
 //!   also takes `debounceMs`.
+//! * **Framing**: tower-lsp-server stops reading after the first message it
+//!   cannot decode, so it reads and writes in-memory pipes, and `framing`
+//!   does the client's stream: it forwards the well-formed messages, answers
+//!   the others (not JSON, not JSON-RPC 2.0, a broken header, a body over
+//!   64 MiB) with an error reply, skips to the next header, and is the only
+//!   writer of the output, so replies never cut the server's frames.
 //! * **Logs** go to `window/logMessage` and, when `SPECGATE_LOG` names a file,
 //!   to that file; never to stdout, which carries the protocol.
 //!
@@ -41,6 +47,7 @@
 //! [`Index`]: crate::index::Index
 
 mod convert;
+mod framing;
 mod log;
 mod server;
 mod state;
@@ -62,13 +69,35 @@ pub const FIX_ALL_KIND: &str = "source.fixAll.specgate";
 
 /// Serves LSP on `input`/`output` until the client sends `exit` or closes
 /// the input. In-process tests call this over a duplex stream.
+///
+/// tower-lsp-server stops reading at the first message it cannot decode,
+/// so it does not read `input` itself: [`framing`] sits in between, over
+/// in-memory pipes, and answers malformed messages itself.
 pub async fn serve<I, O>(input: I, output: O)
 where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
     let (service, socket) = LspService::new(Backend::new);
-    Server::new(input, output, socket).serve(service).await;
+    let (to_server, server_input) = tokio::io::duplex(framing::PIPE_SIZE);
+    let (server_output, from_server) = tokio::io::duplex(framing::PIPE_SIZE);
+    let (replies, replies_rx) = tokio::sync::mpsc::channel(framing::REPLY_QUEUE);
+    // `serve` consumes the server, so its ends of the pipes close when it
+    // returns (after `exit`, or once its input ends), which ends `output`.
+    let server = Server::new(server_input, server_output, socket).serve(service);
+    let output = framing::write_output(from_server, replies_rx, output);
+    let mut server_and_output = std::pin::pin!(async { tokio::join!(server, output) });
+    let input = framing::forward_input(input, to_server, replies);
+    // The input ends first when the client closes it: the server then sees
+    // its own input end and finishes. After `exit` the server ends first,
+    // and the input, likely blocked on a read, is dropped.
+    let input_ended = tokio::select! {
+        _ = &mut server_and_output => false,
+        () = input => true,
+    };
+    if input_ended {
+        server_and_output.await;
+    }
 }
 
 /// Runs the server on stdin/stdout until the client exits.

@@ -61,6 +61,28 @@ enum Frame {
 
 type R<T> = Result<T, SyntaxError>;
 
+/// The end of the character that starts at byte `i` (`i` itself at the end
+/// of the text). Error spans must not end inside a multi-byte character:
+/// everything downstream slices the text with them.
+fn char_end(src: &str, i: usize) -> usize {
+    if i >= src.len() {
+        return src.len();
+    }
+    ceil_boundary(src, i + 1)
+}
+
+/// The first char boundary at or after byte `i`, at most the text's length.
+fn ceil_boundary(src: &str, i: usize) -> usize {
+    let mut i = i.min(src.len());
+    while !src.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// An error from `start` to `end`. Callers pass an `end` that is a char
+/// boundary: a `+ 1` only over an ASCII byte (a quote, a bracket, a digit,
+/// a control character), else [`char_end`] or [`ceil_boundary`].
 fn err<T>(start: usize, end: usize, message: &str) -> R<T> {
     Err(SyntaxError {
         span: Span::new(start as u32, end.max(start) as u32),
@@ -86,15 +108,8 @@ impl<'a> Scanner<'a> {
 
     /// An error span for the character at `i` (empty at the end).
     fn at_char(&self, i: usize, message: &str) -> SyntaxError {
-        let mut e = i;
-        if e < self.s.len() {
-            e += 1;
-            while e < self.s.len() && !self.src.is_char_boundary(e) {
-                e += 1;
-            }
-        }
         SyntaxError {
-            span: Span::new(i as u32, e as u32),
+            span: Span::new(i as u32, char_end(self.src, i) as u32),
             message: message.to_string(),
         }
     }
@@ -392,10 +407,15 @@ fn decode_string(src: &str, q: usize) -> R<(String, usize)> {
                     continue;
                 }
                 if c != b'u' {
-                    return err(i, (i + 2).min(s.len()), "invalid escape sequence in string");
+                    // The escaped character may be multi-byte (`\é`): the
+                    // span ends after all of it, not one byte in.
+                    return err(i, char_end(src, i + 1), "invalid escape sequence in string");
                 }
                 let hi = hex4(s, i + 2).ok_or_else(|| SyntaxError {
-                    span: Span::new(i as u32, (i + 6).min(s.len()) as u32),
+                    // `\u` and the next four bytes, meant as hex digits; a
+                    // multi-byte character among them (`\u1😀`) would put
+                    // the end inside it, so round the end up to a boundary.
+                    span: Span::new(i as u32, ceil_boundary(src, i + 6) as u32),
                     message: "invalid \\u escape (four hex digits expected)".to_string(),
                 })?;
                 i += 6;
@@ -577,8 +597,12 @@ impl TsConv<'_> {
                 if depth >= MAX_DEPTH {
                     if !self.too_deep {
                         self.too_deep = true;
+                        // The node starts at its bracket, but tree-sitter's
+                        // error recovery makes no promise of that: take the
+                        // whole first character, whatever it is.
+                        let end = char_end(self.src, span.start as usize) as u32;
                         self.errors.push(SyntaxError {
-                            span: Span::new(span.start, span.start + 1),
+                            span: Span::new(span.start, end),
                             message: format!("nesting too deep (more than {MAX_DEPTH} levels)"),
                         });
                     }
@@ -750,6 +774,112 @@ mod tests {
                 Some(msg),
                 "{t}"
             );
+        }
+    }
+
+    /// Every span of `d` (nodes, keys, comments, errors) is a range of
+    /// `text` whose ends are char boundaries.
+    fn assert_char_boundary_spans(text: &str, d: &Document) {
+        fn ok(text: &str, s: Span, what: &str) {
+            let (a, b) = (s.start as usize, s.end as usize);
+            assert!(
+                a <= b && text.get(a..b).is_some(),
+                "{what} span {a}..{b} is not on char boundaries of {text:?}"
+            );
+        }
+        fn node(text: &str, n: &Node) {
+            ok(text, n.span, "node");
+            match &n.value {
+                Value::Map(es, _) => {
+                    for e in es {
+                        ok(text, e.key_span, "key");
+                        node(text, &e.value);
+                    }
+                }
+                Value::Seq(items, _) => items.iter().for_each(|n| node(text, n)),
+                _ => {}
+            }
+        }
+        if let Some(r) = &d.root {
+            node(text, r);
+        }
+        for c in &d.comments {
+            ok(text, c.span, "comment");
+        }
+        for e in &d.errors {
+            ok(text, e.span, "error");
+        }
+    }
+
+    /// The error paths whose span used to end one byte past an ASCII
+    /// position, inside the multi-byte character that was there (ROBUSTNESS.md
+    /// finding 3): the span now covers the whole character.
+    #[test]
+    fn error_spans_cover_whole_multibyte_chars() {
+        for (text, want, msg) in [
+            // An invalid escape of a 2-, 4- and 3-byte character.
+            (
+                "{\"a\":\"\\é\"}",
+                "\\é",
+                "invalid escape sequence in string",
+            ),
+            (
+                "{\"a\":\"\\😀\"}",
+                "\\😀",
+                "invalid escape sequence in string",
+            ),
+            (
+                "{\"a\":\"\\中\"}",
+                "\\中",
+                "invalid escape sequence in string",
+            ),
+            // ... also as the last character of the text.
+            ("[\"\\é", "\\é", "invalid escape sequence in string"),
+            ("[\"\\😀", "\\😀", "invalid escape sequence in string"),
+            // A `\u` escape whose fourth byte after `\u` is inside a character.
+            (
+                "[\"\\u123é\"]",
+                "\\u123é",
+                "invalid \\u escape (four hex digits expected)",
+            ),
+            (
+                "[\"\\u1😀\"]",
+                "\\u1😀",
+                "invalid \\u escape (four hex digits expected)",
+            ),
+            (
+                "[\"\\u12中\"]",
+                "\\u12中",
+                "invalid \\u escape (four hex digits expected)",
+            ),
+            (
+                "[\"\\ué中",
+                "\\ué中",
+                "invalid \\u escape (four hex digits expected)",
+            ),
+        ] {
+            let d = parse_json(text);
+            assert_char_boundary_spans(text, &d);
+            let first = d
+                .errors
+                .first()
+                .unwrap_or_else(|| panic!("{text}: no error"));
+            assert_eq!(first.message, msg, "{text}");
+            assert_eq!(span_text(text, first.span), want, "{text}");
+        }
+        // The too-deep error of the tree-sitter recovery (the scanner stops
+        // at the leading zero first) among multi-byte characters: it spans
+        // the bracket.
+        for ch in ["é", "😀", "中"] {
+            let deep = format!("{}\"{ch}\"{}", "[".repeat(600), "]".repeat(600));
+            let text = format!("{{\"{ch}\": 01, \"{ch}{ch}\": {deep}}}");
+            let d = parse_json(&text);
+            assert_char_boundary_spans(&text, &d);
+            let deep = d
+                .errors
+                .iter()
+                .find(|e| e.message.contains("nesting too deep"));
+            assert_eq!(deep.map(|e| span_text(&text, e.span)), Some("["), "{ch}");
         }
     }
 
