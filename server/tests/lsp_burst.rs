@@ -3,7 +3,7 @@
 
 mod lsp_support;
 
-use lsp_support::{actual, expected, Client, Options};
+use lsp_support::{actual, copy_dir, expected, fixture, Client, Options};
 
 /// A tiny deterministic generator (no dependency, same burst every run).
 struct Lcg(u64);
@@ -27,7 +27,7 @@ fn char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 async fn burst(encodings: Vec<&'static str>, seed: u64) {
-    let mut c = Client::start(
+    let c = Client::start(
         "lsp-basic",
         Options {
             encodings,
@@ -35,6 +35,13 @@ async fn burst(encodings: Vec<&'static str>, seed: u64) {
         },
     )
     .await;
+    edits(c, seed, false).await;
+}
+
+/// 200 random edits to the three open files; with `paced`, each edit waits
+/// for its diagnostics (so every version is analysed on its own), else they
+/// are sent at once. Then every file must agree with a fresh check.
+async fn edits(mut c: Client, seed: u64, paced: bool) {
     let files = ["notes.md", "openapi.yaml", "prd.md"];
     for f in files {
         c.open(f);
@@ -68,6 +75,9 @@ async fn burst(encodings: Vec<&'static str>, seed: u64) {
             c.edit(f, a, a, snippets[rng.next(snippets.len())])
         };
         last[k] = v;
+        if paced {
+            c.wait_diags(f, "this edit", |p| p.version == Some(v)).await;
+        }
     }
     for (k, f) in files.iter().enumerate() {
         if last[k] == 0 {
@@ -104,4 +114,37 @@ async fn burst_of_200_edits_utf16() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn burst_of_200_edits_utf8() {
     burst(vec!["utf-8", "utf-16"], 11).await;
+}
+
+/// The same on a spec large enough to be re-read incrementally (its tree
+/// recycled between rounds, see `specgate::reuse`): paced, so that most
+/// rounds start from a recycled tree, then as a burst.
+async fn large_spec(seed: u64, paced: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    copy_dir(&fixture("lsp-basic"), &root);
+    let spec = std::fs::read_to_string(root.join("openapi.yaml")).unwrap();
+    let mut extra = String::new();
+    let mut i = 0;
+    while extra.len() < specgate::reuse::MIN_BYTES + 8192 {
+        extra.push_str(&format!(
+            "  /extra{i}:\n    get:\n      operationId: extra{i}\n      summary: Extra {i}\n      x-fr-ids: [FR-001]\n      responses:\n        '200':\n          description: ok\n"
+        ));
+        i += 1;
+    }
+    let spec = spec.replacen("paths:\n", &format!("paths:\n{extra}"), 1);
+    std::fs::write(root.join("openapi.yaml"), spec).unwrap();
+    let root = root.canonicalize().unwrap();
+    let c = Client::start_in(dir, root, Options::default()).await;
+    edits(c, seed, paced).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn paced_edits_to_a_large_spec() {
+    large_spec(5, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn burst_of_edits_to_a_large_spec() {
+    large_spec(13, false).await;
 }
