@@ -256,10 +256,7 @@ impl Index {
             if let Some(p) = unchanged(id, &source, role) {
                 return p.clone();
             }
-            let start = starts
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(id);
+            let start = starts.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
             let (parsed, state) = parse_file_from(&source, role, ws, start);
             if let (true, Some(state)) = (keep_states, state) {
                 states

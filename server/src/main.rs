@@ -5,6 +5,9 @@ use specgate::cli::{self, output, CliError, EXIT_USAGE};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "specgate",
@@ -129,7 +132,11 @@ fn run(args: Args) -> Result<i32, CliError> {
                 CheckFormat::Sarif => output::sarif(&index, &diags),
             };
             print(&text)?;
-            Ok(cli::exit_code(&diags))
+            let code = cli::exit_code(&diags);
+            // The process exits next: freeing a large spec's trees one node
+            // at a time would cost ~10 ms for nothing (Stripe: 9–13 ms).
+            std::mem::forget((index, diags));
+            Ok(code)
         }
         Command::Inventory {
             path,
@@ -157,6 +164,7 @@ fn run(args: Args) -> Result<i32, CliError> {
                 }
             };
             print(&text)?;
+            std::mem::forget((index, inv)); // as for `check`
             Ok(cli::EXIT_OK)
         }
         Command::Rules => {

@@ -145,7 +145,10 @@ mod tests {
     /// A deterministic mix of edits: characters typed in descriptions,
     /// deletions, new lines, a broken quote and its repair.
     fn edit(text: &str, k: usize) -> String {
-        let anchors: Vec<usize> = text.match_indices("description: ").map(|(i, _)| i).collect();
+        let anchors: Vec<usize> = text
+            .match_indices("description: ")
+            .map(|(i, _)| i)
+            .collect();
         let at = anchors[(k * 7919) % anchors.len()] + "description: ".len();
         let mut t = text.to_string();
         match k % 5 {
@@ -212,7 +215,10 @@ mod tests {
     #[test]
     fn small_and_json_files_keep_no_state() {
         let mut reuse = Reuse::new();
-        let big_json = format!("{{\"openapi\": \"3.0.3\", \"paths\": {{}}}}{}", " ".repeat(MIN_BYTES));
+        let big_json = format!(
+            "{{\"openapi\": \"3.0.3\", \"paths\": {{}}}}{}",
+            " ".repeat(MIN_BYTES)
+        );
         let ws = Workspace::from_files([
             ("small.yaml", "openapi: 3.0.3\npaths: {}\n"),
             ("big.json", big_json.as_str()),

@@ -157,7 +157,10 @@ fn phase_costs() {
         costs.sort_by(|a, b| b.cmp(a));
         // One keystroke: the same workspace with one character more.
         let mid = text.len() / 2;
-        let at = text[mid..].find("description: ").map(|i| mid + i + 14).unwrap_or(mid);
+        let at = text[mid..]
+            .find("description: ")
+            .map(|i| mid + i + 14)
+            .unwrap_or(mid);
         let mut edited = text.clone();
         edited.insert(at, 'x');
         let mut ws2 = index.ws.clone();
