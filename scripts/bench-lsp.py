@@ -8,7 +8,8 @@ client starts the server with `initializationOptions: {"debounceMs": 0}`,
 opens the file, waits for its first diagnostics, then sends EDITS
 single-character insertions spread evenly over the file, one at a time:
 each `didChange` (version v) is timed until the `publishDiagnostics` for
-that file carrying version v arrives. It prints p50/p99/max per file.
+that file carrying version v arrives (its last byte read, before the client
+decodes the JSON). It prints p50/p99/max per file.
 
 Edits go where a person types: at the end of a plain scalar value in YAML
 (`description: Returns the ...|`), inside a string value in JSON. They are
@@ -63,14 +64,19 @@ class Client:
                 k, _, v = line.partition(b":")
                 if k.lower() == b"content-length":
                     length = int(v)
-            body = b""
-            while len(body) < length:
-                chunk = out.read(length - len(body))
+            parts, got = [], 0
+            while got < length:
+                chunk = out.read(length - got)
                 if not chunk:
                     self.q.put(None)
                     return
-                body += chunk
-            msg = json.loads(body)
+                parts.append(chunk)
+                got += len(chunk)
+            # The message has arrived once its last byte is read: decoding it
+            # is this client's cost (14 ms in Python for Stripe's 576 kB of
+            # diagnostics), not the server's.
+            arrived = time.perf_counter()
+            msg = json.loads(b"".join(parts))
             if "method" in msg and "id" in msg:
                 # A request from the server (configuration, progress, ...):
                 # answer it so the server never waits on us.
@@ -78,7 +84,7 @@ class Client:
                     if msg["method"] == "workspace/configuration" else None
                 self._send({"jsonrpc": "2.0", "id": msg["id"], "result": result})
                 continue
-            self.q.put((time.perf_counter(), msg))
+            self.q.put((arrived, msg))
 
     def notify(self, method, params):
         self._send({"jsonrpc": "2.0", "method": method, "params": params})
@@ -151,12 +157,12 @@ def pct(xs, p):
     return xs[k]
 
 
-def measure(binary, src, edits, timeout):
+def measure(binary, src, edits, timeout, config=""):
     work = pathlib.Path(tempfile.mkdtemp(prefix="specgate-lsp-bench-"))
     try:
         dst = work / src.name
         shutil.copy(src, dst)
-        (work / "specgate.toml").write_text("")
+        (work / "specgate.toml").write_text(config)
         text = dst.read_text()
         lines = text.split("\n")
         uri = dst.as_uri()
@@ -233,11 +239,12 @@ def main():
     ap.add_argument("--edits", type=int, default=200)
     ap.add_argument("--timeout", type=float, default=60, help="seconds to wait for one publish")
     ap.add_argument("--json", type=pathlib.Path, help="write the results here")
+    ap.add_argument("--config", default="", help="text of the workspace's specgate.toml (default: empty)")
     a = ap.parse_args()
     results = []
     for f in a.files:
         try:
-            r = measure(os.path.abspath(a.bin), f, a.edits, a.timeout)
+            r = measure(os.path.abspath(a.bin), f, a.edits, a.timeout, a.config)
         except (TimeoutError, EOFError) as e:
             r = {"file": f.name, "error": f"{type(e).__name__}: {e}"}
         results.append(r)

@@ -40,6 +40,17 @@ pub struct Reuse {
     /// States whose document lives in an index, with the address of the
     /// `Arc<Parsed>` that holds it (checked against the text when used).
     lent: HashMap<FileId, Vec<(usize, YamlState)>>,
+    /// How the re-reads started, since the last [`Reuse::take_counts`].
+    counts: Counts,
+}
+
+/// How many re-reads started from a spare, from a copy of the previous
+/// tree, or from nothing (a full read).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub spare: u32,
+    pub copy: u32,
+    pub full: u32,
 }
 
 fn key(parsed: &Arc<Parsed>) -> usize {
@@ -83,8 +94,19 @@ impl Reuse {
     /// spare, or else a copy of the previous tree.
     pub(crate) fn start(&mut self, id: &FileId, prev: Option<&FileData>) -> Option<ParsedYaml> {
         if let Some(s) = self.spare.remove(id) {
+            self.counts.spare += 1;
             return Some(s);
         }
+        let copy = self.copy_of(id, prev);
+        if copy.is_some() {
+            self.counts.copy += 1;
+        } else {
+            self.counts.full += 1;
+        }
+        copy
+    }
+
+    fn copy_of(&self, id: &FileId, prev: Option<&FileData>) -> Option<ParsedYaml> {
         let fd = prev?;
         let k = key(&fd.parsed);
         let (_, state) = self.lent.get(id)?.iter().find(|(p, _)| *p == k)?;
@@ -94,6 +116,29 @@ impl Reuse {
             }
             _ => None,
         }
+    }
+
+    /// Gets a spare ready for the next edit of `id` (a file open in an
+    /// editor) when none will come back by then: after the file was opened
+    /// or read in full, only the current index holds its tree. Costs one
+    /// copy of the tree now, in the round that opened the file, rather than
+    /// in the first keystroke's.
+    pub fn prepare(&mut self, id: &FileId, index: &Index) {
+        if self.spare.contains_key(id) {
+            return;
+        }
+        // Two lent trees: the older one comes back at the next retire.
+        if self.lent.get(id).is_none_or(|v| v.len() >= 2) {
+            return;
+        }
+        if let Some(s) = self.copy_of(id, index.files.get(id)) {
+            self.spare.insert(id.clone(), s);
+        }
+    }
+
+    /// How re-reads started since the last call (for logs and tests).
+    pub fn take_counts(&mut self) -> Counts {
+        std::mem::take(&mut self.counts)
     }
 
     /// Records that `parsed` (in a new index) holds the document of `state`.
@@ -192,6 +237,28 @@ mod tests {
         // From the second edit on, the edited file's tree comes back as a
         // spare: no copy and no full read.
         assert!(spares_used >= 38, "spares used: {spares_used}");
+    }
+
+    #[test]
+    fn a_prepared_spare_serves_the_first_edit() {
+        let text = big_spec();
+        let mut reuse = Reuse::new();
+        let mut ws = Workspace::from_files([("openapi.yaml", text.as_str())]);
+        let first = Index::build_reusing(ws.clone(), None, &mut reuse);
+        reuse.prepare(&"openapi.yaml".into(), &first);
+        assert_eq!(reuse.spares(), 1);
+        reuse.take_counts();
+        let edited = edit(&text, 0);
+        ws.insert("openapi.yaml", edited.clone());
+        let second = Index::build_reusing(ws, Some(&first), &mut reuse);
+        assert_eq!(reuse.take_counts().spare, 1);
+        assert_eq!(
+            doc_of(&second, "openapi.yaml").root,
+            crate::parse::parse_yaml(&edited).root
+        );
+        // Typing on: two trees are lent, so no copy is made.
+        reuse.prepare(&"openapi.yaml".into(), &second);
+        assert_eq!(reuse.spares(), 0);
     }
 
     #[test]

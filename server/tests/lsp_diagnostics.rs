@@ -26,8 +26,12 @@ async fn whole_workspace_is_checked_at_start_without_opening_anything() {
         d["codeDescription"]["href"],
         specgate::rules::doc_url("unknown-requirement")
     );
-    assert_eq!(d["data"]["file"], "notes.md");
-    assert_eq!(d["data"]["data"]["id"], "FR-042");
+    // `data` identifies the finding for code actions: its file and span.
+    let at = c.text("notes.md").find("FR-042").unwrap() as u64;
+    assert_eq!(
+        d["data"],
+        serde_json::json!({"file": "notes.md", "span": [at, at + 6]})
+    );
 
     let api = c
         .wait_diags("openapi.yaml", "FR-099 and the untraced DELETE", |p| {

@@ -6,7 +6,7 @@ use super::log::Logger;
 use crate::config::CONFIG_FILE;
 use crate::diag::FileId;
 use crate::index::Index;
-use crate::reuse::Reuse;
+use crate::reuse::{Counts, Reuse};
 use crate::text::Encoding;
 use crate::workspace::{FileRole, Workspace};
 use ropey::Rope;
@@ -117,8 +117,17 @@ impl Shared {
     }
 }
 
-/// Rounds slower than this are logged with their phases.
-const SLOW_ROUND: Duration = Duration::from_millis(50);
+/// Rounds slower than this are logged with their phases;
+/// `SPECGATE_SLOW_ROUND_MS` changes it (0 logs every round, for profiling).
+fn slow_round() -> Duration {
+    static MS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    Duration::from_millis(*MS.get_or_init(|| {
+        std::env::var("SPECGATE_SLOW_ROUND_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(50)
+    }))
+}
 
 /// What one analysis round takes from the state.
 struct Inputs {
@@ -283,10 +292,14 @@ fn compute(
     if let Some(old) = retired {
         reuse.retire(old);
     }
+    let t_recycled = Instant::now();
     let ws = update_workspace(ws, inp)?;
     let t1 = Instant::now();
     let index = Index::build_reusing(ws, prev.as_deref(), &mut reuse);
     drop(prev);
+    for (f, _, _) in &inp.open {
+        reuse.prepare(f, &index);
+    }
     let ws = index.ws.clone();
     let t2 = Instant::now();
     let diags = crate::rules::check(&index);
@@ -314,9 +327,14 @@ fn compute(
         by_file,
         elapsed: t4 - t0,
         phases: format!(
-            "text {:.1} ms, index {:.1} ms, rules {:.1} ms, convert {:.1} ms",
-            ms(t0, t1),
+            "recycle {:.1} ms, text {:.1} ms, index {:.1} ms ({}), rules {:.1} ms, convert {:.1} ms",
+            ms(t0, t_recycled),
+            ms(t_recycled, t1),
             ms(t1, t2),
+            match reuse.take_counts() {
+                c if c == Counts::default() => "no YAML re-read".to_string(),
+                c => format!("YAML re-reads: {} recycled, {} copied, {} full", c.spare, c.copy, c.full),
+            },
             ms(t2, t3),
             ms(t3, t4)
         ),
@@ -459,7 +477,7 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
             }
         }
         let total = started.elapsed();
-        if !first && total >= SLOW_ROUND {
+        if !first && total >= slow_round() {
             shared.log.log(
                 ls::MessageType::LOG,
                 format!(
