@@ -2,7 +2,8 @@
 //!
 //! - the located-tree build: `parse_yaml` on the Stripe YAML, `parse_json`
 //!   on the GitHub JSON;
-//! - the rule pass `rules::check` on an index of each;
+//! - the rule pass `rules::check` on an index of each, and the
+//!   `invalid-openapi` walk (`model::oas30::misfits`) alone;
 //! - an incremental `Index::build(ws, Some(&prev))` after one file changed
 //!   (one character appended to a description): the work of one keystroke;
 //! - a whole `Index::build` from scratch, for comparison.
@@ -105,6 +106,18 @@ fn parse_json(bencher: divan::Bencher, rel: &str) {
 fn rules_check(bencher: divan::Bencher, rel: &str) {
     let index = index_of(rel);
     bencher.bench(|| specgate::rules::check(divan::black_box(index)));
+}
+
+/// The `invalid-openapi` walk alone (`model::oas30::misfits`) on the root
+/// document.
+#[divan::bench(args = [STRIPE, GITHUB, TWILIO])]
+fn oas30_misfits(bencher: divan::Bencher, rel: &str) {
+    let (name, _) = input(rel);
+    let root = index_of(rel)
+        .doc(name)
+        .and_then(|d| d.root.as_ref())
+        .expect("the input parses");
+    bencher.bench(|| specgate::model::oas30::misfits(divan::black_box(root)));
 }
 
 #[divan::bench(args = [STRIPE, GITHUB, TWILIO], sample_count = 20)]

@@ -4,6 +4,9 @@
 //! ([`crate::index`]) joins them into one workspace view that rules query.
 
 pub mod dictionary;
+pub mod oas30;
+#[cfg(test)]
+mod oas30_oracle;
 pub mod openapi;
 pub mod prd;
 pub mod sql;

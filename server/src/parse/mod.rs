@@ -54,6 +54,6 @@ pub const MAX_DEPTH: u32 = 512;
 #[cfg(test)]
 mod bench;
 #[cfg(test)]
-mod test_util;
+pub(crate) mod test_util;
 #[cfg(test)]
 mod yaml_tests;

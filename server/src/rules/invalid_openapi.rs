@@ -1,25 +1,49 @@
 //! `invalid-openapi`: a syntactically valid OpenAPI 3.0 document that does
 //! not fit the OpenAPI 3.0 object model.
 //!
-//! **What.** The root document of a 3.0 API is read with the `openapiv3`
-//! object model (what code generators and servers will read); the first
-//! place it does not fit (a missing `responses`, a string where a map
-//! belongs, an unknown parameter location) is reported. 3.1 documents are
-//! not checked this way (`openapiv3` reads only 3.0).
+//! **What.** The root document of a 3.0 API is walked against the 3.0
+//! object model as the `openapiv3` crate reads it (what code generators and
+//! servers built on it read; [`crate::model::oas30`] holds the tables and
+//! the reading rules), and every misfit is reported where it is:
+//!
+//! - a required field that is missing (`info.title`, `info.version`,
+//!   `paths`, an operation's `responses`, a response's `description`, a
+//!   parameter's `name`, `in`, and `schema` or `content`, …), at the key of
+//!   the object that lacks it;
+//! - a value of the wrong type (a string where a map belongs, `version:
+//!   1.0`, which YAML reads as a number, a negative `minLength`), at the
+//!   value;
+//! - a name outside its list (`in: body`, `type: basic`, `style: csv`), at
+//!   the value.
+//!
+//! Unknown keys are not misfits (`openapiv3` ignores them), nor is anything
+//! under a `$ref`. At most 200 misfits are reported per document. 3.1 and
+//! Swagger 2.0 documents are not checked this way (`openapiv3` reads only
+//! 3.0), nor are documents with syntax errors (`syntax-error` reports
+//! those), nor files that the root reaches by `$ref`.
 //!
 //! **Why.** Tools downstream will reject or misread the document.
 //!
-//! **Example.** `get: {summary: x}` (no `responses`).
+//! **Example.** `get: {summary: x}`: `` `responses` is required in an
+//! Operation Object ``; `in: body`: `` `in` of a Parameter Object must be
+//! one of `query`, `header`, `path`, `cookie`, found `body` ``.
 //!
-//! **Fix.** Correct the key or value to what OpenAPI 3.0 allows.
+//! **Fix.** Add the field, or correct the key or value to what OpenAPI 3.0
+//! allows (quote numbers meant as strings: `version: '1.0'`).
 //!
-//! Range: the offending key (or the map missing a required key).
+//! The walk accepts exactly what `openapiv3` 2.2 accepts, its oddities
+//! included (`in: 0` reads as `query`, `style: {form: null}` as `form`; a
+//! parameter with both `schema` and `content` is read for its `content`
+//! only): a differential test (`model::oas30_oracle`) compares the two on
+//! the corpus and on hundreds of mutated documents.
+//!
+//! Range: the key of the object missing a field, or the wrong value.
 
 use super::Rule;
 use crate::diag::{Diagnostic, Severity};
 use crate::index::Index;
+use crate::model::oas30;
 use crate::model::openapi::Version;
-use crate::tree::{Node, ScalarStyle, Span, Value};
 
 pub const RULE: Rule = Rule {
     code: "invalid-openapi",
@@ -28,176 +52,6 @@ pub const RULE: Rule = Rule {
     check,
     fixes: super::no_fixes,
 };
-
-/// YAML core-schema reading of a plain scalar.
-fn scalar_json(s: &str, style: ScalarStyle) -> serde_json::Value {
-    use serde_json::Value as J;
-    if !matches!(style, ScalarStyle::Plain | ScalarStyle::JsonLiteral) {
-        return J::String(s.to_string());
-    }
-    match s {
-        "true" | "True" | "TRUE" => return J::Bool(true),
-        "false" | "False" | "FALSE" => return J::Bool(false),
-        "null" | "Null" | "NULL" | "~" | "" => return J::Null,
-        _ => {}
-    }
-    if let Ok(i) = s.parse::<i64>() {
-        return J::from(i);
-    }
-    if s.bytes().any(|b| b.is_ascii_digit()) && !s.contains(['x', 'o', '_']) {
-        if let Ok(f) = s.parse::<f64>() {
-            if f.is_finite() {
-                return J::from(f);
-            }
-        }
-    }
-    J::String(s.to_string())
-}
-
-/// The located tree as JSON, for typed deserialization.
-pub fn to_json(n: &Node, depth: u32) -> serde_json::Value {
-    use serde_json::Value as J;
-    if depth > 256 {
-        return J::Null;
-    }
-    match &n.value {
-        Value::Scalar(s, st) => scalar_json(s, *st),
-        Value::Missing => J::Null,
-        Value::Seq(items, _) => J::Array(items.iter().map(|i| to_json(i, depth + 1)).collect()),
-        Value::Map(entries, _) => {
-            let mut m = serde_json::Map::with_capacity(entries.len());
-            for e in entries {
-                m.entry(e.key.clone())
-                    .or_insert_with(|| to_json(&e.value, depth + 1));
-            }
-            J::Object(m)
-        }
-    }
-}
-
-/// Why `node` does not read as a `T`, if it does not.
-fn misfit<T: serde::de::DeserializeOwned>(node: &Node) -> Option<String> {
-    serde_json::from_value::<T>(to_json(node, 0))
-        .err()
-        .map(|e| e.to_string())
-}
-
-/// `openapiv3` flattens extensions into most objects and wraps references in
-/// untagged enums, which hides where inside an object deserialization
-/// failed. So the document is re-read piece by piece, from the paths down
-/// to parameters and responses, and the deepest piece that does not fit is
-/// reported at its key.
-fn precise_error(root: &Node) -> Option<(Span, String)> {
-    use openapiv3 as o;
-    let item_params = |item: &Node| -> Option<(Span, String)> {
-        for p in item.get("parameters").map(Node::items).unwrap_or_default() {
-            if p.ref_str().is_none() {
-                if let Some(m) = misfit::<o::Parameter>(p) {
-                    return Some((p.span, format!("parameter: {m}")));
-                }
-            }
-        }
-        None
-    };
-    for e in root.get("paths").map(Node::entries).unwrap_or_default() {
-        if !e.key.starts_with('/') || e.value.ref_str().is_some() {
-            continue;
-        }
-        for m in e.value.entries() {
-            if !crate::model::openapi::METHODS.contains(&m.key.as_str()) {
-                continue;
-            }
-            let Some(msg) = misfit::<o::Operation>(&m.value) else {
-                continue;
-            };
-            if let Some(found) = item_params(&m.value) {
-                return Some(found);
-            }
-            if let Some(rb) = m.value.entry("requestBody") {
-                if rb.value.ref_str().is_none() {
-                    if let Some(x) = misfit::<o::RequestBody>(&rb.value) {
-                        return Some((rb.key_span, x));
-                    }
-                }
-            }
-            for r in m
-                .value
-                .get("responses")
-                .map(Node::entries)
-                .unwrap_or_default()
-            {
-                if r.value.ref_str().is_none() {
-                    if let Some(x) = misfit::<o::Response>(&r.value) {
-                        return Some((r.key_span, x));
-                    }
-                }
-            }
-            return Some((m.key_span, msg));
-        }
-        if let Some(found) = item_params(&e.value) {
-            return Some(found);
-        }
-        if let Some(msg) = misfit::<o::PathItem>(&e.value) {
-            return Some((e.key_span, msg));
-        }
-    }
-    let comps = root.get("components")?;
-    for (section, check) in [
-        (
-            "schemas",
-            misfit::<o::Schema> as fn(&Node) -> Option<String>,
-        ),
-        ("responses", misfit::<o::Response>),
-        ("parameters", misfit::<o::Parameter>),
-        ("requestBodies", misfit::<o::RequestBody>),
-        ("securitySchemes", misfit::<o::SecurityScheme>),
-    ] {
-        for e in comps.get(section).map(Node::entries).unwrap_or_default() {
-            if e.value.ref_str().is_none() {
-                if let Some(m) = check(&e.value) {
-                    return Some((e.key_span, m));
-                }
-            }
-        }
-    }
-    None
-}
-
-/// The key a dotted error path reaches (path keys contain
-/// dots rarely; a token that matches nothing stops the walk).
-fn locate_tokens(root: &Node, tokens: &[String]) -> Span {
-    let mut cur = root;
-    let mut span = None;
-    let mut i = 0;
-    while i < tokens.len() {
-        // A map key may itself contain dots (`/v1.0/x`): join tokens greedily.
-        let mut found = false;
-        for j in (i + 1..=tokens.len()).rev() {
-            let key = tokens[i..j].join(".");
-            if let Some(e) = cur.entry(&key) {
-                span = Some(e.key_span);
-                cur = &e.value;
-                i = j;
-                found = true;
-                break;
-            }
-            if let Ok(n) = key.parse::<usize>() {
-                if let Some(item) = cur.items().get(n) {
-                    span = Some(item.span);
-                    cur = item;
-                    i = j;
-                    found = true;
-                    break;
-                }
-            }
-        }
-        if !found {
-            break;
-        }
-    }
-    span.or_else(|| root.entries().first().map(|e| e.key_span))
-        .unwrap_or(root.span)
-}
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     for api in index.apis.iter().filter(|a| a.version == Version::V30) {
@@ -208,23 +62,8 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         if !doc.errors.is_empty() {
             continue; // syntax-error already explains a broken document
         }
-        let json = to_json(root, 0);
-        let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(json);
-        if let Err(e) = result {
-            let path = e.path().to_string();
-            let (span, inner) = match precise_error(root) {
-                Some(found) => found,
-                None => {
-                    let segs: Vec<String> = path.split('.').map(str::to_string).collect();
-                    (locate_tokens(root, &segs), e.into_inner().to_string())
-                }
-            };
-            out.push(Diagnostic::new(
-                RULE.code,
-                &api.root,
-                span,
-                format!("not valid OpenAPI 3.0: {inner}"),
-            ));
+        for m in oas30::misfits(root) {
+            out.push(Diagnostic::new(RULE.code, &api.root, m.span, m.message));
         }
     }
 }
@@ -233,28 +72,188 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
 mod tests {
     use crate::rules::testing::{findings, index};
 
+    fn check(api: &str) -> String {
+        findings(&index(&[("openapi.yaml", api)]), "invalid-openapi")
+    }
+
+    /// A 3.0 document with one path `/a` whose `get` is `op`.
+    fn with_op(op: &str) -> String {
+        format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n{op}")
+    }
+
+    const OK_RESPONSES: &str = "      responses:\n        '200': {description: ok}\n";
+
     #[test]
-    fn missing_responses_located_at_the_operation() {
-        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      summary: x\n";
-        let f = findings(&index(&[("openapi.yaml", api)]), "invalid-openapi");
-        assert!(
-            f.starts_with("openapi.yaml:5:5 warning[invalid-openapi] `get`"),
-            "{f}"
+    fn missing_field_is_reported_at_the_key_of_the_object() {
+        let f = check(&with_op("      summary: x\n"));
+        assert_eq!(
+            f,
+            "openapi.yaml:5:5 warning[invalid-openapi] `get` `responses` is required in an Operation Object\n"
         );
-        assert!(f.contains("responses"), "{f}");
+        let f = check("openapi: 3.0.3\ninfo: {version: '1'}\n");
+        assert_eq!(
+            f,
+            "openapi.yaml:1:1 warning[invalid-openapi] `openapi` `paths` is required in the OpenAPI Object\n\
+             openapi.yaml:2:1 warning[invalid-openapi] `info` `title` is required in an Info Object\n"
+        );
+        let f = check(&with_op(&format!(
+            "      parameters:\n        - {{in: query, name: q}}\n{OK_RESPONSES}"
+        )));
+        assert_eq!(
+            f,
+            "openapi.yaml:7:11 warning[invalid-openapi] `{in: query, name: q}` `schema` or `content` is required in a query Parameter Object\n"
+        );
     }
 
     #[test]
-    fn valid_30_and_any_31_pass() {
-        let ok = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n";
+    fn wrong_type_is_reported_at_the_value() {
+        let f = check("openapi: 3.0.3\ninfo: {title: t, version: 1.0}\npaths: {}\n");
         assert_eq!(
-            findings(&index(&[("openapi.yaml", ok)]), "invalid-openapi"),
+            f,
+            "openapi.yaml:2:27 warning[invalid-openapi] `1.0` `version` of an Info Object must be a string, found the number `1.0`: quote it\n"
+        );
+        let f = check(&with_op("      responses:\n        '200': ok\n"));
+        assert_eq!(
+            f,
+            "openapi.yaml:7:16 warning[invalid-openapi] `ok` `200` must be a Response Object or a Reference Object, found `ok`\n"
+        );
+        let f = check(&with_op(&format!(
+            "      parameters: [x]\n      tags: {{a: b}}\n{OK_RESPONSES}"
+        )));
+        assert!(f.contains("`x` item 1 of `parameters` must be a Parameter Object or a Reference Object, found `x`"), "{f}");
+        assert!(
+            f.contains("`tags` of an Operation Object must be a list, found a map"),
+            "{f}"
+        );
+        // An empty value is reported at its key.
+        let f = check(&with_op(
+            "      responses:\n        '200':\n          description:\n",
+        ));
+        assert_eq!(
+            f,
+            "openapi.yaml:8:11 warning[invalid-openapi] `description` `description` of a Response Object must be a string, found nothing\n"
+        );
+        let schema = |s: &str| {
+            check(&with_op(&format!(
+                "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {s}\n"
+            )))
+        };
+        assert!(schema("{minLength: -1}").contains("`minLength` of a Schema Object must be a whole number, 0 or more, found the number `-1`"));
+        assert!(schema("{additionalProperties: yes}").contains("`additionalProperties` of a Schema Object must be `true`, `false`, a Schema Object or a Reference Object, found `yes`"));
+        assert!(schema("{nullable: ~}")
+            .contains("`nullable` of a Schema Object must be `true` or `false`, found null"));
+        assert_eq!(
+            schema("{type: object, additionalProperties: false, minimum: 1.5, enum: [1, a]}"),
             ""
         );
+    }
+
+    #[test]
+    fn name_outside_its_list_is_reported_at_the_value() {
+        let f = check(&with_op(&format!(
+            "      parameters:\n        - name: when\n          in: body\n          schema: {{type: string}}\n        - {{name: p, in: path, style: form, schema: {{}}}}\n{OK_RESPONSES}"
+        )));
+        assert_eq!(
+            f,
+            "openapi.yaml:8:15 warning[invalid-openapi] `body` `in` of a Parameter Object must be one of `query`, `header`, `path`, `cookie`, found `body`\n\
+             openapi.yaml:10:38 warning[invalid-openapi] `form` `style` of a path Parameter Object must be one of `matrix`, `label`, `simple`, found `form`\n"
+        );
+        let f = check("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  securitySchemes:\n    basic: {type: basic}\n    key: {type: apiKey, in: body, name: k}\n    http: {type: http}\n");
+        assert!(f.contains("`type` of a Security Scheme Object must be one of `apiKey`, `http`, `oauth2`, `openIdConnect`, found `basic`"), "{f}");
+        assert!(f.contains("`in` of an apiKey Security Scheme Object must be one of `query`, `header`, `cookie`, found `body`"), "{f}");
+        assert!(
+            f.contains("`http` `scheme` is required in an http Security Scheme Object"),
+            "{f}"
+        );
+    }
+
+    #[test]
+    fn every_misfit_is_reported_and_the_list_is_capped() {
+        let f = check(&with_op(
+            "      tags: x\n      deprecated: 1\n      responses: {'200': {}, '404': x}\n",
+        ));
+        assert_eq!(f.lines().count(), 4, "{f}");
+        let mut many = String::from("      responses:\n");
+        for i in 0..250 {
+            many.push_str(&format!("        '{}': x\n", 200 + i));
+        }
+        let f = check(&with_op(&many));
+        assert_eq!(f.lines().count(), 201);
+        assert!(f.starts_with("openapi.yaml:1:1 warning[invalid-openapi] `openapi` more than 200 misfits: only the first are reported\n"), "{f}");
+    }
+
+    #[test]
+    fn what_openapiv3_accepts_passes() {
+        let ok = |op: &str| assert_eq!(check(&with_op(op)), "", "{op}");
+        ok(OK_RESPONSES);
+        // References, with anything beside `$ref`; status codes as numbers,
+        // ranges and other keys (ignored); extensions; unknown keys.
+        ok("      parameters: [{$ref: '#/p', in: body}]\n      responses:\n        200: {$ref: '#/r'}\n        4XX: {description: x}\n        '999': {description: x}\n        '1000': x\n        x-a: 1\n      x-b: {c: d}\n      unknown: 5\n");
+        // serde's oddities: a variant's position, `{name: null}`, both
+        // `schema` and `content` (only `content` is read).
+        ok(&format!("      parameters:\n        - {{in: 0, name: a, schema: {{}}, style: {{form: ~}}}}\n        - {{in: query, name: b, content: {{}}, schema: 5}}\n{OK_RESPONSES}"));
+        // A repeated key: the first one counts.
+        ok(&format!(
+            "      summary: a\n      summary: 5\n{OK_RESPONSES}"
+        ));
+        // Optional fields may be null; a path parameter need not say required.
+        ok(&format!("      description: ~\n      requestBody: ~\n      parameters: [{{in: path, name: a, schema: {{}}}}]\n{OK_RESPONSES}"));
+    }
+
+    #[test]
+    fn only_valid_30_root_documents_are_checked() {
         let v31 = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks: {}\n";
-        assert_eq!(
-            findings(&index(&[("openapi.yaml", v31)]), "invalid-openapi"),
-            ""
+        assert_eq!(check(v31), "");
+        let v2 = "swagger: '2.0'\ninfo: {title: t, version: 1}\npaths: {}\n";
+        assert_eq!(check(v2), "");
+        let broken = "openapi: 3.0.3\ninfo: {title: t\npaths: 5\n";
+        assert_eq!(check(broken), "");
+        // A file the root reaches by `$ref` is not a document of its own.
+        let root =
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: 'a.yaml'}\n";
+        let f = findings(
+            &index(&[("openapi.yaml", root), ("a.yaml", "get: {summary: x}\n")]),
+            "invalid-openapi",
         );
+        assert_eq!(f, "");
+    }
+
+    #[test]
+    fn deep_nesting_neither_overflows_nor_reports_below_the_cut() {
+        use crate::tree::{CollStyle, Entry, Node, ScalarStyle, Span, Value};
+        let mut s = Node {
+            span: Span::new(0, 1),
+            value: Value::Scalar("x".into(), ScalarStyle::Plain),
+        };
+        for _ in 0..1000 {
+            s = Node {
+                span: Span::new(0, 1),
+                value: Value::Map(
+                    vec![Entry {
+                        key: "items".into(),
+                        key_span: Span::new(0, 1),
+                        value: s,
+                    }],
+                    CollStyle::Block,
+                ),
+            };
+        }
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents: {schemas: {}}\n";
+        let mut root = crate::parse::parse_yaml(text).root.unwrap();
+        let Value::Map(top, _) = &mut root.value else {
+            unreachable!()
+        };
+        let Value::Map(components, _) = &mut top[3].value.value else {
+            unreachable!()
+        };
+        let Value::Map(schemas, _) = &mut components[0].value.value else {
+            unreachable!()
+        };
+        schemas.push(Entry {
+            key: "deep".into(),
+            key_span: Span::new(0, 1),
+            value: s,
+        });
+        assert_eq!(crate::model::oas30::misfits(&root), vec![]);
     }
 }

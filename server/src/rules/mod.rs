@@ -71,19 +71,7 @@ pub fn check(index: &Index) -> Vec<Diagnostic> {
         }
         out
     };
-    // `invalid-openapi` re-reads whole documents through a typed model and
-    // costs more than every other rule together on big specs: it runs on a
-    // second thread beside them.
-    let (slow, fast): (Vec<&Rule>, Vec<&Rule>) = ALL
-        .iter()
-        .partition(|r| r.code == invalid_openapi::RULE.code);
-    let mut out = std::thread::scope(|s| {
-        let handle = s.spawn(|| slow.iter().flat_map(|r| run(r)).collect::<Vec<_>>());
-        let mut out: Vec<Diagnostic> = fast.iter().flat_map(|r| run(r)).collect();
-        // A panic in the typed re-read loses only that rule's findings.
-        out.extend(handle.join().unwrap_or_default());
-        out
-    });
+    let mut out: Vec<Diagnostic> = ALL.iter().flat_map(run).collect();
     out.sort_by(|a, b| (&a.location, a.code, &a.message).cmp(&(&b.location, b.code, &b.message)));
     out.dedup_by(|a, b| a.location == b.location && a.code == b.code && a.message == b.message);
     out
