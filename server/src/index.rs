@@ -240,9 +240,14 @@ impl Index {
             let mut st = starts.lock().unwrap_or_else(|e| e.into_inner());
             for id in &ids {
                 let source = &ws.files[id];
+                let prev_fd = prev.and_then(|p| p.files.get(id));
+                // Most files did not change: skip them before matching globs.
+                if prev_fd.is_some_and(|p| Arc::ptr_eq(&p.source, source)) {
+                    continue;
+                }
                 let role = ws.role(id);
                 if unchanged(id, source, role).is_none() && is_incremental(source, role) {
-                    if let Some(s) = r.start(id, prev.and_then(|p| p.files.get(id))) {
+                    if let Some(s) = r.start(id, prev_fd) {
                         st.insert(id.clone(), s);
                     }
                 }

@@ -12,6 +12,7 @@
 
 use super::oas30::{misfits, scalar_kind, Kind};
 use super::openapi::{detect_version, Version};
+use crate::parse::test_util::Rng;
 use crate::tree::{CollStyle, Entry, Node, ScalarStyle, Span, Value};
 use std::path::{Path, PathBuf};
 
@@ -569,18 +570,6 @@ fn mutate(root: &Node, path: &[usize], m: Mutation, all: &[Vec<usize>]) -> Optio
         _ => unreachable!(),
     }
     Some(out)
-}
-
-/// Deterministic pseudo-random numbers (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 #[test]

@@ -158,3 +158,18 @@ pub fn diff(a: &Node, b: &Node) -> Option<String> {
     }
     go(a, b, &mut Vec::new())
 }
+
+/// A small deterministic random generator (xorshift).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}

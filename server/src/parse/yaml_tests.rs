@@ -1,7 +1,7 @@
 //! Tests of the YAML reader.
 #![cfg(test)]
 
-use super::test_util::{corpus, diff, dump, files};
+use super::test_util::{corpus, diff, dump, files, Rng};
 use super::yaml::{parse_yaml, parse_yaml_incremental, ParsedYaml};
 use super::yaml_saphyr::{self, Ctx};
 use crate::tree::{Document, Node, ScalarStyle, Value};
@@ -289,21 +289,6 @@ fn dump_smoke() {
     let text = "a: 1 # c\n";
     let s = dump(text, &parse_yaml(text));
     assert!(s.contains("comment"));
-}
-
-/// A small deterministic random generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// A random edit of `text` (at a char boundary), like typing would make.
