@@ -72,13 +72,15 @@ impl Backend {
 
     /// The snapshot that includes every change received before this request,
     /// and the file of `uri` in it. `ContentModified` when the document
-    /// changed again since.
-    async fn snapshot(&self, uri: &Uri) -> Result<(Arc<Snapshot>, FileId)> {
+    /// changed again since; `None` for a file outside the workspace (the
+    /// client asks about every open editor, settings.json included: the
+    /// answer is "nothing here", not an error in its log).
+    async fn snapshot(&self, uri: &Uri) -> Result<Option<(Arc<Snapshot>, FileId)>> {
         let (file, gen, version) = {
             let st = self.shared.lock();
-            let file = st.file_of(uri).ok_or_else(|| {
-                invalid_params(format!("{} is not in the workspace", uri.as_str()))
-            })?;
+            let Some(file) = st.file_of(uri) else {
+                return Ok(None);
+            };
             let version = st.docs.get(&file).map(|d| d.version);
             (file, st.gen, version)
         };
@@ -86,7 +88,7 @@ impl Backend {
         if version.is_some() && snap.versions.get(&file) != version.as_ref() {
             return Err(Error::content_modified());
         }
-        Ok((snap, file))
+        Ok(Some((snap, file)))
     }
 
     async fn latest(&self, gen: u64) -> Result<Arc<Snapshot>> {
@@ -118,12 +120,17 @@ impl Backend {
     }
 
     /// Snapshot, file and byte offset of a text document position.
-    async fn at(&self, p: &ls::TextDocumentPositionParams) -> Result<(Arc<Snapshot>, FileId, u32)> {
-        let (snap, file) = self.snapshot(&p.text_document.uri).await?;
+    async fn at(
+        &self,
+        p: &ls::TextDocumentPositionParams,
+    ) -> Result<Option<(Arc<Snapshot>, FileId, u32)>> {
+        let Some((snap, file)) = self.snapshot(&p.text_document.uri).await? else {
+            return Ok(None);
+        };
         let off = snap
             .offset(&file, p.position)
             .ok_or_else(|| invalid_params("file is not analysed"))?;
-        Ok((snap, file, off))
+        Ok(Some((snap, file, off)))
     }
 }
 
@@ -439,7 +446,9 @@ impl LanguageServer for Backend {
         &self,
         params: ls::GotoDefinitionParams,
     ) -> Result<Option<ls::GotoDefinitionResponse>> {
-        let (snap, file, off) = self.at(&params.text_document_position_params).await?;
+        let Some((snap, file, off)) = self.at(&params.text_document_position_params).await? else {
+            return Ok(None);
+        };
         self.query("definition", snap, move |s| {
             let locs = s.locations(&ide::definition(&s.index, &file, off));
             Ok(match locs.len() {
@@ -452,7 +461,9 @@ impl LanguageServer for Backend {
     }
 
     async fn references(&self, params: ls::ReferenceParams) -> Result<Option<Vec<ls::Location>>> {
-        let (snap, file, off) = self.at(&params.text_document_position).await?;
+        let Some((snap, file, off)) = self.at(&params.text_document_position).await? else {
+            return Ok(None);
+        };
         let decl = params.context.include_declaration;
         self.query("references", snap, move |s| {
             let locs = s.locations(&ide::references(&s.index, &file, off, decl));
@@ -462,7 +473,9 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: ls::HoverParams) -> Result<Option<ls::Hover>> {
-        let (snap, file, off) = self.at(&params.text_document_position_params).await?;
+        let Some((snap, file, off)) = self.at(&params.text_document_position_params).await? else {
+            return Ok(None);
+        };
         self.query("hover", snap, move |s| {
             Ok(ide::hover(&s.index, &file, off).map(|h| ls::Hover {
                 contents: ls::HoverContents::Markup(ls::MarkupContent {
@@ -479,7 +492,9 @@ impl LanguageServer for Backend {
         &self,
         params: ls::CompletionParams,
     ) -> Result<Option<ls::CompletionResponse>> {
-        let (snap, file, off) = self.at(&params.text_document_position).await?;
+        let Some((snap, file, off)) = self.at(&params.text_document_position).await? else {
+            return Ok(None);
+        };
         self.query("completion", snap, move |s| {
             let items: Vec<ls::CompletionItem> = ide::completion(&s.index, &file, off)
                 .into_iter()
@@ -516,7 +531,9 @@ impl LanguageServer for Backend {
         &self,
         params: ls::TextDocumentPositionParams,
     ) -> Result<Option<ls::PrepareRenameResponse>> {
-        let (snap, file, off) = self.at(&params).await?;
+        let Some((snap, file, off)) = self.at(&params).await? else {
+            return Ok(None);
+        };
         self.query("prepareRename", snap, move |s| {
             Ok(
                 ide::prepare_rename(&s.index, &file, off).and_then(|(span, id)| {
@@ -531,7 +548,9 @@ impl LanguageServer for Backend {
     }
 
     async fn rename(&self, params: ls::RenameParams) -> Result<Option<ls::WorkspaceEdit>> {
-        let (snap, file, off) = self.at(&params.text_document_position).await?;
+        let Some((snap, file, off)) = self.at(&params.text_document_position).await? else {
+            return Ok(None);
+        };
         let new_name = params.new_name;
         self.query("rename", snap, move |s| {
             let edits = ide::rename(&s.index, &file, off, &new_name).map_err(invalid_params)?;
@@ -544,7 +563,9 @@ impl LanguageServer for Backend {
         &self,
         params: ls::DocumentSymbolParams,
     ) -> Result<Option<ls::DocumentSymbolResponse>> {
-        let (snap, file) = self.snapshot(&params.text_document.uri).await?;
+        let Some((snap, file)) = self.snapshot(&params.text_document.uri).await? else {
+            return Ok(None);
+        };
         self.query("documentSymbol", snap, move |s| {
             let syms: Vec<ls::DocumentSymbol> = ide::document_symbols(&s.index, &file)
                 .into_iter()
@@ -583,7 +604,9 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: ls::CodeLensParams) -> Result<Option<Vec<ls::CodeLens>>> {
-        let (snap, file) = self.snapshot(&params.text_document.uri).await?;
+        let Some((snap, file)) = self.snapshot(&params.text_document.uri).await? else {
+            return Ok(None);
+        };
         self.query("codeLens", snap, move |s| {
             let uri = s.uri(&file);
             let lenses = ide::code_lenses(&s.index, &file)
@@ -622,7 +645,9 @@ impl LanguageServer for Backend {
         &self,
         params: ls::CodeActionParams,
     ) -> Result<Option<ls::CodeActionResponse>> {
-        let (snap, file) = self.snapshot(&params.text_document.uri).await?;
+        let Some((snap, file)) = self.snapshot(&params.text_document.uri).await? else {
+            return Ok(None);
+        };
         let only = params.context.only.clone();
         let wants = move |kind: &str| match &only {
             None => true,

@@ -220,7 +220,7 @@ async function run() {
     return `prd.md ${pos.trim()}`;
   });
 
-  const quickfix = async (code, titleRe, screenshot) => {
+  const quickfix = async (code, titleRe, screenshot, needBulb) => {
     await page.locator('.tab[aria-label*="openapi.yaml"]').first().click();
     // The finding's position, from the Problems panel row (".. [Ln 38, Col 7]").
     const row = (await problems()).find((r) => r.includes(code));
@@ -230,9 +230,17 @@ async function run() {
     await goToLine(Number(m[1]), Number(m[2]));
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 5000 })
       .catch(() => { throw new Error('no error squiggle in the editor'); });
-    await page.locator('.monaco-editor .codicon-light-bulb, .monaco-editor .codicon-lightbulb-autofix, .monaco-editor .lightBulbWidget')
-      .first().waitFor({ state: 'visible', timeout: TIMEOUT })
-      .catch(() => { throw new Error(`no light bulb at ${code} (${m[1]}:${m[2]}): the server offers no code action for it`); });
+    // The light bulb of the active editor (the Output panel and hidden
+    // editors have light bulb elements of their own that never show).
+    const bulb = page.locator('.editor-group-container.active .monaco-editor')
+      .locator('.codicon-light-bulb, .codicon-lightbulb-autofix, .lightBulbWidget')
+      .filter({ visible: true });
+    const bulbShown = await bulb.first().waitFor({ state: 'visible', timeout: needBulb ? TIMEOUT : 10000 })
+      .then(() => true, () => false);
+    if (!bulbShown) await shot(`no-light-bulb-${code}`);
+    if (!bulbShown && needBulb) {
+      throw new Error(`no light bulb at ${code} (${m[1]}:${m[2]}): the server offers no code action for it`);
+    }
     // Ctrl+. opens the code action menu; when it races a diagnostics refresh
     // VS Code says "No code actions available": press again (as a user would).
     const menu = page.locator('.action-widget:visible');
@@ -261,15 +269,21 @@ async function run() {
     const start = Date.now();
     await until(`the ${code} finding to leave the Problems panel`, async () =>
       (await problems()).filter((r) => r.includes(code)).length < before);
-    return `applied "${titles[idx].trim()}", finding left after ${Date.now() - start} ms`;
+    // Without a light bulb a user presses Ctrl+. anyway (the server answers
+    // both triggers alike): that path is what the check then covers. After
+    // the previous fix VS Code saves the file (files.refactoring.autoSave)
+    // and at times sends no automatic codeAction request for seconds (the
+    // LSP trace shows none), so the bulb is not required there.
+    const via = bulbShown ? '' : ' (no light bulb in 10 s; offered on Ctrl+.)';
+    return `applied "${titles[idx].trim()}"${via}, finding left after ${Date.now() - start} ms`;
   };
 
   await check('quick fix from the light bulb (Ctrl+.) for missing-error-response: "Add missing responses", finding leaves', async () =>
-    quickfix('missing-error-response', /respons/i, 'quickfix'));
+    quickfix('missing-error-response', /respons/i, 'quickfix', true));
   await shot('after-quickfix');
 
   await check('quick fix for untraced-operation: "Trace to FR-…", finding leaves', async () =>
-    quickfix('untraced-operation', /FR-\d+/, null));
+    quickfix('untraced-operation', /FR-\d+/, null, false));
 
   // Edits the user settings as a user does: Preferences: Open User Settings (JSON).
   const writeUserSettings = async (obj) => {
