@@ -135,8 +135,14 @@ async fn files_outside_the_workspace_get_empty_answers() {
     let pos = json!({"line": 0, "character": 1});
     let range = json!({"start": pos, "end": pos});
     for (method, params) in [
-        ("textDocument/hover", json!({"textDocument": doc, "position": pos})),
-        ("textDocument/definition", json!({"textDocument": doc, "position": pos})),
+        (
+            "textDocument/hover",
+            json!({"textDocument": doc, "position": pos}),
+        ),
+        (
+            "textDocument/definition",
+            json!({"textDocument": doc, "position": pos}),
+        ),
         ("textDocument/documentSymbol", json!({"textDocument": doc})),
         ("textDocument/codeLens", json!({"textDocument": doc})),
         (

@@ -387,11 +387,16 @@ async fn write_frame<O: AsyncWrite + Unpin>(output: &mut O, body: &[u8]) -> std:
 }
 
 /// The only writer of `output`: copies the server's messages (read from
-/// `server`) and the error replies (from `replies`) to it, whole, until the
-/// server's output ends. Replies still queued then are dropped: the server
-/// has exited.
-pub async fn write_output<R, O>(mut server: R, mut replies: mpsc::Receiver<Vec<u8>>, output: O)
-where
+/// `server`), the error replies (from `replies`) and the notifications the
+/// analysis serialized itself (from `notes`, see `publish`) to it, whole,
+/// until the server's output ends. Messages still queued then are dropped:
+/// the server has exited.
+pub async fn write_output<R, O>(
+    mut server: R,
+    mut replies: mpsc::Receiver<Vec<u8>>,
+    mut notes: mpsc::UnboundedReceiver<Vec<u8>>,
+    output: O,
+) where
     R: AsyncRead + Unpin,
     O: AsyncWrite,
 {
@@ -400,6 +405,7 @@ where
     let mut framer = Framer::new(usize::MAX);
     let mut chunk = vec![0; READ_CHUNK];
     let mut replies_open = true;
+    let mut notes_open = true;
     loop {
         tokio::select! {
             read = server.read(&mut chunk) => {
@@ -426,6 +432,15 @@ where
                     }
                 }
                 None => replies_open = false,
+            },
+            note = notes.recv(), if notes_open => match note {
+                Some(body) => {
+                    if let Err(e) = write_frame(&mut output, &body).await {
+                        super::log::to_file("ERROR", &format!("writing to the client: {e}"));
+                        return;
+                    }
+                }
+                None => notes_open = false,
             },
         }
     }

@@ -49,6 +49,7 @@
 mod convert;
 mod framing;
 mod log;
+mod publish;
 mod server;
 mod state;
 
@@ -78,14 +79,16 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket) = LspService::new(Backend::new);
+    let (notes, notes_rx) = tokio::sync::mpsc::unbounded_channel();
+    let publisher = publish::Publisher::new(notes);
+    let (service, socket) = LspService::new(|client| Backend::new(client, publisher));
     let (to_server, server_input) = tokio::io::duplex(framing::PIPE_SIZE);
     let (server_output, from_server) = tokio::io::duplex(framing::PIPE_SIZE);
     let (replies, replies_rx) = tokio::sync::mpsc::channel(framing::REPLY_QUEUE);
     // `serve` consumes the server, so its ends of the pipes close when it
     // returns (after `exit`, or once its input ends), which ends `output`.
     let server = Server::new(server_input, server_output, socket).serve(service);
-    let output = framing::write_output(from_server, replies_rx, output);
+    let output = framing::write_output(from_server, replies_rx, notes_rx, output);
     let mut server_and_output = std::pin::pin!(async { tokio::join!(server, output) });
     let input = framing::forward_input(input, to_server, replies);
     // The input ends first when the client closes it: the server then sees

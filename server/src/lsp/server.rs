@@ -54,9 +54,9 @@ fn invalid_params(msg: impl Into<String>) -> Error {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Backend {
+    pub fn new(client: Client, publisher: super::publish::Publisher) -> Backend {
         Backend {
-            shared: Arc::new(Shared::new(client)),
+            shared: Arc::new(Shared::new(client, publisher)),
             flags: std::sync::Mutex::new(ClientFlags::default()),
         }
     }

@@ -54,6 +54,8 @@ pub struct State {
 
 pub struct Shared {
     pub client: Client,
+    /// Diagnostics go out through this, not `client` (see `publish`).
+    pub publisher: super::publish::Publisher,
     pub log: Logger,
     state: Mutex<State>,
     wake: Notify,
@@ -69,10 +71,11 @@ impl State {
 }
 
 impl Shared {
-    pub fn new(client: Client) -> Shared {
+    pub fn new(client: Client, publisher: super::publish::Publisher) -> Shared {
         Shared {
             log: Logger::new(client.clone()),
             client,
+            publisher,
             state: Mutex::new(State {
                 root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
                 uri_root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
@@ -457,17 +460,11 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
             // A file that was open under another URI: clear that one too.
             if let Some(old) = published_uri.get(&f) {
                 if *old != uri && published.contains_key(&f) {
-                    shared
-                        .client
-                        .publish_diagnostics(old.clone(), Vec::new(), None)
-                        .await;
+                    shared.publisher.diagnostics(old, &[], None);
                 }
             }
             let version = snapshot.versions.get(&f).copied();
-            shared
-                .client
-                .publish_diagnostics(uri.clone(), diags.clone(), version)
-                .await;
+            shared.publisher.diagnostics(&uri, &diags, version);
             if diags.is_empty() {
                 published.remove(&f);
                 published_uri.remove(&f);
