@@ -53,6 +53,40 @@ impl LineIndex {
         }
     }
 
+    /// The line index of `new`, from this one of `old`: only the lines
+    /// between the first and the last byte that differ are searched again
+    /// (the rest is copied, shifted). The language server re-indexes the
+    /// edited file on every keystroke, where a search of the whole text was
+    /// 5% of the CPU time of a Stripe typing session.
+    pub fn updated(&self, old: &str, new: &str) -> LineIndex {
+        let (a, b) = (old.as_bytes(), new.as_bytes());
+        if a.len() != self.len as usize || b.len() >= u32::MAX as usize {
+            return LineIndex::new(new);
+        }
+        let p = common_prefix(a, b);
+        let s = common_suffix(a, b, a.len().min(b.len()) - p);
+        let (old_end, new_end) = (a.len() - s, b.len() - s);
+        // Whether a `\r` ends a line depends on the byte after it: search
+        // again from the byte before the first change.
+        let from = p.saturating_sub(1);
+        let keep = self.starts.partition_point(|&x| x as usize <= from);
+        let tail = self.starts.partition_point(|&x| x as usize <= old_end);
+        let mut starts = Vec::with_capacity(keep + (self.starts.len() - tail) + 16);
+        starts.extend_from_slice(&self.starts[..keep]);
+        for i in memchr::memchr2_iter(b'\n', b'\r', &b[from..new_end]) {
+            let i = from + i;
+            if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
+                starts.push(i as u32 + 1);
+            }
+        }
+        let delta = new_end as i64 - old_end as i64;
+        starts.extend(self.starts[tail..].iter().map(|&x| (x as i64 + delta) as u32));
+        LineIndex {
+            starts,
+            len: b.len() as u32,
+        }
+    }
+
     pub fn line_count(&self) -> u32 {
         self.starts.len() as u32
     }
@@ -212,6 +246,34 @@ pub mod rope {
     }
 }
 
+/// Length of the common prefix of `a` and `b`.
+pub(crate) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut p = 0;
+    while p + 1024 <= n && a[p..p + 1024] == b[p..p + 1024] {
+        p += 1024;
+    }
+    while p < n && a[p] == b[p] {
+        p += 1;
+    }
+    p
+}
+
+/// Length of the common suffix of `a` and `b`, at most `max`.
+pub(crate) fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
+    let mut k = 0;
+    while k + 1024 <= max
+        && a[a.len() - k - 1024..a.len() - k] == b[b.len() - k - 1024..b.len() - k]
+    {
+        k += 1024;
+    }
+    while k < max && a[a.len() - k - 1] == b[b.len() - k - 1] {
+        k += 1;
+    }
+    k
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,5 +348,53 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod update_tests {
+    use super::*;
+    use crate::parse::test_util::Rng;
+
+    fn starts(idx: &LineIndex) -> (&[u32], u32) {
+        (&idx.starts, idx.len)
+    }
+
+    /// Random edits made of line endings (`\r`, `\n`, `\r\n`) and other
+    /// bytes, at the ends, next to line endings and in between: the updated
+    /// index is the one built from scratch.
+    #[test]
+    fn updated_equals_a_fresh_index() {
+        let pieces = ["\n", "\r", "\r\n", "a", "é", "xy", "\n\n", "\r\r", ""];
+        let mut rng = Rng(7);
+        for round in 0..3000 {
+            let mut old = String::new();
+            for _ in 0..rng.below(12) {
+                old.push_str(pieces[rng.below(pieces.len())]);
+            }
+            let mut new = old.clone();
+            for _ in 0..1 + rng.below(3) {
+                let mut at = rng.below(new.len() + 1);
+                while !new.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let mut end = (at + rng.below(4)).min(new.len());
+                while !new.is_char_boundary(end) {
+                    end += 1;
+                }
+                new.replace_range(at..end, pieces[rng.below(pieces.len())]);
+            }
+            let fresh = LineIndex::new(&new);
+            let updated = LineIndex::new(&old).updated(&old, &new);
+            assert_eq!(starts(&updated), starts(&fresh), "round {round}: {old:?} -> {new:?}");
+        }
+    }
+
+    /// An index of another text than the one given is not trusted.
+    #[test]
+    fn updated_from_a_wrong_old_text_is_built_afresh() {
+        let idx = LineIndex::new("a\nb\n");
+        let u = idx.updated("longer old\ntext\n", "x\ny\nz");
+        assert_eq!(starts(&u), starts(&LineIndex::new("x\ny\nz")));
     }
 }

@@ -288,7 +288,20 @@ impl Workspace {
     pub fn insert(&mut self, rel: &str, text: String) {
         let id: FileId = rel.into();
         self.skipped.retain(|s| s.id != id);
-        self.files.insert(id.clone(), SourceFile::new(id, text));
+        // A new version of a file (every keystroke in the language server):
+        // its line index is updated, not built again.
+        let file = match self.files.get(&id) {
+            Some(old) => {
+                let text: Arc<str> = text.into();
+                Arc::new(SourceFile {
+                    line_index: old.line_index.updated(&old.text, &text),
+                    id: id.clone(),
+                    text,
+                })
+            }
+            None => SourceFile::new(id.clone(), text),
+        };
+        self.files.insert(id, file);
     }
 
     pub fn remove(&mut self, rel: &str) {

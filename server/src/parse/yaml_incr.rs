@@ -19,6 +19,7 @@ use super::yaml::{
     collect, eol, peek_content_line, read_chunk, split_lines, starts_entry, Cx, Items, ParsedYaml,
     Plan, ReadStats, Region,
 };
+use crate::text::{common_prefix, common_suffix};
 use crate::tree::{Document, Node, Span, Value};
 
 pub(crate) fn update(prev: ParsedYaml, new_text: &str) -> ParsedYaml {
@@ -43,33 +44,6 @@ pub(crate) fn update(prev: ParsedYaml, new_text: &str) -> ParsedYaml {
         }
         _ => ParsedYaml::new(new_text),
     }
-}
-
-/// Length of the common prefix of `a` and `b`.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let mut p = 0;
-    while p + 1024 <= n && a[p..p + 1024] == b[p..p + 1024] {
-        p += 1024;
-    }
-    while p < n && a[p] == b[p] {
-        p += 1;
-    }
-    p
-}
-
-/// Length of the common suffix of `a` and `b`, at most `max`.
-fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
-    let mut k = 0;
-    while k + 1024 <= max
-        && a[a.len() - k - 1024..a.len() - k] == b[b.len() - k - 1024..b.len() - k]
-    {
-        k += 1024;
-    }
-    while k < max && a[a.len() - k - 1] == b[b.len() - k - 1] {
-        k += 1;
-    }
-    k
 }
 
 /// Whether the fast reader may still be used: it could before, and the text
