@@ -6,6 +6,7 @@
 //! re-parses one file and re-joins the (cheap) workspace view.
 
 use crate::diag::FileId;
+use crate::memo::{Pass, SubtreeMemo};
 use crate::model::dictionary::{self, DictFormat, Dictionary};
 use crate::model::openapi::{self, Operation, RefSite, Trace, TraceSource, Version, METHODS};
 use crate::model::prd::{self, Prd, Requirement};
@@ -120,6 +121,25 @@ pub struct Index {
     defs: HashMap<String, Vec<ReqKey>>,
     ref_targets: HashMap<(FileId, u32), usize>,
     lookup: MapLookup,
+    /// Walk results kept for the next build (see [`crate::memo`]).
+    pub(crate) memo: Mutex<Memos>,
+}
+
+/// The memos of the walks over each file's document, kept only when the
+/// index is built for the language server ([`Index::build_reusing`]): a
+/// one-off check has no next version to reuse them for.
+#[derive(Debug, Default)]
+pub(crate) struct Memos {
+    pub enabled: bool,
+    /// Entries taken from the memos by the walks over this index.
+    pub hits: u32,
+    pub refs: HashMap<FileId, SubtreeMemo<RefSite>>,
+    pub misfits: HashMap<FileId, SubtreeMemo<crate::model::oas30::Misfit>>,
+}
+
+/// Whether a `*` in the file may be a YAML alias.
+pub(crate) fn may_alias(file: &str) -> bool {
+    !file.to_ascii_lowercase().ends_with(".json")
 }
 
 /// Maps with at least this many entries are searched by hash in
@@ -309,6 +329,15 @@ impl Index {
             }
         }
         let keep_states = reuse.is_some();
+        let mut memos = match (keep_states, prev) {
+            (true, Some(p)) => {
+                std::mem::take(&mut *p.memo.lock().unwrap_or_else(|e| e.into_inner()))
+            }
+            _ => Memos::default(),
+        };
+        memos.enabled = keep_states;
+        memos.hits = 0;
+        let mut new_refs = HashMap::new();
         let states: std::sync::Mutex<Vec<(FileId, crate::parse::YamlState)>> = Default::default();
         let parse_one = |id: &FileId, ws: &Workspace| -> FileData {
             let source = ws.files[id].clone();
@@ -394,6 +423,7 @@ impl Index {
             defs: HashMap::new(),
             ref_targets: HashMap::new(),
             lookup: MapLookup::default(),
+            memo: Mutex::default(),
         };
 
         // APIs: roots by content (or forced by config), members by $ref.
@@ -423,12 +453,18 @@ impl Index {
                 if !api.files.insert(f.clone()) {
                     continue;
                 }
-                let sites = match files.get(&f).map(|fd| &*fd.parsed) {
-                    Some(Parsed::Structured(doc, _)) => doc
-                        .root
-                        .as_ref()
-                        .map(openapi::ref_sites)
-                        .unwrap_or_default(),
+                let sites = match files.get(&f).map(|fd| (&*fd.parsed, &fd.source.text)) {
+                    Some((Parsed::Structured(doc, _), text)) => match &doc.root {
+                        Some(root) if memos.enabled && doc.errors.is_empty() => {
+                            let mut pass = Pass::new(memos.refs.get(&f), text, may_alias(&f));
+                            let sites = openapi::ref_sites_with(root, &mut pass);
+                            memos.hits += pass.hits;
+                            new_refs.insert(f.clone(), pass.finish());
+                            sites
+                        }
+                        Some(root) => openapi::ref_sites(root),
+                        None => Vec::new(),
+                    },
                     _ => Vec::new(),
                 };
                 let record = seen_sites.insert(f.clone());
@@ -506,6 +542,8 @@ impl Index {
         }
         index.operations = index.extract_operations();
         index.ws = ws;
+        memos.refs = new_refs;
+        index.memo = Mutex::new(memos);
         if let Some(r) = reuse {
             let states = states.into_inner().unwrap_or_else(|e| e.into_inner());
             for (id, state) in states {

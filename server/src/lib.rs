@@ -14,6 +14,7 @@ pub mod ide;
 pub mod index;
 pub mod inventory;
 pub mod lsp;
+pub mod memo;
 pub mod model;
 pub mod parse;
 pub mod queries;

@@ -80,7 +80,11 @@ impl LineIndex {
             }
         }
         let delta = new_end as i64 - old_end as i64;
-        starts.extend(self.starts[tail..].iter().map(|&x| (x as i64 + delta) as u32));
+        starts.extend(
+            self.starts[tail..]
+                .iter()
+                .map(|&x| (x as i64 + delta) as u32),
+        );
         LineIndex {
             starts,
             len: b.len() as u32,
@@ -273,7 +277,6 @@ pub(crate) fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
     k
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,7 +389,11 @@ mod update_tests {
             }
             let fresh = LineIndex::new(&new);
             let updated = LineIndex::new(&old).updated(&old, &new);
-            assert_eq!(starts(&updated), starts(&fresh), "round {round}: {old:?} -> {new:?}");
+            assert_eq!(
+                starts(&updated),
+                starts(&fresh),
+                "round {round}: {old:?} -> {new:?}"
+            );
         }
     }
 

@@ -35,6 +35,7 @@
 //!
 //! The walk allocates nothing unless it finds a misfit.
 
+use crate::memo::{relocate_span, Pass, Relocate};
 use crate::tree::{Entry, Node, ScalarStyle, Span, Value};
 
 /// At most this many misfits are reported per document.
@@ -740,12 +741,42 @@ pub fn kind(node: &Node, depth: u32) -> Kind {
 /// Every place where `root`, a 3.0 document, does not fit the model (at
 /// most [`MAX_MISFITS`], then one that says more were left out).
 pub fn misfits(root: &Node) -> Vec<Misfit> {
-    let mut walk = Walk { out: Vec::new() };
+    walk(root, None)
+}
+
+/// [`misfits`], with the map entries whose text did not change since the
+/// walk that recorded `memo` taken from it (see [`crate::memo`]).
+pub fn misfits_with(root: &Node, memo: &mut Pass<'_, Misfit>) -> Vec<Misfit> {
+    walk(root, Some(memo))
+}
+
+impl Relocate for Misfit {
+    fn relocate(&self, from: u32, to: u32) -> Self {
+        Misfit {
+            span: relocate_span(self.span, from, to),
+            message: self.message.clone(),
+        }
+    }
+}
+
+fn walk(root: &Node, memo: Option<&mut Pass<'_, Misfit>>) -> Vec<Misfit> {
+    let with_memo = memo.is_some();
+    let mut walk = Walk {
+        out: Vec::new(),
+        memo,
+        refused: false,
+    };
     let anchor = root
         .entry("openapi")
         .map(|e| e.key_span)
         .unwrap_or(root.span);
     walk.value(root, 0, Ty::Obj(&OPENAPI), Place::Root(anchor));
+    if walk.refused && with_memo {
+        // The cap was reached: a walk that stops part-way through an entry
+        // may find other things than the entry's whole results replayed.
+        // Rare (a document with hundreds of misfits): walk it all again.
+        return self::walk(root, None);
+    }
     if walk.out.len() > MAX_MISFITS {
         walk.out.truncate(MAX_MISFITS);
         walk.out.push(Misfit {
@@ -754,6 +785,24 @@ pub fn misfits(root: &Node) -> Vec<Misfit> {
         });
     }
     walk.out
+}
+
+/// Identity of an expected type, for the memo: the tables are statics.
+fn ty_id(ty: Ty) -> u64 {
+    let (tag, ptr): (u64, usize) = match ty {
+        Ty::Any => (1, 0),
+        Ty::Str => (2, 0),
+        Ty::Bool => (3, 0),
+        Ty::Count => (4, 0),
+        Ty::Number => (5, 0),
+        Ty::Obj(o) => (6, o as *const Obj as usize),
+        Ty::RefOr(t) => (7, t as *const Ty as usize),
+        Ty::Map(t) => (8, t as *const Ty as usize),
+        Ty::List(t) => (9, t as *const Ty as usize),
+        Ty::Name(n) => (10, n.as_ptr() as usize),
+        Ty::BoolOr(t) => (11, t as *const Ty as usize),
+    };
+    (tag << 56) ^ ptr as u64
 }
 
 /// Where a value is, for messages and locations.
@@ -799,11 +848,14 @@ impl Place<'_> {
     }
 }
 
-struct Walk {
+struct Walk<'m, 'p> {
     out: Vec<Misfit>,
+    memo: Option<&'m mut Pass<'p, Misfit>>,
+    /// Whether something was not walked or not kept for the cap.
+    refused: bool,
 }
 
-impl Walk {
+impl Walk<'_, '_> {
     /// One more than the cap: the extra one says that the list was cut.
     fn full(&self) -> bool {
         self.out.len() > MAX_MISFITS
@@ -816,6 +868,7 @@ impl Walk {
     /// [`Self::value`] for a node of kind `k`.
     fn value_of(&mut self, node: &Node, depth: u32, k: Kind, ty: Ty, place: Place) {
         if self.full() {
+            self.refused = true;
             return;
         }
         let fits = match ty {
@@ -889,9 +942,34 @@ impl Walk {
     fn entry(&mut self, entries: &[Entry], i: usize, depth: u32, ty: Ty) {
         let before = self.out.len();
         let e = &entries[i];
-        self.value(&e.value, depth, ty, Place::Entry(e));
+        self.entry_value(e, depth, ty);
         if self.out.len() > before && entries[..i].iter().any(|x| x.key == e.key) {
             self.out.truncate(before);
+        }
+    }
+
+    /// The value of entry `e`, from the memo when the entry's text is
+    /// unchanged since it was recorded.
+    fn entry_value(&mut self, e: &Entry, depth: u32, ty: Ty) {
+        let extent = Span::new(e.key_span.start, e.value.span.end.max(e.key_span.end));
+        let key = match self.memo.as_deref() {
+            Some(m) if !self.full() => m.key(ty_id(ty), depth, &e.key, extent),
+            _ => None,
+        };
+        let Some(key) = key else {
+            self.value(&e.value, depth, ty, Place::Entry(e));
+            return;
+        };
+        if let Some(found) = self.memo.as_deref_mut().and_then(|m| m.get(key, extent)) {
+            for m in found {
+                self.push(m.span, m.message);
+            }
+            return;
+        }
+        let (before, refused) = (self.out.len(), self.refused);
+        self.value(&e.value, depth, ty, Place::Entry(e));
+        if let (false, Some(m)) = (self.refused != refused, self.memo.as_deref_mut()) {
+            m.put(key, extent, &self.out[before..], |x| x.span);
         }
     }
 
@@ -1084,7 +1162,9 @@ impl Walk {
     }
 
     fn push(&mut self, span: Span, message: String) {
-        if !self.full() {
+        if self.full() {
+            self.refused = true;
+        } else {
             self.out.push(Misfit { span, message });
         }
     }

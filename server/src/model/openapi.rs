@@ -6,7 +6,8 @@
 
 use super::{IdMention, Span};
 use crate::diag::FileId;
-use crate::tree::{Node, Value};
+use crate::memo::{relocate_span, Pass, Relocate};
+use crate::tree::{Entry, Node, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Version {
@@ -61,8 +62,25 @@ pub struct RefSite {
 /// references: GitHub's description has `$ref` keys inside SCIM examples).
 pub fn ref_sites(root: &Node) -> Vec<RefSite> {
     let mut out = Vec::new();
-    collect_refs(root, false, &mut out, 0);
+    collect_refs(root, false, &mut out, 0, &mut None);
     out
+}
+
+/// [`ref_sites`], with the entries whose text did not change since the walk
+/// that recorded `memo` taken from it (see [`crate::memo`]).
+pub fn ref_sites_with(root: &Node, memo: &mut Pass<'_, RefSite>) -> Vec<RefSite> {
+    let mut out = Vec::new();
+    collect_refs(root, false, &mut out, 0, &mut Some(memo));
+    out
+}
+
+impl Relocate for RefSite {
+    fn relocate(&self, from: u32, to: u32) -> Self {
+        RefSite {
+            target: self.target.clone(),
+            span: relocate_span(self.span, from, to),
+        }
+    }
 }
 
 /// Maps whose keys are names chosen by the author (a property called
@@ -93,7 +111,13 @@ fn is_name_map(key: &str) -> bool {
     )
 }
 
-fn collect_refs(node: &Node, names: bool, out: &mut Vec<RefSite>, depth: u32) {
+fn collect_refs(
+    node: &Node,
+    names: bool,
+    out: &mut Vec<RefSite>,
+    depth: u32,
+    memo: &mut Option<&mut Pass<'_, RefSite>>,
+) {
     if depth > 256 {
         return;
     }
@@ -101,7 +125,7 @@ fn collect_refs(node: &Node, names: bool, out: &mut Vec<RefSite>, depth: u32) {
         Value::Map(entries, _) => {
             for e in entries {
                 if names {
-                    collect_refs(&e.value, false, out, depth + 1);
+                    collect_entry(e, false, out, depth + 1, memo);
                     continue;
                 }
                 match e.key.as_str() {
@@ -116,16 +140,44 @@ fn collect_refs(node: &Node, names: bool, out: &mut Vec<RefSite>, depth: u32) {
                     // Data, not description: never references.
                     "example" | "value" | "const" | "default" | "enum" => {}
                     k if k.starts_with("x-") && k != "x-codeSamples" => {}
-                    k => collect_refs(&e.value, is_name_map(k), out, depth + 1),
+                    k => collect_entry(e, is_name_map(k), out, depth + 1, memo),
                 }
             }
         }
         Value::Seq(items, _) => {
             for it in items {
-                collect_refs(it, false, out, depth + 1);
+                collect_refs(it, false, out, depth + 1, memo);
             }
         }
         _ => {}
+    }
+}
+
+/// The `$ref`s under the value of `e`, from the memo when its text is
+/// unchanged.
+fn collect_entry(
+    e: &Entry,
+    names: bool,
+    out: &mut Vec<RefSite>,
+    depth: u32,
+    memo: &mut Option<&mut Pass<'_, RefSite>>,
+) {
+    let extent = Span::new(e.key_span.start, e.value.span.end.max(e.key_span.end));
+    let key = memo
+        .as_deref()
+        .and_then(|m| m.key(u64::from(names), depth, &e.key, extent));
+    let (Some(key), Some(m)) = (key, memo.as_deref_mut()) else {
+        collect_refs(&e.value, names, out, depth, memo);
+        return;
+    };
+    if let Some(found) = m.get(key, extent) {
+        out.extend(found);
+        return;
+    }
+    let before = out.len();
+    collect_refs(&e.value, names, out, depth, memo);
+    if let Some(m) = memo.as_deref_mut() {
+        m.put(key, extent, &out[before..], |r| r.span);
     }
 }
 

@@ -41,7 +41,8 @@
 
 use super::Rule;
 use crate::diag::{Diagnostic, Severity};
-use crate::index::Index;
+use crate::index::{may_alias, Index};
+use crate::memo::Pass;
 use crate::model::oas30;
 use crate::model::openapi::Version;
 
@@ -62,7 +63,21 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         if !doc.errors.is_empty() {
             continue; // syntax-error already explains a broken document
         }
-        for m in oas30::misfits(root) {
+        let found = {
+            let mut memos = index.memo.lock().unwrap_or_else(|e| e.into_inner());
+            match index.source(&api.root) {
+                Some(src) if memos.enabled => {
+                    let old = memos.misfits.remove(&api.root);
+                    let mut pass = Pass::new(old.as_ref(), &src.text, may_alias(&api.root));
+                    let found = oas30::misfits_with(root, &mut pass);
+                    memos.hits += pass.hits;
+                    memos.misfits.insert(api.root.clone(), pass.finish());
+                    found
+                }
+                _ => oas30::misfits(root),
+            }
+        };
+        for m in found {
             out.push(Diagnostic::new(RULE.code, &api.root, m.span, m.message));
         }
     }
