@@ -6,7 +6,7 @@
 //! re-parses one file and re-joins the (cheap) workspace view.
 
 use crate::diag::FileId;
-use crate::memo::{Pass, SubtreeMemo};
+use crate::memo::{FastMap, Pass, SubtreeMemo};
 use crate::model::dictionary::{self, DictFormat, Dictionary};
 use crate::model::openapi::{self, Operation, RefSite, Trace, TraceSource, Version, METHODS};
 use crate::model::prd::{self, Prd, Requirement};
@@ -154,7 +154,7 @@ const BIG_MAP: usize = 32;
 /// address of their entries, which do not move while the index holds them.
 #[derive(Default)]
 struct MapLookup {
-    maps: Mutex<HashMap<usize, Arc<HashMap<u64, u32>>>>,
+    maps: Mutex<HashMap<usize, Arc<FastMap<u64, u32>>>>,
 }
 
 impl std::fmt::Debug for MapLookup {
@@ -164,10 +164,7 @@ impl std::fmt::Debug for MapLookup {
 }
 
 fn key_hash(key: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    key.hash(&mut h);
-    h.finish()
+    crate::memo::fast_hash(key)
 }
 
 impl MapLookup {
@@ -177,7 +174,8 @@ impl MapLookup {
             let mut maps = self.maps.lock().unwrap_or_else(|e| e.into_inner());
             maps.entry(entries.as_ptr() as usize)
                 .or_insert_with(|| {
-                    let mut t = HashMap::with_capacity(entries.len());
+                    let mut t =
+                        FastMap::with_capacity_and_hasher(entries.len(), Default::default());
                     for (i, e) in entries.iter().enumerate() {
                         // The first entry of a key wins, as in `Node::get`.
                         t.entry(key_hash(&e.key)).or_insert(i as u32);
@@ -1111,7 +1109,7 @@ mod tests {
         let root = index.doc("api.yaml").unwrap().root.as_ref().unwrap();
         let entries = root.pointer(["components", "schemas"]).unwrap().entries();
         // A table where `k7` seems to collide with `k2`.
-        let mut t = HashMap::new();
+        let mut t = FastMap::default();
         for (i, e) in entries.iter().enumerate() {
             t.entry(key_hash(&e.key)).or_insert(i as u32);
         }
