@@ -645,7 +645,12 @@ impl Index {
 
     /// Resolves a `$ref` string written in `from` without touching the disk.
     pub fn resolve(&self, from: &str, target: &str) -> Option<Target> {
-        let t = split_ref(from, target).ok()?;
+        // The index's own name of `from`, when it has it (no copy).
+        let t = match self.files.get_key_value(from) {
+            Some((id, _)) => split_ref_in(id, target),
+            None => split_ref(from, target),
+        }
+        .ok()?;
         self.files.contains_key(&*t.file).then_some(t)
     }
 
@@ -892,12 +897,19 @@ fn find_pointer(root: &Node, span: Span) -> Option<Vec<String>> {
 
 /// Splits a `$ref` into a target file (relative to `from`) and a pointer.
 pub fn split_ref(from: &str, target: &str) -> Result<Target, RefError> {
-    let lower = target.to_ascii_lowercase();
-    if lower.starts_with("http://")
-        || lower.starts_with("https://")
-        || lower.starts_with("urn:")
-        || lower.starts_with("//")
-    {
+    split_ref_in(&from.into(), target)
+}
+
+/// [`split_ref`] for a file the index already names: a local `$ref` (most
+/// of them) shares its name instead of copying it. Runs for every `$ref`
+/// of the workspace on every build, and again in every `deref`.
+fn split_ref_in(from: &FileId, target: &str) -> Result<Target, RefError> {
+    let starts = |p: &str| {
+        target
+            .get(..p.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(p))
+    };
+    if starts("http://") || starts("https://") || starts("urn:") || starts("//") {
         return Err(RefError::Remote);
     }
     let (path, frag) = match target.split_once('#') {
@@ -905,7 +917,7 @@ pub fn split_ref(from: &str, target: &str) -> Result<Target, RefError> {
         None => (target, ""),
     };
     let file: FileId = if path.is_empty() {
-        from.into()
+        from.clone()
     } else {
         let path = path.strip_prefix("file://").unwrap_or(path);
         match join_relative(from, path) {
@@ -927,7 +939,7 @@ fn resolve_target(
     others: &mut BTreeSet<String>,
     parse_one: &dyn Fn(&FileId, &Workspace) -> FileData,
 ) -> Result<Target, RefError> {
-    let t = split_ref(from, target)?;
+    let t = split_ref_in(from, target)?;
     if files.contains_key(&t.file) {
         if !matches!(
             &*files[&t.file].parsed,
@@ -1099,6 +1111,24 @@ mod tests {
                 Some("first 3")
             );
         }
+    }
+
+    /// Remote references are told apart in any case, short and non-ASCII
+    /// targets included; a local one names the file it is written in.
+    #[test]
+    fn split_ref_kinds() {
+        for remote in ["HTTPS://x/y.yaml", "http://x", "Urn:a", "//host/a.yaml"] {
+            assert!(
+                matches!(split_ref("a.yaml", remote), Err(RefError::Remote)),
+                "{remote}"
+            );
+        }
+        for local in ["ht", "é#/x", "#/components/schemas/A", "http.yaml#/a"] {
+            assert!(split_ref("dir/a.yaml", local).is_ok(), "{local}");
+        }
+        let t = split_ref("dir/a.yaml", "#/components/schemas/A").unwrap();
+        assert_eq!(&*t.file, "dir/a.yaml");
+        assert_eq!(t.pointer, ["components", "schemas", "A"]);
     }
 
     /// Two keys with one hash: the one the table does not hold is still found.
