@@ -18,8 +18,8 @@
 //! entry's text and the column its key starts at, when
 //! - the document has no syntax error (error recovery may look past an
 //!   entry), and
-//! - the entry has no `*` (a YAML alias copies a node written elsewhere,
-//!   whose text may have changed; JSON has no aliases).
+//! - the entry has no YAML alias (it copies a node written elsewhere, whose
+//!   text may have changed): no `*` where a node may start; JSON has none.
 //!
 //! Lookups compare the texts byte for byte: no hash decides equality.
 
@@ -161,8 +161,13 @@ impl<'a, T: Relocate + 'static> Pass<'a, T> {
             return None;
         }
         let bytes = self.text.as_bytes();
-        let body = bytes.get(extent.start as usize..extent.end as usize)?;
-        if self.aliases && memchr::memchr(b'*', body).is_some() {
+        if bytes
+            .get(extent.start as usize..extent.end as usize)
+            .is_none()
+        {
+            return None;
+        }
+        if self.aliases && has_alias(bytes, extent) {
             return None;
         }
         let line_start =
@@ -222,6 +227,26 @@ impl<'a, T: Relocate + 'static> Pass<'a, T> {
     }
 }
 
+/// Whether a YAML alias may start inside `extent` of `text`: a `*` where a
+/// node can start, after nothing but blanks since the start of the text, a
+/// line, a `:`, `-`, `?`, `,`, `[` or `{`. Other `*`s (`sms_*_url`,
+/// `**Note**`) are text. Over-approximated (a `*` after ` - ` inside a
+/// plain scalar counts too): a false alarm only costs a walk.
+fn has_alias(text: &[u8], extent: Span) -> bool {
+    let body = &text[extent.start as usize..extent.end as usize];
+    memchr::memchr_iter(b'*', body).any(|i| {
+        let mut j = extent.start as usize + i;
+        while j > 0 && matches!(text[j - 1], b' ' | b'\t') {
+            j -= 1;
+        }
+        j == 0
+            || matches!(
+                text[j - 1],
+                b'\n' | b'\r' | b':' | b'-' | b'?' | b',' | b'[' | b'{'
+            )
+    })
+}
+
 /// Moves a span by `to - from` (offsets stay within `u32`: files are
 /// smaller than 4 GiB).
 pub fn relocate_span(s: Span, from: u32, to: u32) -> Span {
@@ -249,7 +274,7 @@ mod tests {
                 // An anchor on a property without `$ref`s: only its
                 // text tells that the alias changed.
                 let anchor = if i == 1 && j == 0 { " &base" } else { "" };
-                s.push_str(&format!("        p{j}:{anchor}\n          type: string\n          minLength: {min}\n          description: Property {j} of schema {i}.\n"));
+                s.push_str(&format!("        p{j}:{anchor}\n          type: string\n          minLength: {min}\n          description: Property {j} of schema {i}, see `p_*_url`.\n"));
             }
             s.push_str(&format!(
                 "        next:\n          $ref: '#/components/schemas/S{}'\n",
@@ -340,6 +365,35 @@ mod tests {
             }
         }
         t
+    }
+
+    /// A `*` where a node may start is an alias; elsewhere it is text.
+    #[test]
+    fn aliases_are_told_from_stars_in_text() {
+        let alias =
+            |t: &str| super::has_alias(t.as_bytes(), crate::tree::Span::new(0, t.len() as u32));
+        for t in [
+            "a: *x",
+            "a:\n  *x",
+            "- *x",
+            "[a, *x]",
+            "{a: *x}",
+            "? *x",
+            "*x: 1",
+            "a:\t*x",
+            "a: 1 - *x",
+        ] {
+            assert!(alias(t), "{t:?}");
+        }
+        for t in [
+            "a: sms_*_url",
+            "a: '**Note**'",
+            "a: b*c",
+            "a: |\n  x*y",
+            "a: 2*3",
+        ] {
+            assert!(!alias(t), "{t:?}");
+        }
     }
 
     /// Every version of the file gives, with the memos of the previous
