@@ -161,12 +161,8 @@ impl<'a, T: Relocate + 'static> Pass<'a, T> {
             return None;
         }
         let bytes = self.text.as_bytes();
-        if bytes
-            .get(extent.start as usize..extent.end as usize)
-            .is_none()
-        {
-            return None;
-        }
+        // In range, or nothing to remember.
+        bytes.get(extent.start as usize..extent.end as usize)?;
         if self.aliases && has_alias(bytes, extent) {
             return None;
         }
