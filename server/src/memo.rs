@@ -134,10 +134,6 @@ pub fn fast_hash(s: &str) -> u64 {
     h.finish()
 }
 
-fn name_hash(name: &str) -> u64 {
-    fast_hash(name)
-}
-
 impl<'a, T: Relocate + 'static> Pass<'a, T> {
     /// A walk of `text`, a document without syntax errors; `yaml` when `*`
     /// may be an alias.
@@ -173,7 +169,7 @@ impl<'a, T: Relocate + 'static> Pass<'a, T> {
             depth,
             col: extent.start - line_start as u32,
             len,
-            name: name_hash(name),
+            name: fast_hash(name),
         })
     }
 

@@ -386,6 +386,18 @@ async fn write_frame<O: AsyncWrite + Unpin>(output: &mut O, body: &[u8]) -> std:
     output.flush().await
 }
 
+/// [`write_frame`] for [`write_output`]: a failed write is logged (the
+/// client is gone) and ends the copying.
+async fn write_or_log<O: AsyncWrite + Unpin>(output: &mut O, body: &[u8]) -> bool {
+    match write_frame(output, body).await {
+        Ok(()) => true,
+        Err(e) => {
+            super::log::to_file("ERROR", &format!("writing to the client: {e}"));
+            false
+        }
+    }
+}
+
 /// The only writer of `output`: copies the server's messages (read from
 /// `server`), the error replies (from `replies`) and the notifications the
 /// analysis serialized itself (from `notes`, see `publish`) to it, whole,
@@ -418,28 +430,19 @@ pub async fn write_output<R, O>(
                     let Frame::Body(body) = frame else {
                         continue; // Cannot happen: tower-lsp-server frames its output.
                     };
-                    if let Err(e) = write_frame(&mut output, &body).await {
-                        super::log::to_file("ERROR", &format!("writing to the client: {e}"));
+                    if !write_or_log(&mut output, &body).await {
                         return;
                     }
                 }
             }
             reply = replies.recv(), if replies_open => match reply {
-                Some(body) => {
-                    if let Err(e) = write_frame(&mut output, &body).await {
-                        super::log::to_file("ERROR", &format!("writing to the client: {e}"));
-                        return;
-                    }
-                }
+                Some(body) if !write_or_log(&mut output, &body).await => return,
+                Some(_) => {}
                 None => replies_open = false,
             },
             note = notes.recv(), if notes_open => match note {
-                Some(body) => {
-                    if let Err(e) = write_frame(&mut output, &body).await {
-                        super::log::to_file("ERROR", &format!("writing to the client: {e}"));
-                        return;
-                    }
-                }
+                Some(body) if !write_or_log(&mut output, &body).await => return,
+                Some(_) => {}
                 None => notes_open = false,
             },
         }
