@@ -65,6 +65,8 @@ pub struct Config {
     pub id_regex: Regex,
     /// Operation keys holding FR-IDs (`x-fr-ids`).
     pub trace_keys: Vec<String>,
+    /// Where in an operation an FR-ID counts as a trace.
+    pub trace_from: TraceFrom,
     /// Forced release mode; `None` reads `Release Mode:` from each PRD.
     pub release_mode: Option<ReleaseMode>,
     pub severities: BTreeMap<String, Level>,
@@ -75,6 +77,28 @@ pub struct Config {
     pub required_responses: Vec<String>,
     /// Where the config was read from (workspace-relative), if any.
     pub source: Option<String>,
+}
+
+/// `requirements.trace_from`: which parts of an operation can trace it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceFrom {
+    /// The trace keys (`x-fr-ids`).
+    pub keys: bool,
+    /// Summaries and descriptions: the operation's own, and those of its
+    /// parameters, request body and responses.
+    pub text: bool,
+    /// YAML comments between the operation's first and last line.
+    pub comments: bool,
+}
+
+impl Default for TraceFrom {
+    fn default() -> Self {
+        TraceFrom {
+            keys: true,
+            text: true,
+            comments: true,
+        }
+    }
 }
 
 pub const DEFAULT_PAGINATION_PARAMS: &[&str] = &[
@@ -163,6 +187,7 @@ impl Default for Config {
             id_regex: compile_ids(&id_patterns).expect("default pattern compiles"),
             id_patterns,
             trace_keys: vec!["x-fr-ids".into(), "x-requirements".into(), "x-fr-id".into()],
+            trace_from: TraceFrom::default(),
             release_mode: None,
             severities: BTreeMap::new(),
             pagination_params: DEFAULT_PAGINATION_PARAMS
@@ -223,6 +248,7 @@ struct RawFiles {
 struct RawRequirements {
     id_patterns: Option<Spanned<Vec<String>>>,
     trace_keys: Option<Vec<String>>,
+    trace_from: Option<Spanned<Vec<String>>>,
     release_mode: Option<Spanned<String>>,
 }
 
@@ -305,6 +331,28 @@ impl Config {
             }
             if let Some(k) = r.trace_keys {
                 cfg.trace_keys = k;
+            }
+            if let Some(t) = r.trace_from {
+                let span = span_of(t.span());
+                let mut from = TraceFrom {
+                    keys: false,
+                    text: false,
+                    comments: false,
+                };
+                for w in t.into_inner() {
+                    match w.as_str() {
+                        "keys" => from.keys = true,
+                        "text" => from.text = true,
+                        "comments" => from.comments = true,
+                        other => errors.push(ConfigError {
+                            span,
+                            message: format!(
+                                "trace_from lists \"keys\", \"text\" and \"comments\", not \"{other}\""
+                            ),
+                        }),
+                    }
+                }
+                cfg.trace_from = from;
             }
             if let Some(m) = r.release_mode {
                 match m.get_ref().to_ascii_lowercase().as_str() {

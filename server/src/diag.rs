@@ -51,6 +51,9 @@ pub struct Diagnostic {
     /// What the rule's fixes need to act on this finding (operation pointer,
     /// missing codes, entity, …), carried to the editor in LSP `data`.
     pub data: serde_json::Value,
+    /// A ceiling on the configured severity, for findings a rule reports
+    /// more softly than its others (a note once per document at `hint`).
+    pub at_most: Option<Severity>,
 }
 
 impl Diagnostic {
@@ -65,7 +68,14 @@ impl Diagnostic {
             message: message.into(),
             related: Vec::new(),
             data: serde_json::Value::Null,
+            at_most: None,
         }
+    }
+
+    /// This finding is shown at `sev` at most, whatever the rule's severity.
+    pub fn at_most(mut self, sev: Severity) -> Self {
+        self.at_most = Some(sev);
+        self
     }
 
     pub fn with_data(mut self, data: serde_json::Value) -> Self {

@@ -8,7 +8,9 @@
 use crate::diag::FileId;
 use crate::memo::{FastMap, Pass, SubtreeMemo};
 use crate::model::dictionary::{self, DictFormat, Dictionary};
-use crate::model::openapi::{self, Operation, RefSite, Trace, TraceSource, Version, METHODS};
+use crate::model::openapi::{
+    self, OpKind, Operation, RefSite, Trace, TraceSource, Version, METHODS,
+};
 use crate::model::prd::{self, Prd, Requirement};
 use crate::model::sql::{self, SqlFile};
 use crate::model::IdMention;
@@ -677,44 +679,148 @@ impl Index {
             let Some(root) = self.doc(&api.root).and_then(|d| d.root.as_ref()) else {
                 continue;
             };
-            for (section, webhook) in [("paths", false), ("webhooks", true)] {
+            for (section, kind) in [("paths", OpKind::Path), ("webhooks", OpKind::Webhook)] {
                 let Some(paths) = root.get(section) else {
                     continue;
                 };
                 for e in paths.entries() {
-                    if !webhook && !e.key.starts_with('/') {
+                    if kind == OpKind::Path && !e.key.starts_with('/') {
                         continue; // x- extensions of the Paths Object
                     }
-                    let (item_file, item) = self.deref(&api.root, &e.value);
-                    let item_ptr = self.pointer_of(&item_file, item, &api.root, &[section, &e.key]);
-                    for m in item.entries() {
-                        let lower = m.key.to_ascii_lowercase();
-                        if !METHODS.contains(&lower.as_str())
-                            || !m.value.is_map() && !m.value.is_null()
-                        {
-                            continue;
-                        }
-                        let mut pointer = item_ptr.clone();
-                        pointer.push(m.key.clone());
-                        ops.push(self.operation(api, &item_file, pointer, &e.key, webhook, m));
-                    }
+                    let at = ItemAt {
+                        file: &api.root,
+                        pointer: vec![section.to_string(), e.key.clone()],
+                        node: &e.value,
+                    };
+                    self.path_item_ops(api, at, &e.key, kind, 0, &mut ops);
                 }
             }
         }
         ops
     }
 
+    /// The operations of one path item (followed through `$ref`), and of
+    /// the callbacks of those operations.
+    fn path_item_ops(
+        &self,
+        api: &Api,
+        at: ItemAt<'_>,
+        path: &str,
+        kind: OpKind,
+        depth: u32,
+        ops: &mut Vec<Operation>,
+    ) {
+        if depth > 4 {
+            return; // callbacks of callbacks of …: nobody writes these
+        }
+        let (item_file, item) = self.deref(at.file, at.node);
+        let item_ptr = self.pointer_of(&item_file, item, at.file, &at.pointer);
+        let mut methods: Vec<(&crate::tree::Entry, Vec<String>)> = Vec::new();
+        for m in item.entries() {
+            let lower = m.key.to_ascii_lowercase();
+            if METHODS.contains(&lower.as_str()) {
+                let mut p = item_ptr.clone();
+                p.push(m.key.clone());
+                methods.push((m, p));
+            }
+        }
+        // OpenAPI 3.2: methods other than the fixed ones, keyed by name.
+        if let Some(extra) = item.get("additionalOperations") {
+            for m in extra.entries() {
+                let mut p = item_ptr.clone();
+                p.extend(["additionalOperations".to_string(), m.key.clone()]);
+                methods.push((m, p));
+            }
+        }
+        for (m, pointer) in methods {
+            if !m.value.is_map() && !m.value.is_null() {
+                continue;
+            }
+            // An operation written elsewhere (`get: {$ref: ./ops/get.yaml}`):
+            // not allowed by 3.0 but common, and resolved by Redocly.
+            let (op_file, op_node) = self.deref(&item_file, &m.value);
+            let by_ref = !std::ptr::eq(op_node, &m.value);
+            let op = if by_ref {
+                let Some(ptr) = self
+                    .doc(&op_file)
+                    .and_then(|d| d.root.as_ref())
+                    .and_then(|r| find_pointer(r, op_node.span))
+                else {
+                    continue;
+                };
+                let anchor = op_node
+                    .entries()
+                    .first()
+                    .map(|e| e.key_span)
+                    .unwrap_or(Span::new(op_node.span.start, op_node.span.start));
+                let mut op =
+                    self.operation(api, &op_file, ptr, path, kind, &m.key, op_node, anchor);
+                op.ref_from = Some((item_file.clone(), m.key_span));
+                // Comments beside the `$ref` count too (`get: # FR-001`).
+                let extent = Span::new(m.key_span.start, m.value.span.end);
+                op.traces.extend(self.comment_traces(&item_file, extent));
+                op
+            } else {
+                self.operation(
+                    api, &item_file, pointer, path, kind, &m.key, op_node, m.key_span,
+                )
+            };
+            let op = Operation {
+                item_file: item_file.clone(),
+                item_pointer: item_ptr.clone(),
+                ..op
+            };
+            // Callbacks: path items keyed by a runtime expression.
+            if let Some(cbs) = op_node.get("callbacks") {
+                let cb_file = op.file.clone();
+                let cb_base = op.pointer.clone();
+                ops.push(op);
+                let (cbs_file, cbs) = self.deref(&cb_file, cbs);
+                let cbs_ptr = {
+                    let mut p = cb_base;
+                    p.push("callbacks".to_string());
+                    p
+                };
+                for cb in cbs.entries() {
+                    let (cf, cnode) = self.deref(&cbs_file, &cb.value);
+                    let cptr = {
+                        let mut p = cbs_ptr.clone();
+                        p.push(cb.key.clone());
+                        self.pointer_of(&cf, cnode, &cbs_file, &p)
+                    };
+                    for expr in cnode.entries() {
+                        let mut p = cptr.clone();
+                        p.push(expr.key.clone());
+                        let at = ItemAt {
+                            file: &cf,
+                            pointer: p,
+                            node: &expr.value,
+                        };
+                        self.path_item_ops(api, at, &expr.key, OpKind::Callback, depth + 1, ops);
+                    }
+                }
+                continue;
+            }
+            ops.push(op);
+        }
+    }
+
     /// The JSON pointer of `node` inside `file`: `fallback` when the node is
-    /// in the root document, else found by searching the target file.
+    /// where the pointer was written (in `from`), else found by searching
+    /// the target file.
     fn pointer_of(
         &self,
         file: &FileId,
         node: &Node,
-        root: &FileId,
-        fallback: &[&str],
+        from: &FileId,
+        fallback: &[String],
     ) -> Vec<String> {
-        if file == root {
-            return fallback.iter().map(|s| s.to_string()).collect();
+        if file == from
+            && self
+                .node(file, fallback)
+                .is_some_and(|n| n.span == node.span)
+        {
+            return fallback.to_vec();
         }
         let Some(doc_root) = self.doc(file).and_then(|d| d.root.as_ref()) else {
             return Vec::new();
@@ -722,89 +828,119 @@ impl Index {
         find_pointer(doc_root, node.span).unwrap_or_default()
     }
 
+    /// FR-IDs in the YAML comments of `file` inside `extent`.
+    fn comment_traces(&self, file: &FileId, extent: Span) -> Vec<Trace> {
+        let mut traces = Vec::new();
+        if !self.config().trace_from.comments {
+            return traces;
+        }
+        let Some(doc) = self.doc(file) else {
+            return traces;
+        };
+        let text = self.text(file);
+        let ids = &self.config().id_regex;
+        let lo = doc
+            .comments
+            .partition_point(|c| c.span.start < extent.start);
+        for c in &doc.comments[lo..] {
+            if c.span.start > extent.end {
+                break;
+            }
+            let ctext = &text[c.span.start as usize..c.span.end as usize];
+            for mut mention in prd::find_mentions(ctext, ids) {
+                mention.span = Span::new(
+                    mention.span.start + c.span.start,
+                    mention.span.end + c.span.start,
+                );
+                traces.push(Trace {
+                    mention,
+                    file: file.clone(),
+                    source: TraceSource::Comment,
+                });
+            }
+        }
+        traces
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn operation(
         &self,
         api: &Api,
         file: &FileId,
         pointer: Vec<String>,
         path: &str,
-        webhook: bool,
-        m: &crate::tree::Entry,
+        kind: OpKind,
+        method: &str,
+        op: &Node,
+        anchor: Span,
     ) -> Operation {
-        let op = &m.value;
         let text = |k: &str| op.get(k).and_then(Node::as_str).map(str::to_string);
         let ids = &self.config().id_regex;
+        let from = &self.config().trace_from;
         let mut traces = Vec::new();
         let mut trace_key_span = None;
-        for key in &self.config().trace_keys {
-            if let Some(e) = op.entry(key) {
-                trace_key_span.get_or_insert(e.key_span);
-                let values: Vec<&Node> = match &e.value.value {
-                    Value::Seq(items, _) => items.iter().collect(),
-                    _ => vec![&e.value],
-                };
-                for v in values {
-                    if let Some(s) = v.as_str() {
-                        for mut mention in prd::find_mentions(s, ids) {
-                            mention.span = value_sub_span(self.text(file), v, s, mention.span);
-                            traces.push(Trace {
-                                mention,
-                                file: file.clone(),
-                                source: TraceSource::TraceKey,
-                            });
+        let push = |v: &Node, s: &str, source: TraceSource, traces: &mut Vec<Trace>| {
+            for mut mention in openapi::trace_mentions(s, ids, &|id| self.defs.contains_key(id)) {
+                mention.span = value_sub_span(self.text(file), v, s, mention.span);
+                traces.push(Trace {
+                    mention,
+                    file: file.clone(),
+                    source,
+                });
+            }
+        };
+        if from.keys {
+            for key in &self.config().trace_keys {
+                if let Some(e) = op.entry(key) {
+                    trace_key_span.get_or_insert(e.key_span);
+                    let values: Vec<&Node> = match &e.value.value {
+                        Value::Seq(items, _) => items.iter().collect(),
+                        _ => vec![&e.value],
+                    };
+                    for v in values {
+                        if let Some(s) = v.as_str() {
+                            push(v, s, TraceSource::TraceKey, &mut traces);
                         }
                     }
                 }
             }
         }
-        for (key, source) in [
-            ("summary", TraceSource::Summary),
-            ("description", TraceSource::Description),
-        ] {
-            if let Some(v) = op.get(key) {
-                if let Some(s) = v.as_str() {
-                    for mut mention in prd::find_mentions(s, ids) {
-                        mention.span = value_sub_span(self.text(file), v, s, mention.span);
-                        traces.push(Trace {
-                            mention,
-                            file: file.clone(),
-                            source,
-                        });
+        if from.text {
+            for (key, source) in [
+                ("summary", TraceSource::Summary),
+                ("description", TraceSource::Description),
+            ] {
+                if let Some(v) = op.get(key) {
+                    if let Some(s) = v.as_str() {
+                        push(v, s, source, &mut traces);
                     }
                 }
             }
-        }
-        if let Some(doc) = self.doc(file) {
-            let text = self.text(file);
-            let lo = doc
-                .comments
-                .partition_point(|c| c.span.start < m.key_span.start);
-            for c in &doc.comments[lo..] {
-                if c.span.start > op.span.end {
-                    break;
-                }
-                let ctext = &text[c.span.start as usize..c.span.end as usize];
-                for mut mention in prd::find_mentions(ctext, ids) {
-                    mention.span = Span::new(
-                        mention.span.start + c.span.start,
-                        mention.span.end + c.span.start,
-                    );
-                    traces.push(Trace {
-                        mention,
-                        file: file.clone(),
-                        source: TraceSource::Comment,
-                    });
+            // Descriptions of its parameters, request body and responses,
+            // as written inside the operation (a shared component's text
+            // is not this operation's).
+            for key in ["parameters", "requestBody", "responses"] {
+                if let Some(n) = op.get(key) {
+                    nested_texts(n, 0, &mut |v, s| push(v, s, TraceSource::Text, &mut traces));
                 }
             }
         }
+        traces.extend(self.comment_traces(
+            file,
+            Span::new(anchor.start.min(op.span.start), op.span.end),
+        ));
         Operation {
             api_root: api.root.clone(),
             file: file.clone(),
+            item_file: file.clone(),
+            item_pointer: pointer[..pointer.len().saturating_sub(1)].to_vec(),
             pointer,
-            method: m.key.to_ascii_uppercase(),
+            method: method.to_ascii_uppercase(),
             path: path.to_string(),
-            webhook,
-            method_span: m.key_span,
+            webhook: kind != OpKind::Path,
+            kind,
+            method_span: anchor,
+            ref_from: None,
             span: op.span,
             operation_id: text("operationId"),
             summary: text("summary"),
@@ -850,6 +986,43 @@ impl Index {
         let n = dictionary::snake_case(name);
         self.entities()
             .find(|(_, e)| dictionary::snake_case(&e.name) == n)
+    }
+}
+
+/// A path item as written: where, and the node (maybe a `$ref`).
+struct ItemAt<'a> {
+    file: &'a FileId,
+    pointer: Vec<String>,
+    node: &'a Node,
+}
+
+/// Every `description`/`summary` string under `n` (parameters, request body,
+/// responses of an operation), not following `$ref`s and skipping example
+/// payloads, which are data.
+fn nested_texts<'a>(n: &'a Node, depth: u32, f: &mut dyn FnMut(&'a Node, &'a str)) {
+    if depth > 32 {
+        return;
+    }
+    match &n.value {
+        Value::Map(entries, _) => {
+            for e in entries {
+                match e.key.as_str() {
+                    "description" | "summary" => {
+                        if let Some(s) = e.value.as_str() {
+                            f(&e.value, s);
+                        }
+                    }
+                    "example" | "examples" | "default" | "enum" | "const" => {}
+                    _ => nested_texts(&e.value, depth + 1, f),
+                }
+            }
+        }
+        Value::Seq(items, _) => {
+            for it in items {
+                nested_texts(it, depth + 1, f);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -984,8 +1157,7 @@ impl Index {
 
     /// The path item holding the operation.
     pub fn path_item(&self, op: &Operation) -> Option<&Node> {
-        let (_, parent) = op.pointer.split_last()?;
-        self.node(&op.file, parent)
+        self.node(&op.item_file, &op.item_pointer)
     }
 
     /// Parameters of the operation merged with its path item's (operation
@@ -1008,7 +1180,7 @@ impl Index {
         }
         if let Some(item) = self.path_item(op) {
             for p in item.get("parameters").map(Node::items).unwrap_or_default() {
-                let (f, n) = self.deref(&op.file, p);
+                let (f, n) = self.deref(&op.item_file, p);
                 if !out.iter().any(|(_, o)| key(o) == key(n)) {
                     out.push((f, n));
                 }

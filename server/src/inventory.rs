@@ -2,12 +2,14 @@
 //! FR-IDs, and the coverage matrix of every requirement.
 
 use crate::index::{Index, Resolution};
-use crate::model::openapi::Operation;
+use crate::model::openapi::{OpKind, Operation};
 use crate::text::Encoding;
 use serde::Serialize;
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct InvOperation {
+    /// `path`, `webhook` or `callback`.
+    pub kind: OpKind,
     pub method: String,
     pub path: String,
     pub operation_id: Option<String>,
@@ -31,7 +33,9 @@ pub struct InvRequirement {
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct Inventory {
     pub operations: Vec<InvOperation>,
-    pub webhooks: Vec<InvOperation>,
+    /// Webhooks and callbacks: requests the API sends, which trace to
+    /// requirements like its own endpoints.
+    pub integration_points: Vec<InvOperation>,
     pub requirements: Vec<InvRequirement>,
 }
 
@@ -50,6 +54,7 @@ pub fn build(index: &Index, only_api: Option<&str>) -> Inventory {
         .filter(|o| only_api.is_none_or(|r| &*o.api_root == r))
         .collect();
     let inv_op = |o: &Operation| InvOperation {
+        kind: o.kind,
         method: o.method.clone(),
         path: o.path.clone(),
         operation_id: o.operation_id.clone(),
@@ -61,7 +66,6 @@ pub fn build(index: &Index, only_api: Option<&str>) -> Inventory {
     for (key, file, req) in index.all_requirements() {
         let operations = ops
             .iter()
-            .filter(|o| !o.webhook)
             .filter(|o| {
                 o.traces.iter().any(|t| {
                     t.mention.id == req.id
@@ -86,7 +90,7 @@ pub fn build(index: &Index, only_api: Option<&str>) -> Inventory {
             .filter(|o| !o.webhook)
             .map(|o| inv_op(o))
             .collect(),
-        webhooks: ops
+        integration_points: ops
             .iter()
             .filter(|o| o.webhook)
             .map(|o| inv_op(o))
@@ -127,13 +131,18 @@ impl Inventory {
                 o.line
             ));
         }
-        if !self.webhooks.is_empty() {
+        if !self.integration_points.is_empty() {
             s.push_str(
-                "\n## Webhooks\n\n| Method | Event | FR-IDs | Location |\n|---|---|---|---|\n",
+                "\n## Integration points\n\nRequests the API sends: webhooks and callbacks.\n\n| Kind | Method | Event or URL | FR-IDs | Location |\n|---|---|---|---|---|\n",
             );
-            for o in &self.webhooks {
+            for o in &self.integration_points {
                 s.push_str(&format!(
-                    "| {} | `{}` | {} | {}:{} |\n",
+                    "| {} | {} | `{}` | {} | {}:{} |\n",
+                    if o.kind == OpKind::Callback {
+                        "callback"
+                    } else {
+                        "webhook"
+                    },
                     o.method,
                     cell(&o.path),
                     if o.requirements.is_empty() {

@@ -3,7 +3,7 @@
 use super::{loc, op_title, tracing_operations};
 use crate::diag::{FileId, Location};
 use crate::index::{Index, Parsed, ReqKey, Resolution};
-use crate::model::openapi::Operation;
+use crate::model::openapi::{OpKind, Operation};
 use crate::tree::{Node, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,8 +145,12 @@ fn api_symbols(index: &Index, file: &str) -> Vec<Symbol> {
             continue;
         }
         // The path's own entry when it is written in this file.
-        let section = if op.webhook { "webhooks" } else { "paths" };
-        let entry = (&*op.api_root == file)
+        let section = if op.kind == OpKind::Webhook {
+            "webhooks"
+        } else {
+            "paths"
+        };
+        let entry = (&*op.api_root == file && op.kind != OpKind::Callback)
             .then(|| index.node(file, &[section.to_string()]))
             .flatten()
             .and_then(|n| n.entry(&op.path));

@@ -315,7 +315,10 @@ static PATH_ITEM: Obj = obj(
     ],
 );
 
-static OPERATION: Ty = Ty::Obj(&OPERATION_OBJ);
+/// An Operation, or (not allowed by 3.0, but common in split specs and
+/// resolved by Redocly and Specgate) a reference to one: the rule reports
+/// operation references once per document, apart from the misfits.
+static OPERATION: Ty = Ty::RefOr(&Ty::Obj(&OPERATION_OBJ));
 
 static OPERATION_OBJ: Obj = obj(
     "an Operation Object",

@@ -46,6 +46,8 @@ pub fn detect_version(root: &Node) -> Option<Version> {
 
 pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    // OpenAPI 3.2: the safe, idempotent QUERY method (a GET with a body).
+    "query",
 ];
 
 /// A `$ref` written in a document.
@@ -188,6 +190,9 @@ pub enum TraceSource {
     TraceKey,
     Summary,
     Description,
+    /// A `description`/`summary` deeper in the operation: of a parameter,
+    /// the request body, a response.
+    Text,
     Comment,
 }
 
@@ -198,7 +203,23 @@ pub struct Trace {
     pub source: TraceSource,
 }
 
-/// One operation (a method under a path, or under a webhook).
+/// What kind of entry point of the API an operation is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OpKind {
+    /// Under `paths`: the API's own endpoints.
+    Path,
+    /// Under 3.1 `webhooks`: requests the API sends to its consumers.
+    Webhook,
+    /// Under an operation's `callbacks`: requests the API sends back.
+    Callback,
+}
+
+/// One operation (a method under a path, a webhook or a callback).
+///
+/// Path items and operations reached through `$ref` are followed: `file`
+/// and `pointer` name the operation object where its text is written, so
+/// findings, navigation and fixes land in the operation's own file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
     /// Root document of the API this operation belongs to.
@@ -207,12 +228,24 @@ pub struct Operation {
     pub file: FileId,
     /// JSON pointer tokens of the operation object inside `file`.
     pub pointer: Vec<String>,
+    /// File and pointer of the path item holding the operation (its
+    /// `parameters` apply to the operation).
+    pub item_file: FileId,
+    pub item_pointer: Vec<String>,
     /// Upper-case HTTP method.
     pub method: String,
     pub path: String,
+    /// `kind != OpKind::Path`: an integration point (webhook, callback),
+    /// whose responses are the receiver's business.
     pub webhook: bool,
-    /// The method key (`get:`).
+    pub kind: OpKind,
+    /// Where findings about the whole operation point: the method key
+    /// (`get:`) when the operation is written under it, else the first key
+    /// of the operation object in its own file.
     pub method_span: Span,
+    /// The method key whose value is a `$ref` to the operation, when the
+    /// operation is written elsewhere (file, span of `get:`).
+    pub ref_from: Option<(FileId, Span)>,
     /// The operation object.
     pub span: Span,
     pub operation_id: Option<String>,
@@ -237,5 +270,116 @@ impl Operation {
             }
         }
         v
+    }
+}
+
+/// The FR-IDs an operation's text names: every mention, and the IDs inside
+/// a range (`FR-001 to FR-005`, `FR-001–FR-005`, `FR-001..FR-005`) for
+/// which `defined` holds. Interior IDs share the span of the whole range:
+/// nobody wrote them, so only defined ones count (an undefined one is not
+/// an unknown reference).
+pub fn trace_mentions(
+    text: &str,
+    ids: &regex::Regex,
+    defined: &dyn Fn(&str) -> bool,
+) -> Vec<IdMention> {
+    let mut out = crate::model::prd::find_mentions(text, ids);
+    let mut extra = Vec::new();
+    let mut pos = 0;
+    while let Some(a) = ids.find_at(text, pos) {
+        pos = a.end().max(a.start() + 1);
+        if !out.iter().any(|m| m.span.start == a.start() as u32) {
+            continue; // inside a longer word (`NFR-001`)
+        }
+        let Some(b) = ids.find_at(text, a.end()) else {
+            break;
+        };
+        if !is_range_separator(&text[a.end()..b.start()]) {
+            continue;
+        }
+        let (Some((pa, na, wa)), Some((pb, nb, _))) = (split_id(a.as_str()), split_id(b.as_str()))
+        else {
+            continue;
+        };
+        if pa != pb || nb <= na || nb - na > 500 {
+            continue;
+        }
+        let span = Span::new(a.start() as u32, b.end() as u32);
+        for n in na + 1..nb {
+            let id = format!("{pa}{n:0wa$}");
+            if defined(&id) {
+                extra.push(IdMention { id, span });
+            }
+        }
+        // The range's end is a mention even after a `-` (`FR-001-FR-005`).
+        if !out.iter().any(|m| m.span.start == b.start() as u32) {
+            extra.push(IdMention {
+                id: b.as_str().to_string(),
+                span: Span::new(b.start() as u32, b.end() as u32),
+            });
+        }
+        pos = b.start();
+    }
+    out.extend(extra);
+    out
+}
+
+fn is_range_separator(between: &str) -> bool {
+    let t = between.trim().trim_matches('*').trim();
+    matches!(
+        t.to_ascii_lowercase().as_str(),
+        "to" | "through" | "thru" | "-" | "–" | "—" | ".." | "..." | "…"
+    )
+}
+
+/// `FR-012` → (`FR-`, 12, 3): the prefix, the number and its width.
+fn split_id(id: &str) -> Option<(&str, u32, usize)> {
+    let digits_end = id.len()
+        - id.chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+    let body = &id[..digits_end];
+    let start = body.len() - body.chars().rev().take_while(char::is_ascii_digit).count();
+    if start == body.len() || digits_end != id.len() {
+        return None; // no number, or a letter suffix (`FR-051a`): not a range end
+    }
+    Some((
+        &body[..start],
+        body[start..].parse().ok()?,
+        body.len() - start,
+    ))
+}
+
+#[cfg(test)]
+mod trace_tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<String> {
+        let re = regex::Regex::new(r"FR-\d+[a-z]?").unwrap();
+        let mut v: Vec<String> = trace_mentions(text, &re, &|id| id != "FR-004")
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn ranges_name_the_defined_ids_between() {
+        let all = ["FR-001", "FR-002", "FR-003", "FR-005"];
+        for t in [
+            "FR-001 to FR-005",
+            "FR-001–FR-005",
+            "FR-001 – FR-005",
+            "FR-001..FR-005",
+            "**FR-001** through **FR-005**",
+            "FR-001-FR-005",
+        ] {
+            assert_eq!(ids(t), all, "{t}");
+        }
+        assert_eq!(ids("FR-001, FR-005"), ["FR-001", "FR-005"]);
+        assert_eq!(ids("FR-005 to FR-001"), ["FR-001", "FR-005"]);
+        assert_eq!(ids("[FR-012](../spec.md) and FR-013"), ["FR-012", "FR-013"]);
     }
 }

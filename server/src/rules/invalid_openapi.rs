@@ -37,7 +37,14 @@
 //! only): a differential test (`model::oas30_oracle`) compares the two on
 //! the corpus and on hundreds of mutated documents.
 //!
-//! Range: the key of the object missing a field, or the wrong value.
+//! One deviation is reported apart, once per document and at `hint`:
+//! operations written elsewhere and reached by `$ref` (`get: {$ref:
+//! ./paths/getFeature.yaml}`). OpenAPI 3.0 allows `$ref` for path items, not
+//! for operations; Redocly and Specgate follow them (every rule reads the
+//! referenced operation), but some code generators and validators do not.
+//!
+//! Range: the key of the object missing a field, or the wrong value; for
+//! operation references, the first method key whose value is a `$ref`.
 
 use super::Rule;
 use crate::diag::{Diagnostic, Severity};
@@ -80,6 +87,27 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         for m in found {
             out.push(Diagnostic::new(RULE.code, &api.root, m.span, m.message));
         }
+        let mut by_ref = index
+            .operations
+            .iter()
+            .filter(|o| o.api_root == api.root)
+            .filter_map(|o| o.ref_from.as_ref());
+        if let Some((file, span)) = by_ref.next() {
+            let n = 1 + by_ref.count();
+            out.push(
+                Diagnostic::new(
+                    RULE.code,
+                    file,
+                    *span,
+                    format!(
+                        "{n} operation{} {} written in other files and reached by `$ref`: OpenAPI 3.0 allows `$ref` for path items, not operations. Specgate and Redocly follow them; tools that read 3.0 strictly will not (move the `$ref` up to the path item, or keep it if your tools resolve it)",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "is" } else { "are" },
+                    ),
+                )
+                .at_most(Severity::Hint),
+            );
+        }
     }
 }
 
@@ -117,6 +145,20 @@ mod tests {
         assert_eq!(
             f,
             "openapi.yaml:7:11 warning[invalid-openapi] `{in: query, name: q}` `schema` or `content` is required in a query Parameter Object\n"
+        );
+    }
+
+    #[test]
+    fn operations_by_ref_are_read_and_noted_once_at_hint() {
+        let root = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: {$ref: 'ops.yaml#/getA'}\n    put: {$ref: 'ops.yaml#/putA'}\n";
+        let ops = "getA:\n  responses: {'200': {description: ok}}\nputA:\n  responses: {'200': {description: ok}}\n";
+        let f = findings(
+            &index(&[("openapi.yaml", root), ("ops.yaml", ops)]),
+            "invalid-openapi",
+        );
+        assert_eq!(
+            f,
+            "openapi.yaml:5:5 hint[invalid-openapi] `get` 2 operations are written in other files and reached by `$ref`: OpenAPI 3.0 allows `$ref` for path items, not operations. Specgate and Redocly follow them; tools that read 3.0 strictly will not (move the `$ref` up to the path item, or keep it if your tools resolve it)\n"
         );
     }
 

@@ -63,7 +63,7 @@ pub fn missing(index: &Index, op: &Operation) -> Vec<Need> {
         || params.iter().any(|(_, p)| {
             matches!(
                 p.get("in").and_then(Node::as_str),
-                Some("query" | "header" | "cookie" | "body" | "formData")
+                Some("query" | "querystring" | "header" | "cookie" | "body" | "formData")
             )
         });
     let req = &index.config().required_responses;

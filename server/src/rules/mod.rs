@@ -67,7 +67,7 @@ pub fn check(index: &Index) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         (rule.check)(index, &mut out);
         for d in &mut out {
-            d.severity = sev;
+            d.severity = d.at_most.map_or(sev, |m| m.min(sev));
         }
         out
     };

@@ -3,7 +3,9 @@
 //!
 //! **What.** An OpenAPI schema stands for a dictionary entity when it is
 //! named like it (`components/schemas/Patient`, `AvailabilitySlot`) or marked
-//! `x-entity: Patient`. Each of its properties (including `allOf` parts) must
+//! `x-entity: Patient`, wherever the API keeps it: the `components/schemas`
+//! map of any file the API reaches (a shared `components.yaml` too), or a
+//! schema file of its own named by its stem (`schemas/Patient.yaml`). Each of its properties (including `allOf` parts) must
 //! be an attribute of that entity; `fullName` matches `full_name`. Schemas
 //! that match no entity (`PatientRegistration`) are not checked.
 //!
@@ -36,29 +38,68 @@ pub const RULE: Rule = Rule {
 };
 
 /// Schemas standing for entities: (schema name, file, schema node, entity, dictionary file).
+///
+/// Wherever the API keeps them: a `components/schemas` (or Swagger 2.0
+/// `definitions`) map in any of its files (the root's, a shared
+/// `components.yaml`), and schema files of their own (`schemas/Patient.yaml`,
+/// named by their stem). Each schema once, where its text is written.
 pub fn entity_schemas(index: &Index) -> Vec<(String, FileId, &Node, &Entity, &FileId)> {
     let mut out = Vec::new();
+    let mut seen: std::collections::HashSet<(FileId, u32)> = Default::default();
     for api in &index.apis {
-        let Some(root) = index.doc(&api.root).and_then(|d| d.root.as_ref()) else {
-            continue;
-        };
-        let schemas = root
-            .get("components")
-            .and_then(|c| c.get("schemas"))
-            .or_else(|| root.get("definitions"));
-        for e in schemas.map(Node::entries).unwrap_or_default() {
-            let (f, n) = index.deref(&api.root, &e.value);
-            let marked = n.get("x-entity").and_then(Node::as_str);
-            let found = match marked {
-                Some(m) => index.entity_named(m),
-                None => index.entity_named(&e.key),
+        // The root first: a name it gives a `$ref`'d schema wins over the
+        // file's stem.
+        let files = std::iter::once(&api.root).chain(api.files.iter().filter(|f| **f != api.root));
+        for file in files {
+            let Some(root) = index.doc(file).and_then(|d| d.root.as_ref()) else {
+                continue;
             };
-            if let Some((df, ent)) = found {
-                out.push((e.key.clone(), f, n, ent, df));
+            let maps = [
+                root.get("components").and_then(|c| c.get("schemas")),
+                root.get("definitions"),
+            ];
+            let mut found: Vec<(&str, FileId, &Node)> = Vec::new();
+            for map in maps.into_iter().flatten() {
+                for e in map.entries() {
+                    let (f, n) = index.deref(file, &e.value);
+                    found.push((&e.key, f, n));
+                }
+            }
+            if file != &api.root && is_schema_file(root) {
+                if let Some(stem) = file_stem(file) {
+                    found.push((stem, file.clone(), root));
+                }
+            }
+            for (name, f, n) in found {
+                if !seen.insert((f.clone(), n.span.start)) {
+                    continue;
+                }
+                let marked = n.get("x-entity").and_then(Node::as_str);
+                let entity = match marked {
+                    Some(m) => index.entity_named(m),
+                    None => index.entity_named(name),
+                };
+                if let Some((df, ent)) = entity {
+                    out.push((name.to_string(), f, n, ent, df));
+                }
             }
         }
     }
     out
+}
+
+/// A document whose root is a schema of an object (a file of its own).
+fn is_schema_file(root: &Node) -> bool {
+    root.get("properties").is_some_and(Node::is_map)
+        || root.get("allOf").is_some()
+        || root.get("type").and_then(Node::as_str) == Some("object")
+}
+
+/// `api/schemas/Patient.yaml` → `Patient`.
+fn file_stem(file: &str) -> Option<&str> {
+    let name = file.rsplit('/').next()?;
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    (!stem.is_empty()).then_some(stem)
 }
 
 /// Properties of a schema, including those of its `allOf` parts (also
