@@ -103,12 +103,20 @@ pub struct TextEdit {
     pub new_text: String,
 }
 
-/// Whether a fix may be applied without review (`--fix`, fix-all) or only on request.
+/// Whether a fix may be applied without review (`--fix`, fix-all), only on
+/// request (`--unsafe-fixes`, or one code action), or only by a person in
+/// the editor (ruff's display-only fixes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     Safe,
+    /// Removes its finding but takes a decision (which requirement, which
+    /// name): `--unsafe-fixes` applies it.
     Unsafe,
+    /// A placeholder to fill in (an empty `x-fr-ids: []`) or generated
+    /// content to review (an endpoint stub): offered as a code action, never
+    /// applied by a batch (`--fix`, `--unsafe-fixes`, fix-all).
+    Display,
 }
 
 #[derive(Clone, Debug, PartialEq)]

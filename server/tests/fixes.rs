@@ -155,6 +155,7 @@ fn fix_case_with(fixture_name: &str, code: &str, needle: &str, title: &str, gone
                 match f.applicability {
                     Applicability::Safe => "safe",
                     Applicability::Unsafe => "needs review",
+                    Applicability::Display => "editor only",
                 }
             )
         })

@@ -29,11 +29,14 @@ const ONE_PER_PASS: &[&str] = &[
 ];
 
 /// The fix to apply for a finding: its first safe fix; with unsafe fixes
-/// allowed, else its preferred one (a finding whose fixes are all
+/// allowed, else its preferred unsafe one (a finding whose fixes are all
 /// alternatives nobody prefers, like renumbering the first of two
-/// duplicates, is left alone).
+/// duplicates, is left alone). Display-only fixes are never applied here.
 fn chosen(fixes: Vec<Fix>, include_unsafe: bool) -> Option<Fix> {
-    let mut fixes: Vec<Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+    let mut fixes: Vec<Fix> = fixes
+        .into_iter()
+        .filter(|f| !f.edits.is_empty() && f.applicability != Applicability::Display)
+        .collect();
     if let Some(i) = fixes
         .iter()
         .position(|f| f.applicability == Applicability::Safe)

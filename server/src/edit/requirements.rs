@@ -32,11 +32,24 @@ pub fn format_id(prefix: &str, n: u64, width: usize) -> String {
 }
 
 /// The requirements an ID written in `from_file` can resolve to, one per
-/// ID (the definition that file would see), in PRD order.
+/// ID (the definition that file would see), in PRD order. When a PRD sits
+/// in the file's own folder or an ancestor (a spec-kit feature's `spec.md`
+/// for its `contracts/`), only the requirements of those PRDs: an ID that
+/// only another feature defines is no suggestion for this one.
 pub fn resolvable<'a>(index: &'a Index, from_file: &str) -> Vec<(ReqKey, &'a Requirement)> {
     let mut out: Vec<(ReqKey, &Requirement)> = Vec::new();
-    for (k, _, req) in index.all_requirements() {
+    let in_scope = |prd_file: &str| {
+        let dir = prd_file.rsplit_once('/').map_or("", |(d, _)| d);
+        dir.is_empty() || from_file.starts_with(&format!("{dir}/"))
+    };
+    let scoped = index
+        .all_requirements()
+        .any(|(_, f, _)| in_scope(f) && f.contains('/'));
+    for (k, f, req) in index.all_requirements() {
         if out.iter().any(|(_, r)| r.id == req.id) {
+            continue;
+        }
+        if scoped && !in_scope(f) {
             continue;
         }
         if index.resolve_id(from_file, &req.id) == Resolution::Found(k) {

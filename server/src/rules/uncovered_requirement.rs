@@ -344,7 +344,8 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
                 "Create an endpoint stub for {id}: {} {path}",
                 method.to_ascii_uppercase()
             ),
-            Applicability::Unsafe,
+            // Generated content to review and complete: editor only.
+            Applicability::Display,
         )
         .into_iter()
         .collect(),

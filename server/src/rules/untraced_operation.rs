@@ -81,8 +81,11 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         .map(String::as_str)
         .unwrap_or("x-fr-ids");
     let mut out = Vec::new();
+    // Only requirements whose titles share words with the operation: a
+    // guess with nothing in common is no suggestion.
     for (req, _) in rank_requirements(index, &op.file, &requirements::op_query(op))
         .into_iter()
+        .filter(|(_, score)| *score > 0.0)
         .take(3)
     {
         let mut set = EditSet::new(index);
@@ -94,7 +97,8 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
     }
     let mut set = EditSet::new(index);
     add_trace(&mut set, op, opn, key, None);
-    out.extend(set.into_fix(format!("Add {key}"), Applicability::Unsafe));
+    // A placeholder: it does not remove the finding, so no batch applies it.
+    out.extend(set.into_fix(format!("Add {key}"), Applicability::Display));
     prefer_first(out)
 }
 
