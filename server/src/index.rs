@@ -122,9 +122,83 @@ pub struct Index {
     /// ID → its definitions, for scoped lookup.
     defs: HashMap<String, Vec<ReqKey>>,
     ref_targets: HashMap<(FileId, u32), usize>,
+    /// OpenAPI 3.2 `$self`: the documents that name their own URI.
+    selves: SelfUris,
     lookup: MapLookup,
     /// Walk results kept for the next build (see [`crate::memo`]).
     pub(crate) memo: Mutex<Memos>,
+}
+
+/// OpenAPI 3.2 `$self`: a document's own URI, the base of its relative
+/// `$ref`s, and the name other documents may use for it.
+#[derive(Debug, Default)]
+pub(crate) struct SelfUris {
+    by_file: HashMap<FileId, String>,
+    by_uri: HashMap<String, FileId>,
+}
+
+impl SelfUris {
+    fn from_files(files: &BTreeMap<FileId, FileData>) -> SelfUris {
+        let mut s = SelfUris::default();
+        for (id, fd) in files {
+            let Parsed::Structured(doc, _) = &*fd.parsed else {
+                continue;
+            };
+            let own = doc
+                .root
+                .as_ref()
+                .and_then(|r| r.get("$self"))
+                .and_then(Node::as_str);
+            if let Some(uri) = own.filter(|u| !u.is_empty()) {
+                s.by_file.insert(id.clone(), uri.to_string());
+                s.by_uri
+                    .entry(uri.to_string())
+                    .or_insert_with(|| id.clone());
+            }
+        }
+        s
+    }
+
+    /// The workspace document a `$ref` written in `from` names by URI: an
+    /// absolute one, or a relative one read against `from`'s `$self`.
+    /// `None`: resolve it as a path relative to the file.
+    fn resolve(&self, from: &str, target: &str) -> Option<Target> {
+        if self.by_uri.is_empty() {
+            return None;
+        }
+        let (path, frag) = target.split_once('#').unwrap_or((target, ""));
+        let absolute = path.contains("://") || path.starts_with("urn:");
+        let uri = if absolute {
+            path.to_string()
+        } else if path.is_empty() {
+            return None;
+        } else {
+            join_uri(self.by_file.get(from)?, path)?
+        };
+        let file = self.by_uri.get(&uri)?;
+        Some(Target {
+            file: file.clone(),
+            pointer: split_pointer(frag),
+        })
+    }
+}
+
+/// `https://x.io/api/root.yaml` + `../schemas/a.yaml` → `https://x.io/schemas/a.yaml`.
+fn join_uri(base: &str, rel: &str) -> Option<String> {
+    let (scheme, rest) = base.split_once("://")?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop(); // the base document's own name
+    for seg in rel.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(format!("{scheme}://{host}/{}", parts.join("/")))
 }
 
 /// The memos of the walks over each file's document, kept only when the
@@ -422,6 +496,7 @@ impl Index {
             other_ref_files: BTreeSet::new(),
             defs: HashMap::new(),
             ref_targets: HashMap::new(),
+            selves: SelfUris::from_files(&files),
             lookup: MapLookup::default(),
             memo: Mutex::default(),
         };
@@ -470,6 +545,7 @@ impl Index {
                 let record = seen_sites.insert(f.clone());
                 for site in sites {
                     let target = resolve_target(
+                        &index.selves,
                         &f,
                         &site.target,
                         &mut ws,
@@ -647,6 +723,9 @@ impl Index {
 
     /// Resolves a `$ref` string written in `from` without touching the disk.
     pub fn resolve(&self, from: &str, target: &str) -> Option<Target> {
+        if let Some(t) = self.selves.resolve(from, target) {
+            return Some(t);
+        }
         // The index's own name of `from`, when it has it (no copy).
         let t = match self.files.get_key_value(from) {
             Some((id, _)) => split_ref_in(id, target),
@@ -1105,6 +1184,7 @@ fn split_ref_in(from: &FileId, target: &str) -> Result<Target, RefError> {
 }
 
 fn resolve_target(
+    selves: &SelfUris,
     from: &FileId,
     target: &str,
     ws: &mut Workspace,
@@ -1112,6 +1192,9 @@ fn resolve_target(
     others: &mut BTreeSet<String>,
     parse_one: &dyn Fn(&FileId, &Workspace) -> FileData,
 ) -> Result<Target, RefError> {
+    if let Some(t) = selves.resolve(from, target) {
+        return Ok(t);
+    }
     let t = split_ref_in(from, target)?;
     if files.contains_key(&t.file) {
         if !matches!(
@@ -1287,6 +1370,61 @@ mod tests {
 
     /// Remote references are told apart in any case, short and non-ASCII
     /// targets included; a local one names the file it is written in.
+    #[test]
+    fn self_uris_name_documents_and_rebase_relative_refs() {
+        use crate::rules::testing::{findings, index};
+        let root = "openapi: 3.2.0\n$self: https://x.io/api/openapi.yaml\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      responses:\n        '200': {$ref: 'responses/ok.yaml'}\n        default: {$ref: 'https://x.io/api/responses/ok.yaml'}\n";
+        // Kept in another folder on disk: found by its `$self`, not its path.
+        let ok = "$self: https://x.io/api/responses/ok.yaml\ndescription: ok\n";
+        let idx = index(&[("spec/openapi.yaml", root), ("shared/ok.yaml", ok)]);
+        assert_eq!(findings(&idx, "unresolved-ref"), "");
+        let op = &idx.operations[0];
+        let codes: Vec<&str> = idx
+            .op_responses(op)
+            .iter()
+            .map(|(e, f, n)| {
+                assert_eq!(&**f, "shared/ok.yaml");
+                assert_eq!(n.get("description").and_then(Node::as_str), Some("ok"));
+                e.key.as_str()
+            })
+            .collect();
+        assert_eq!(codes, ["200", "default"]);
+        assert_eq!(
+            join_uri("https://x.io/a/b/c.yaml", "../d.yaml").as_deref(),
+            Some("https://x.io/a/d.yaml")
+        );
+    }
+
+    #[test]
+    fn callbacks_webhooks_and_32_methods_are_operations() {
+        use crate::rules::testing::index;
+        let api = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    query:\n      responses: {'200': {description: ok}}\n    additionalOperations:\n      LINK:\n        responses: {'204': {description: ok}}\n    post:\n      callbacks:\n        onDone:\n          '{$request.body#/url}':\n            post:\n              responses: {'200': {description: ok}}\n      responses: {'201': {description: ok}}\nwebhooks:\n  itemAdded:\n    post:\n      responses: {'200': {description: ok}}\n";
+        let idx = index(&[("openapi.yaml", api)]);
+        let got: Vec<String> = idx
+            .operations
+            .iter()
+            .map(|o| {
+                format!(
+                    "{:?} {} {} /{}",
+                    o.kind,
+                    o.method,
+                    o.path,
+                    o.pointer.join("/")
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Path QUERY /items /paths//items/query",
+                "Path POST /items /paths//items/post",
+                "Callback POST {$request.body#/url} /paths//items/post/callbacks/onDone/{$request.body#/url}/post",
+                "Path LINK /items /paths//items/additionalOperations/LINK",
+                "Webhook POST itemAdded /webhooks/itemAdded/post",
+            ]
+        );
+    }
+
     #[test]
     fn split_ref_kinds() {
         for remote in ["HTTPS://x/y.yaml", "http://x", "Urn:a", "//host/a.yaml"] {
