@@ -569,6 +569,22 @@ impl Index {
             }
             index.apis.push(api);
         }
+        // A document that declares `openapi:` but that another API's root
+        // reaches by `$ref` is a part of that API (OpenSearch's namespace
+        // files are complete documents that the root stitches together):
+        // it is not an API of its own, or every operation would be counted
+        // and checked twice. Roots that reach each other both stay.
+        let parts: BTreeSet<FileId> = index
+            .apis
+            .iter()
+            .filter(|a| {
+                index.apis.iter().any(|b| {
+                    b.root != a.root && b.files.contains(&a.root) && !a.files.contains(&b.root)
+                })
+            })
+            .map(|a| a.root.clone())
+            .collect();
+        index.apis.retain(|a| !parts.contains(&a.root));
         for (i, r) in index.refs.iter().enumerate() {
             index
                 .ref_targets
@@ -1393,6 +1409,21 @@ mod tests {
             join_uri("https://x.io/a/b/c.yaml", "../d.yaml").as_deref(),
             Some("https://x.io/a/d.yaml")
         );
+    }
+
+    #[test]
+    fn a_complete_document_stitched_into_another_is_part_of_it() {
+        use crate::rules::testing::index;
+        let root = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /cats:\n    $ref: 'ns/cats.yaml#/paths/~1cats'\n";
+        let ns = "openapi: 3.1.0\ninfo: {title: cats, version: '1'}\npaths:\n  /cats:\n    get:\n      responses: {'200': {description: ok}}\n";
+        let idx = index(&[("root.yaml", root), ("ns/cats.yaml", ns)]);
+        let apis: Vec<&str> = idx.apis.iter().map(|a| &*a.root).collect();
+        assert_eq!(apis, ["root.yaml"]);
+        assert_eq!(idx.operations.len(), 1);
+        assert_eq!(&*idx.operations[0].file, "ns/cats.yaml");
+        // Alone, the namespace document is an API.
+        let idx = index(&[("ns/cats.yaml", ns)]);
+        assert_eq!(idx.apis.len(), 1);
     }
 
     #[test]

@@ -50,6 +50,45 @@ fn inventory_counts_match_the_published_operation_counts() {
     }
 }
 
+/// Real workspaces split across many files (realworld/SOURCES.md counts
+/// their operations with PyYAML, following path-item and operation `$ref`s):
+/// the inventory lists each operation once, wherever it is written.
+#[test]
+fn split_workspaces_list_every_operation_once() {
+    let Some(root) = corpus() else { return };
+    let expected = [
+        ("ideal-postcodes__postcodes.io", 11),
+        ("econominhas__backend", 34),
+        ("growthbook__growthbook", 117),
+        ("cloudamqp__lavinmq", 108),
+        ("opensearch-project__opensearch-api-specification", 383),
+        ("shlinkio__shlink", 26),
+    ];
+    for (name, count) in expected {
+        let dir = root.join("realworld/multifile").join(name);
+        let ws = specgate::workspace::Workspace::load(&dir, None).expect("workspace loads");
+        let index = Index::build(ws, None);
+        let inv = inventory::build(&index, None);
+        let mut seen = std::collections::BTreeSet::new();
+        for o in &inv.operations {
+            assert!(
+                seen.insert((o.method.clone(), o.path.clone())),
+                "{name}: {} {} listed twice",
+                o.method,
+                o.path
+            );
+            assert!(
+                index.source(&o.file).is_some(),
+                "{name}: {} {} points at {}",
+                o.method,
+                o.path,
+                o.file
+            );
+        }
+        assert_eq!(inv.operations.len(), count, "operations in {name}");
+    }
+}
+
 #[test]
 fn every_corpus_file_checks_and_inventories_without_panic() {
     let Some(root) = corpus() else { return };
