@@ -1082,6 +1082,50 @@ impl Index {
         self.entities()
             .find(|(_, e)| dictionary::snake_case(&e.name) == n)
     }
+
+    /// [`Index::entity_named`] as seen from `from`: when several
+    /// dictionaries define the entity (each spec-kit feature has its own
+    /// `data-model.md`), the one in the nearest folder above `from` wins.
+    pub fn entity_named_from(
+        &self,
+        name: &str,
+        from: &str,
+    ) -> Option<(&FileId, &dictionary::Entity)> {
+        let n = dictionary::snake_case(name);
+        self.nearest_entity(from, |e| dictionary::snake_case(&e.name) == n)
+    }
+
+    /// [`Index::entity_for_table`] as seen from `from` (see [`Index::entity_named_from`]).
+    pub fn entity_for_table_from(
+        &self,
+        table: &str,
+        from: &str,
+    ) -> Option<(&FileId, &dictionary::Entity)> {
+        let t = table.to_ascii_lowercase();
+        self.nearest_entity(from, |e| e.table_names().contains(&t))
+    }
+
+    fn nearest_entity(
+        &self,
+        from: &str,
+        matches: impl Fn(&dictionary::Entity) -> bool,
+    ) -> Option<(&FileId, &dictionary::Entity)> {
+        let found: Vec<(&FileId, &dictionary::Entity)> =
+            self.entities().filter(|(_, e)| matches(e)).collect();
+        if found.len() <= 1 {
+            return found.into_iter().next();
+        }
+        let mut dir = parent_dir(from);
+        loop {
+            if let Some(hit) = found.iter().find(|(f, _)| parent_dir(f) == dir) {
+                return Some(*hit);
+            }
+            if dir.is_empty() {
+                return found.into_iter().next();
+            }
+            dir = parent_dir(dir);
+        }
+    }
 }
 
 /// A path item as written: where, and the node (maybe a `$ref`).
@@ -1272,14 +1316,24 @@ impl Index {
                 n.get("in").and_then(Node::as_str).unwrap_or("").to_string(),
             )
         };
+        // The list itself may be a `$ref` (a shared list of pagination
+        // parameters); each item may be one too.
         if let Some(opn) = self.op_node(op) {
-            for p in opn.get("parameters").map(Node::items).unwrap_or_default() {
-                out.push(self.deref(&op.file, p));
+            if let Some(list) = opn.get("parameters") {
+                let (lf, list) = self.deref(&op.file, list);
+                for p in list.items() {
+                    out.push(self.deref(&lf, p));
+                }
             }
         }
         if let Some(item) = self.path_item(op) {
-            for p in item.get("parameters").map(Node::items).unwrap_or_default() {
-                let (f, n) = self.deref(&op.item_file, p);
+            let list = item
+                .get("parameters")
+                .map(|l| self.deref(&op.item_file, l))
+                .map(|(f, l)| (f, l.items()))
+                .unwrap_or((op.item_file.clone(), &[]));
+            for p in list.1 {
+                let (f, n) = self.deref(&list.0, p);
                 if !out.iter().any(|(_, o)| key(o) == key(n)) {
                     out.push((f, n));
                 }

@@ -486,7 +486,11 @@ pub fn add_parameters<'a>(set: &mut EditSet<'a>, op: &Operation, opn: &'a Node, 
                 doc.insert_item(p, it, None);
             }
         }
-        _ => doc.insert_entry(opn, "parameters", Val::Seq(items), Pos::Before(OP_TAIL)),
+        // A shared list by `$ref`: adding to it would change every
+        // operation using it, and a second `parameters` key beside it would
+        // be ignored. No edit; the fix is then not offered.
+        Some(_) => {}
+        None => doc.insert_entry(opn, "parameters", Val::Seq(items), Pos::Before(OP_TAIL)),
     }
 }
 
@@ -566,16 +570,22 @@ fn params_of(index: &Index, api: &Api) -> std::sync::Arc<Params> {
         };
         for op in ops_of(index, api) {
             let lists = [
-                index.op_node(op).and_then(|n| n.get("parameters")),
-                index.path_item(op).and_then(|n| n.get("parameters")),
+                index
+                    .op_node(op)
+                    .and_then(|n| n.get("parameters"))
+                    .map(|l| index.deref(&op.file, l)),
+                index
+                    .path_item(op)
+                    .and_then(|n| n.get("parameters"))
+                    .map(|l| index.deref(&op.item_file, l)),
             ];
-            for l in lists.into_iter().flatten() {
+            for (lf, l) in lists.into_iter().flatten() {
                 for p in l.items() {
-                    let (_, d) = index.deref(&op.file, p);
+                    let (_, d) = index.deref(&lf, p);
                     if d.get("in").and_then(Node::as_str) != Some("query") {
                         continue;
                     }
-                    let target = p.ref_str().and_then(|r| index.resolve(&op.file, r));
+                    let target = p.ref_str().and_then(|r| index.resolve(&lf, r));
                     if let Some((_, parent)) = target.as_ref().and_then(|t| t.pointer.split_last())
                     {
                         let ct = Target {

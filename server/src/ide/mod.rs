@@ -146,8 +146,9 @@ fn dictionary_target<'a>(index: &'a Index, file: &str, offset: u32) -> Option<Di
 
 /// A schema key or property of a schema that stands for an entity.
 fn schema_target<'a>(index: &'a Index, file: &str, offset: u32) -> Option<DictTarget<'a>> {
-    for api in index.apis.iter().filter(|a| &*a.root == file) {
-        let root = index.doc(&api.root)?.root.as_ref()?;
+    // A schema key in a `components/schemas` map of any file of an API.
+    if index.apis_of(file).next().is_some() {
+        let root = index.doc(file)?.root.as_ref()?;
         let schemas = root
             .get("components")
             .and_then(|c| c.get("schemas"))
@@ -155,7 +156,7 @@ fn schema_target<'a>(index: &'a Index, file: &str, offset: u32) -> Option<DictTa
         for e in schemas.map(Node::entries).unwrap_or_default() {
             if e.key_span.contains(offset) {
                 let marked = e.value.get("x-entity").and_then(Node::as_str);
-                let (df, ent) = index.entity_named(marked.unwrap_or(&e.key))?;
+                let (df, ent) = index.entity_named_from(marked.unwrap_or(&e.key), file)?;
                 return Some(DictTarget::Entity(df, ent));
             }
         }

@@ -76,8 +76,8 @@ pub fn entity_schemas(index: &Index) -> Vec<(String, FileId, &Node, &Entity, &Fi
                 }
                 let marked = n.get("x-entity").and_then(Node::as_str);
                 let entity = match marked {
-                    Some(m) => index.entity_named(m),
-                    None => index.entity_named(name),
+                    Some(m) => index.entity_named_from(m, &f),
+                    None => index.entity_named_from(name, &f),
                 };
                 if let Some((df, ent)) = entity {
                     out.push((name.to_string(), f, n, ent, df));
