@@ -376,11 +376,16 @@ fn table_line(line: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-/// A short label paragraph ending in `:` (`**Fields**:`, `Relationships:`):
-/// `Some(true)` when the list after it holds attributes.
+/// A short label paragraph ending in `:` (`**Fields**:`, `Relationships:`),
+/// or set in bold alone (`**Fields**`, `**Constraints**`): `Some(true)` when
+/// the list after it holds attributes.
 fn list_label(para: &str) -> Option<bool> {
     let n = normalized(para);
-    if !n.ends_with(':') || n.split_whitespace().count() > 6 || n.contains('\n') {
+    let t = para.trim();
+    let bold = (t.starts_with("**") && t.ends_with("**")
+        || t.starts_with("__") && t.ends_with("__"))
+        && t.len() > 4;
+    if !(n.ends_with(':') || bold) || n.split_whitespace().count() > 6 || n.contains('\n') {
         return None;
     }
     Some(
@@ -580,6 +585,24 @@ fn attribute_item(text: &str, line: Span, item: Span) -> Option<Attribute> {
         rest = r;
     } else if rest.starts_with(['-', '—', '–']) {
         rest = rest.trim_start_matches(['-', '—', '–', ' ', '\t']);
+    } else if name.is_some() && !rest.is_empty() {
+        // `` `label` string (1-80 chars) ``, `` `risk_id` FK -> … ``: a name
+        // set apart by markup, then its type or a description.
+        // Prose after a bold word (`**Priority** has many things`) is not;
+        // a name in code markup is one whatever follows.
+        let code = b.get(s) == Some(&b'`');
+        let (t, r) = leading_type(rest);
+        match t {
+            Some(t)
+                if t.chars()
+                    .all(|c| c.is_alphanumeric() || "()[]<>,_ ".contains(c)) =>
+            {
+                ty = Some(t);
+                rest = r;
+            }
+            _ if code => {}
+            _ => return None,
+        }
     } else if !rest.is_empty() {
         return None;
     }
@@ -1110,6 +1133,20 @@ mod tests {
     }
 
     /// The line-scanner outline (used for very large files) reads the same.
+    #[test]
+    fn bold_labels_without_colon_and_names_in_markup_followed_by_a_type() {
+        let text = "## RiskTicketLink\n\n**Fields**\n\n- `id`\n- `risk_id` FK -> `risk_items.id` (`CASCADE DELETE`)\n- `label` string (1-80 chars)\n\n**Constraints**\n\n- `label` must be unique per risk\n";
+        let d = parse_markdown(text);
+        let names: Vec<&str> = d.entities[0]
+            .attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, ["id", "risk_id", "label"]);
+        let label = &d.entities[0].attributes[2];
+        assert_eq!(label.ty.as_deref(), Some("string"));
+    }
+
     #[test]
     fn markdown_same_with_either_outline() {
         let lists = "### Entity: Task\n**Fields**:\n- **id**: UUID, primary key\n- `done` (bool): whether\n\n**Relationships**:\n- **project**: belongs to Project\n";
