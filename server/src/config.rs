@@ -48,6 +48,16 @@ pub enum PaginationStyle {
     Page,
 }
 
+/// What `table-not-in-dictionary` says when the workspace has no data
+/// dictionary at all (`[rules.table-not-in-dictionary] when_no_dictionary`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenNoDictionary {
+    /// One finding for the workspace, at its first created table.
+    Once,
+    /// Nothing.
+    Off,
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Globs (relative to the root) of PRD Markdown files.
@@ -75,6 +85,7 @@ pub struct Config {
     pub pagination_default: PaginationStyle,
     /// Which response classes `missing-error-response` requires.
     pub required_responses: Vec<String>,
+    pub when_no_dictionary: WhenNoDictionary,
     /// Where the config was read from (workspace-relative), if any.
     pub source: Option<String>,
 }
@@ -203,6 +214,7 @@ impl Default for Config {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            when_no_dictionary: WhenNoDictionary::Once,
             source: None,
         }
     }
@@ -456,6 +468,11 @@ impl Config {
                     }
                     None => bad("`require` must be a list of strings".into()),
                 },
+                ("table-not-in-dictionary", "when_no_dictionary") => match v.as_str() {
+                    Some("once") => self.when_no_dictionary = WhenNoDictionary::Once,
+                    Some("off") => self.when_no_dictionary = WhenNoDictionary::Off,
+                    _ => bad("`when_no_dictionary` must be \"once\" or \"off\"".into()),
+                },
                 (_, other) => bad(format!("unknown option `{other}` for rule `{rule}`")),
             }
         }
@@ -552,6 +569,26 @@ mod tests {
             Some(Severity::Warning)
         );
         assert_eq!(c.pagination_params, vec!["limit"]);
+    }
+
+    #[test]
+    fn when_no_dictionary() {
+        const R: &[&str] = &["table-not-in-dictionary"];
+        let (c, e) = Config::from_toml("", R);
+        assert!(e.is_empty());
+        assert_eq!(c.when_no_dictionary, WhenNoDictionary::Once);
+        let text = "[rules.table-not-in-dictionary]\nwhen_no_dictionary = \"off\"\n";
+        let (c, e) = Config::from_toml(text, R);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(c.when_no_dictionary, WhenNoDictionary::Off);
+        let text = "[rules]\ntable-not-in-dictionary = { when_no_dictionary = \"always\" }\n";
+        let (c, e) = Config::from_toml(text, R);
+        assert_eq!(c.when_no_dictionary, WhenNoDictionary::Once);
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e[0].message,
+            "`when_no_dictionary` must be \"once\" or \"off\""
+        );
     }
 
     #[test]

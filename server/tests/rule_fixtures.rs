@@ -33,27 +33,40 @@ fn every_rule_has_a_positive_and_a_negative_fixture() {
     }
 }
 
+/// The fixture folders of a rule of one kind: `positive` (or `negative`)
+/// and any `positive-<case>` beside it, sorted.
+fn fixture_dirs(code: &str, kind: &str) -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(fixtures().join(code))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ok = name == kind || name.starts_with(&format!("{kind}-"));
+            (ok && e.path().is_dir()).then(|| (name, e.path()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[test]
 fn positive_fixtures_fire() {
     for rule in rules::ALL {
-        let dir = fixtures().join(rule.code).join("positive");
-        if !dir.is_dir() {
-            continue; // reported by the test above
+        for (name, dir) in fixture_dirs(rule.code, "positive") {
+            let (n, text) = findings(&dir, rule.code);
+            assert!(n > 0, "{} did not fire on its {name} fixture", rule.code);
+            insta::assert_snapshot!(format!("{}-{name}", rule.code), text);
         }
-        let (n, text) = findings(&dir, rule.code);
-        assert!(n > 0, "{} did not fire on its positive fixture", rule.code);
-        insta::assert_snapshot!(format!("{}-positive", rule.code), text);
     }
 }
 
 #[test]
 fn negative_fixtures_stay_silent() {
     for rule in rules::ALL {
-        let dir = fixtures().join(rule.code).join("negative");
-        if !dir.is_dir() {
-            continue;
+        for (name, dir) in fixture_dirs(rule.code, "negative") {
+            let (n, text) = findings(&dir, rule.code);
+            assert_eq!(n, 0, "{} fired on its {name} fixture:\n{text}", rule.code);
         }
-        let (n, text) = findings(&dir, rule.code);
-        assert_eq!(n, 0, "{} fired on its negative fixture:\n{text}", rule.code);
     }
 }

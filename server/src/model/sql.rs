@@ -60,6 +60,35 @@ pub struct SqlFile {
     /// FR-IDs in comments.
     pub mentions: Vec<IdMention>,
     pub errors: Vec<crate::tree::SyntaxError>,
+    /// What later statements do to tables and columns that exist: drops
+    /// and renames, in file order (see [`replay`]).
+    pub changes: Vec<SchemaChange>,
+}
+
+/// A drop or a rename. Names as in [`Table`] and [`Column`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// `DROP TABLE a, b` (one change per name).
+    DropTable { table: String },
+    /// `ALTER TABLE a RENAME TO b`.
+    RenameTable { table: String, to: String },
+    /// `ALTER TABLE a DROP [COLUMN] [IF EXISTS] c`.
+    DropColumn { table: String, column: String },
+    /// `ALTER TABLE a RENAME [COLUMN] c TO d`; `d` is also a column of the
+    /// statement's [`Table`] entry (`created = false`), so it is checked
+    /// like an added column.
+    RenameColumn {
+        table: String,
+        column: String,
+        to: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SchemaChange {
+    pub change: Change,
+    /// The action (`DROP COLUMN x`, `RENAME a TO b`, the name in DROP TABLE).
+    pub span: Span,
 }
 
 /// Files above this size skip tree-sitter-sequel (it reads about 2.5 MB/s;
@@ -99,6 +128,12 @@ pub fn read_sql(text: &str, id_pattern: &Regex, use_tree_sitter: bool) -> (SqlFi
     for stmt in statements(text, &lexed.toks) {
         let toks = &lexed.toks[stmt.toks.clone()];
         let Some(first) = toks.first() else { continue };
+        if is_kw(text, first, "DROP") {
+            if toks.get(1).is_some_and(|t| is_kw(text, t, "TABLE")) {
+                drop_tables(text, toks, &mut out.changes);
+            }
+            continue;
+        }
         let kind = if is_kw(text, first, "CREATE") {
             StmtKind::Create
         } else if is_kw(text, first, "ALTER") {
@@ -143,7 +178,7 @@ pub fn read_sql(text: &str, id_pattern: &Regex, use_tree_sitter: bool) -> (SqlFi
             }
         }
         let from_tree = ts.as_mut().and_then(|r| r.read(text, &stmt, kind));
-        let table = match from_tree {
+        let mut table = match from_tree {
             Some(t) => {
                 stats.tree_sitter += 1;
                 t
@@ -156,6 +191,20 @@ pub fn read_sql(text: &str, id_pattern: &Regex, use_tree_sitter: bool) -> (SqlFi
                 }
             }
         };
+        if kind == StmtKind::Alter {
+            let renamed = alter_changes(text, toks, &mut out.changes);
+            if let Some((name, cols)) = renamed.filter(|(_, c)| !c.is_empty()) {
+                let t = table.get_or_insert_with(|| Table {
+                    name: ident_name(text, &name).to_lowercase(),
+                    span: tok_span(&name),
+                    columns: Vec::new(),
+                    stmt_span: stmt.span,
+                    created: false,
+                });
+                t.columns.extend(cols);
+                t.columns.sort_by_key(|c| c.span.start);
+            }
+        }
         out.tables.extend(table);
     }
     out.mentions.sort_by_key(|m| m.span.start);
@@ -354,7 +403,28 @@ fn lex(text: &str) -> Lexed {
                 while i < n && is_ident_char(b[i]) {
                     i += 1;
                 }
-                if i - start == 1 && (c == b'E' || c == b'e') && b.get(i) == Some(&b'\'') {
+                if i - start == 1
+                    && (c == b'U' || c == b'u')
+                    && b.get(i) == Some(&b'&')
+                    && matches!(b.get(i + 1), Some(b'"' | b'\''))
+                {
+                    // U&"d\0061ta" identifier, U&'…' string (Unicode escapes).
+                    let q = b[i + 1];
+                    i = scan_quoted(b, i + 1, q, false).unwrap_or_else(|| {
+                        let msg = if q == b'"' {
+                            "unterminated quoted identifier"
+                        } else {
+                            "unterminated string literal: expected '"
+                        };
+                        err(&mut errors, start, 3, msg);
+                        n
+                    });
+                    if q == b'"' {
+                        Kind::Quoted
+                    } else {
+                        Kind::Str
+                    }
+                } else if i - start == 1 && (c == b'E' || c == b'e') && b.get(i) == Some(&b'\'') {
                     // E'…' string with backslash escapes.
                     i = scan_quoted(b, i, b'\'', true).unwrap_or_else(|| {
                         err(
@@ -414,6 +484,11 @@ fn ident_name(text: &str, t: &Tok) -> String {
 }
 
 fn unquote_ident(s: &str) -> String {
+    // U&"…": the escapes are kept as written.
+    let s = match s.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("U&\"") => &s[2..],
+        _ => s,
+    };
     let b = s.as_bytes();
     if b.len() >= 2 && (b[0] == b'"' || b[0] == b'`') && b[b.len() - 1] == b[0] {
         let q = &s[..1];
@@ -458,7 +533,11 @@ fn statements(text: &str, toks: &[Tok]) -> Vec<Stmt> {
         if t.kind == Kind::Punct(b';') {
             close(&mut out, start, i, t.end);
             start = i + 1;
-        } else if i > start && t.bol && (is_kw(text, t, "CREATE") || is_kw(text, t, "ALTER")) {
+        } else if i > start
+            && t.bol
+            && (is_kw(text, t, "CREATE") || is_kw(text, t, "ALTER"))
+            && !continues_alter_table(text, &toks[start..i], toks.get(i + 1))
+        {
             close(&mut out, start, i, toks[i - 1].end);
             start = i;
         }
@@ -467,6 +546,43 @@ fn statements(text: &str, toks: &[Tok]) -> Vec<Stmt> {
         close(&mut out, start, toks.len(), toks[toks.len() - 1].end);
     }
     out
+}
+
+/// Is a line-leading `ALTER` (before `next`) an action of the `ALTER TABLE`
+/// statement `so_far`, not a new statement? It is after a `,` (`ADD x int,`
+/// ⏎ `ALTER COLUMN y DROP NOT NULL`), right after the table name (`ALTER
+/// TABLE t` ⏎ `ALTER COLUMN a TYPE date`), and before `COLUMN`; never
+/// before `TABLE`.
+fn continues_alter_table(text: &str, so_far: &[Tok], next: Option<&Tok>) -> bool {
+    let [first, second, ..] = so_far else {
+        return false;
+    };
+    if !is_kw(text, first, "ALTER") || !is_kw(text, second, "TABLE") {
+        return false;
+    }
+    let Some(next) = next else {
+        return false;
+    };
+    if is_kw(text, next, "TABLE") {
+        return false;
+    }
+    if is_kw(text, next, "COLUMN") || is_punct(so_far.last(), b',') {
+        return true;
+    }
+    // Nothing but `ALTER TABLE [IF EXISTS] [ONLY] name [*]` so far.
+    let mut i = skip_if_exists(text, so_far, 2);
+    if so_far.get(i).is_some_and(|t| is_kw(text, t, "ONLY")) {
+        i += 1;
+    }
+    match qualified_name(so_far, i) {
+        Some((_, mut j)) => {
+            if is_punct(so_far.get(j), b'*') {
+                j += 1;
+            }
+            j == so_far.len()
+        }
+        None => false,
+    }
 }
 
 /// `CREATE [OR REPLACE] [GLOBAL|LOCAL] [TEMP|TEMPORARY|UNLOGGED|FOREIGN] TABLE`.
@@ -843,11 +959,25 @@ fn scan_create(
         Some(t) if t.kind == Kind::Punct(b'(') => {
             table.columns = scan_elements(text, toks, i, "CREATE TABLE", errors);
         }
-        // AS SELECT, PARTITION OF, OF type, LIKE (MySQL): no columns here.
+        // AS query (after USING / WITH / WITHOUT OIDS / ON COMMIT /
+        // TABLESPACE), PARTITION OF, OF type; MySQL's LIKE and SELECT: no
+        // columns here.
         Some(t)
-            if ["AS", "PARTITION", "OF", "LIKE"]
-                .iter()
-                .any(|k| is_kw(text, t, k)) => {}
+            if [
+                "AS",
+                "PARTITION",
+                "OF",
+                "LIKE",
+                "USING",
+                "WITH",
+                "WITHOUT",
+                "ON",
+                "TABLESPACE",
+                "SELECT",
+                "EXECUTE",
+            ]
+            .iter()
+            .any(|k| is_kw(text, t, k)) => {}
         Some(t) => error(
             errors,
             tok_span(t),
@@ -886,23 +1016,7 @@ fn scan_alter(
         return None;
     }
     let mut columns = Vec::new();
-    // Actions split at top-level commas.
-    let mut depth = 0usize;
-    let mut start = i;
-    let mut actions = Vec::new();
-    for (j, t) in toks.iter().enumerate().skip(i) {
-        match t.kind {
-            Kind::Punct(b'(' | b'[') => depth += 1,
-            Kind::Punct(b')' | b']') => depth = depth.saturating_sub(1),
-            Kind::Punct(b',') if depth == 0 => {
-                actions.push(start..j);
-                start = j + 1;
-            }
-            _ => {}
-        }
-    }
-    actions.push(start..toks.len());
-    for r in actions {
+    for r in split_actions(toks, i) {
         let a = &toks[r];
         if !a.first().is_some_and(|t| is_kw(text, t, "ADD")) {
             continue;
@@ -947,6 +1061,276 @@ fn scan_alter(
         stmt_span: stmt,
         created: false,
     })
+}
+
+/// The actions of an ALTER TABLE from `i` on, split at top-level commas.
+fn split_actions(toks: &[Tok], i: usize) -> Vec<std::ops::Range<usize>> {
+    let mut depth = 0usize;
+    let mut start = i;
+    let mut actions = Vec::new();
+    for (j, t) in toks.iter().enumerate().skip(i) {
+        match t.kind {
+            Kind::Punct(b'(' | b'[') => depth += 1,
+            Kind::Punct(b')' | b']') => depth = depth.saturating_sub(1),
+            Kind::Punct(b',') if depth == 0 => {
+                actions.push(start..j);
+                start = j + 1;
+            }
+            _ => {}
+        }
+    }
+    actions.push(start..toks.len());
+    actions
+}
+
+/// The table name of `ALTER TABLE [IF EXISTS] [ONLY] name [*]` and the
+/// index of its first action.
+fn alter_target(text: &str, toks: &[Tok]) -> Option<(Tok, usize)> {
+    let mut i = skip_if_exists(text, toks, 2);
+    if toks.get(i).is_some_and(|t| is_kw(text, t, "ONLY")) {
+        i += 1;
+    }
+    let (name, mut i) = qualified_name(toks, i)?;
+    if is_punct(toks.get(i), b'*') {
+        i += 1;
+    }
+    Some((name, i))
+}
+
+/// `DROP TABLE [IF EXISTS] a, s.b [CASCADE]`.
+fn drop_tables(text: &str, toks: &[Tok], out: &mut Vec<SchemaChange>) {
+    let mut i = skip_if_exists(text, toks, 2);
+    while let Some((name, j)) = qualified_name(toks, i) {
+        if name.kind == Kind::Word
+            && ["CASCADE", "RESTRICT"]
+                .iter()
+                .any(|k| is_kw(text, &name, k))
+        {
+            break;
+        }
+        out.push(SchemaChange {
+            change: Change::DropTable {
+                table: ident_name(text, &name).to_lowercase(),
+            },
+            span: tok_span(&name),
+        });
+        if !is_punct(toks.get(j), b',') {
+            break;
+        }
+        i = j + 1;
+    }
+}
+
+/// Drops and renames of an ALTER TABLE statement, pushed to `out`; returns
+/// the table name and the new names of renamed columns (as columns).
+fn alter_changes(
+    text: &str,
+    toks: &[Tok],
+    out: &mut Vec<SchemaChange>,
+) -> Option<(Tok, Vec<Column>)> {
+    let (name, i) = alter_target(text, toks)?;
+    let table = ident_name(text, &name).to_lowercase();
+    let mut renamed = Vec::new();
+    for r in split_actions(toks, i) {
+        let a = &toks[r];
+        let (Some(first), Some(last)) = (a.first(), a.last()) else {
+            continue;
+        };
+        let span = Span::new(first.start, last.end);
+        let col = |k: usize| a.get(k).is_some_and(|t| is_kw(text, t, "COLUMN"));
+        if is_kw(text, first, "DROP") {
+            // DROP [COLUMN] [IF EXISTS] c; not DROP CONSTRAINT and the like.
+            let mut k = if col(1) { 2 } else { 1 };
+            k = skip_if_exists(text, a, k);
+            let Some(c) = a.get(k).filter(|t| is_ident(t)) else {
+                continue;
+            };
+            let other = !col(1)
+                && [
+                    "CONSTRAINT",
+                    "DEFAULT",
+                    "NOT",
+                    "IDENTITY",
+                    "EXPRESSION",
+                    "PRIMARY",
+                    "FOREIGN",
+                    "INDEX",
+                    "KEY",
+                    "CHECK",
+                    "PARTITION",
+                ]
+                .iter()
+                .any(|w| is_kw(text, c, w));
+            if !other {
+                out.push(SchemaChange {
+                    change: Change::DropColumn {
+                        table: table.clone(),
+                        column: ident_name(text, c),
+                    },
+                    span,
+                });
+            }
+        } else if is_kw(text, first, "RENAME") {
+            // RENAME TO u | RENAME [COLUMN] c TO d | RENAME CONSTRAINT … (ignored)
+            if a.get(1)
+                .is_some_and(|t| is_kw(text, t, "TO") || is_kw(text, t, "AS"))
+            {
+                if let Some((to, _)) = qualified_name(a, 2) {
+                    out.push(SchemaChange {
+                        change: Change::RenameTable {
+                            table: table.clone(),
+                            to: ident_name(text, &to).to_lowercase(),
+                        },
+                        span,
+                    });
+                }
+                continue;
+            }
+            if a.get(1).is_some_and(|t| is_kw(text, t, "CONSTRAINT")) {
+                continue;
+            }
+            let k = if col(1) { 2 } else { 1 };
+            let (Some(from), Some(kw), Some(to)) = (a.get(k), a.get(k + 1), a.get(k + 2)) else {
+                continue;
+            };
+            if !is_ident(from) || !is_kw(text, kw, "TO") || !is_ident(to) {
+                continue;
+            }
+            let (column, new) = (ident_name(text, from), ident_name(text, to));
+            if column == new {
+                continue;
+            }
+            renamed.push(Column {
+                name: new.clone(),
+                span: tok_span(to),
+                ty: String::new(),
+            });
+            out.push(SchemaChange {
+                change: Change::RenameColumn {
+                    table: table.clone(),
+                    column,
+                    to: new,
+                },
+                span,
+            });
+        } else if is_kw(text, first, "CHANGE") {
+            // MySQL: CHANGE [COLUMN] old new type …
+            let k = if col(1) { 2 } else { 1 };
+            let (Some(from), Some(_)) = (a.get(k), a.get(k + 1)) else {
+                continue;
+            };
+            let Some(c) = scan_column(text, &a[k + 1..], &mut Vec::new()) else {
+                continue;
+            };
+            let column = ident_name(text, from);
+            if column == c.name {
+                continue;
+            }
+            out.push(SchemaChange {
+                change: Change::RenameColumn {
+                    table: table.clone(),
+                    column,
+                    to: c.name.clone(),
+                },
+                span,
+            });
+            renamed.push(c);
+        }
+    }
+    Some((name, renamed))
+}
+
+/// The fate of one [`Table`] entry once every migration has run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TableFate {
+    /// The table's name at the end (after `RENAME TO`); `None` when a later
+    /// `DROP TABLE` removed it.
+    pub name: Option<String>,
+    /// Per column of the entry: removed or renamed by a later statement.
+    pub gone: Vec<bool>,
+}
+
+impl TableFate {
+    pub fn column_gone(&self, i: usize) -> bool {
+        self.gone.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// Runs the statements of `files` in order (files in the order given —
+/// migrations are named to sort — then by offset) and says, for each table
+/// entry of each file, what became of it: `fates[file][table]`.
+pub fn replay(files: &[&SqlFile]) -> Vec<Vec<TableFate>> {
+    let mut fates: Vec<Vec<TableFate>> = files
+        .iter()
+        .map(|f| {
+            f.tables
+                .iter()
+                .map(|t| TableFate {
+                    name: Some(t.name.clone()),
+                    gone: vec![false; t.columns.len()],
+                })
+                .collect()
+        })
+        .collect();
+    // Live entries by the table's current name.
+    let mut live: std::collections::HashMap<String, Vec<(usize, usize)>> = Default::default();
+    for (fi, f) in files.iter().enumerate() {
+        let mut events: Vec<(u32, u8, usize)> = Vec::new();
+        events.extend(
+            f.tables
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.stmt_span.start, 0, i)),
+        );
+        events.extend(
+            f.changes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.span.start, 1, i)),
+        );
+        events.sort();
+        for (_, what, i) in events {
+            if what == 0 {
+                let t = &f.tables[i];
+                live.entry(t.name.clone()).or_default().push((fi, i));
+                continue;
+            }
+            let kill = |fates: &mut Vec<Vec<TableFate>>, entries: &[(usize, usize)], col: &str| {
+                for &(ef, et) in entries {
+                    for (ci, c) in files[ef].tables[et].columns.iter().enumerate() {
+                        if c.name == col {
+                            fates[ef][et].gone[ci] = true;
+                        }
+                    }
+                }
+            };
+            match &f.changes[i].change {
+                Change::DropTable { table } => {
+                    for (ef, et) in live.remove(table).unwrap_or_default() {
+                        fates[ef][et].name = None;
+                    }
+                }
+                Change::RenameTable { table, to } => {
+                    let entries = live.remove(table).unwrap_or_default();
+                    for &(ef, et) in &entries {
+                        fates[ef][et].name = Some(to.clone());
+                    }
+                    live.entry(to.clone()).or_default().extend(entries);
+                }
+                Change::DropColumn { table, column } => {
+                    if let Some(entries) = live.get(table) {
+                        kill(&mut fates, entries, column);
+                    }
+                }
+                Change::RenameColumn { table, column, .. } => {
+                    if let Some(entries) = live.get(table) {
+                        kill(&mut fates, entries, column);
+                    }
+                }
+            }
+        }
+    }
+    fates
 }
 
 // ---------------------------------------------------------------------------
@@ -1331,6 +1715,125 @@ mod tests {
         assert_eq!(f.errors[0].message, "unterminated dollar-quoted string");
 
         let f = parse_sql("CREATE TABLE \"unclosed (a int);", &ids());
+        assert_eq!(f.errors[0].message, "unterminated quoted identifier");
+    }
+
+    #[test]
+    fn multi_line_alter_table_is_one_statement() {
+        // A line that starts with ALTER continues an ALTER TABLE after a `,`,
+        // right after the table name, and before COLUMN.
+        let text = "ALTER TABLE t\nALTER COLUMN a TYPE date;\nALTER TABLE \"p\" ADD COLUMN     \"x\" TIMESTAMP(3) NOT NULL,\nALTER COLUMN \"code\" DROP NOT NULL;\nALTER TABLE ONLY s.t\n  ALTER b SET NOT NULL,\n  ADD c int;\nALTER TABLE u ADD d int\nALTER TABLE v ADD e int;\n";
+        let (ts, sc) = both(text);
+        for f in [&ts, &sc] {
+            assert!(f.errors.is_empty(), "{:?}", f.errors);
+            assert_eq!(
+                summary(f),
+                vec!["+p: x TIMESTAMP(3)", "+t: c int", "+u: d int", "+v: e int"]
+            );
+            // The second statement runs to its `;`, over both lines.
+            let p = &f.tables[0];
+            assert!(text[p.stmt_span.start as usize..p.stmt_span.end as usize]
+                .ends_with("DROP NOT NULL;"));
+        }
+        // ALTER TABLE after a forgotten `;` still starts a statement, and so
+        // does ALTER of another kind of object.
+        let f = parse_sql("ALTER TABLE t ADD a int,\nALTER TABLE u ADD b int;\nALTER TABLE w ADD c int\nALTER TYPE e ADD VALUE 'x';", &ids());
+        assert_eq!(summary(&f), vec!["+t: a int", "+u: b int", "+w: c int"]);
+    }
+
+    #[test]
+    fn drops_and_renames() {
+        let text = "CREATE TABLE public.users (id int, fullname text, legacy int, \"Nick\" text);\nALTER TABLE public.users RENAME COLUMN fullname TO full_name;\nALTER TABLE users RENAME \"Nick\" TO nickname;\nALTER TABLE users DROP COLUMN legacy, DROP CONSTRAINT IF EXISTS users_pk, DROP IF EXISTS gone CASCADE;\nALTER TABLE users RENAME CONSTRAINT a TO b;\nALTER TABLE old RENAME TO things;\nDROP TABLE IF EXISTS things, public.gone CASCADE;\nALTER TABLE m CHANGE COLUMN `a` `b` varchar(10) NOT NULL;\n";
+        let (ts, sc) = both(text);
+        for f in [&ts, &sc] {
+            assert!(f.errors.is_empty(), "{:?}", f.errors);
+            assert_eq!(
+                summary(f),
+                vec![
+                    "users: id int, fullname text, legacy int, Nick text",
+                    "+users: full_name ",
+                    "+users: nickname ",
+                    "+m: b varchar(10)",
+                ]
+            );
+            let changes: Vec<String> = f
+                .changes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{:?} @ {}",
+                        c.change,
+                        &text[c.span.start as usize..c.span.end as usize]
+                    )
+                })
+                .collect();
+            assert_eq!(
+                changes,
+                vec![
+                    "RenameColumn { table: \"users\", column: \"fullname\", to: \"full_name\" } @ RENAME COLUMN fullname TO full_name",
+                    "RenameColumn { table: \"users\", column: \"Nick\", to: \"nickname\" } @ RENAME \"Nick\" TO nickname",
+                    "DropColumn { table: \"users\", column: \"legacy\" } @ DROP COLUMN legacy",
+                    "DropColumn { table: \"users\", column: \"gone\" } @ DROP IF EXISTS gone CASCADE",
+                    "RenameTable { table: \"old\", to: \"things\" } @ RENAME TO things",
+                    "DropTable { table: \"things\" } @ things",
+                    "DropTable { table: \"gone\" } @ public.gone",
+                    "RenameColumn { table: \"m\", column: \"a\", to: \"b\" } @ CHANGE COLUMN `a` `b` varchar(10) NOT NULL",
+                ]
+                .into_iter()
+                .map(|s| s.replace("public.gone", "gone"))
+                .collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn replay_across_files() {
+        let a = parse_sql("CREATE TABLE users (id int, fullname text, legacy int);\nCREATE TABLE tmp (x int);\nCREATE TABLE old (y int);", &ids());
+        let b = parse_sql("ALTER TABLE users RENAME COLUMN fullname TO full_name;\nALTER TABLE users DROP COLUMN legacy;\nDROP TABLE tmp;\nALTER TABLE old RENAME TO new;\nALTER TABLE new ADD COLUMN legacy int;", &ids());
+        let c = parse_sql("ALTER TABLE users DROP COLUMN full_name;", &ids());
+        let fates = replay(&[&a, &b, &c]);
+        // users: fullname renamed, legacy dropped; tmp dropped; old renamed.
+        assert_eq!(fates[0][0].name.as_deref(), Some("users"));
+        assert_eq!(fates[0][0].gone, vec![false, true, true]);
+        assert_eq!(fates[0][1].name, None);
+        assert_eq!(fates[0][2].name.as_deref(), Some("new"));
+        assert_eq!(fates[0][2].gone, vec![false]);
+        // The rename's new column, dropped again in the third file.
+        assert_eq!(fates[1][0].gone, vec![true]);
+        // A column added after the rename of its table lives.
+        assert_eq!(fates[1][1].name.as_deref(), Some("new"));
+        assert_eq!(fates[1][1].gone, vec![false]);
+        // A table dropped and created again: the new one lives.
+        let d = parse_sql(
+            "CREATE TABLE t (a int);\nDROP TABLE t;\nCREATE TABLE t (b int);",
+            &ids(),
+        );
+        let fates = replay(&[&d]);
+        assert_eq!(fates[0][0].name, None);
+        assert_eq!(fates[0][1].name.as_deref(), Some("t"));
+    }
+
+    #[test]
+    fn postgresql_forms_are_no_syntax_errors() {
+        let text = "CREATE TABLE snapshot WITH (fillfactor = 70) AS SELECT 1;\nCREATE TABLE s2 AS TABLE o;\nCREATE TABLE h (id int) USING heap;\nCREATE TABLE h2 USING heap AS SELECT 1;\nCREATE TEMP TABLE x ON COMMIT DROP AS SELECT 1;\nCREATE TABLE w WITHOUT OIDS AS SELECT 1;\nCREATE TABLE tb TABLESPACE a AS SELECT 1;\nCREATE TABLE U&\"d\\0061ta\" (U&\"c\\0061l\" int);\nSELECT U&'\\0041';\n";
+        let (ts, sc) = both(text);
+        for f in [&ts, &sc] {
+            assert!(f.errors.is_empty(), "{:?}", f.errors);
+            assert_eq!(
+                summary(f),
+                vec![
+                    "snapshot: ",
+                    "s2: ",
+                    "h: id int",
+                    "h2: ",
+                    "x: ",
+                    "w: ",
+                    "tb: ",
+                    "d\\0061ta: c\\0061l int"
+                ]
+            );
+        }
+        let f = parse_sql("CREATE TABLE U&\"open (a int);", &ids());
         assert_eq!(f.errors[0].message, "unterminated quoted identifier");
     }
 

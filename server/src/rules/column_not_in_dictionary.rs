@@ -4,6 +4,12 @@
 //! `CREATE TABLE` or `ALTER TABLE … ADD COLUMN`) must be one of the entity's
 //! attributes. Names compare in snake_case (`fullName` = `full_name`).
 //!
+//! Migrations run in file order: a column that a later `ALTER TABLE … DROP
+//! COLUMN` or `RENAME COLUMN` removed is not reported (the new name of a
+//! renamed column is checked where the rename is written), and a renamed
+//! table's columns are checked against the entity of its new name. Without
+//! any dictionary the rule is silent (`table-not-in-dictionary` says so once).
+//!
 //! **Why.** "No ad-hoc columns": the dictionary is where data gets its
 //! meaning, owner and retention; a column outside it has none of those.
 //!
@@ -33,31 +39,29 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
-    for file in &index.sql_files {
-        let Some(Parsed::Sql(sql)) = index.parsed(file) else {
+    if index.dictionaries.is_empty() {
+        return; // table-not-in-dictionary says so, once
+    }
+    for t in super::table_not_in_dictionary::live_tables(index) {
+        let Some((dict_file, entity)) = index.entity_for_table(&t.name) else {
             continue;
         };
-        for t in &sql.tables {
-            let Some((dict_file, entity)) = index.entity_for_table(&t.name) else {
+        for (i, c) in t.table.columns.iter().enumerate() {
+            if t.fate.column_gone(i) || entity.attribute(&c.name).is_some() {
                 continue;
-            };
-            for c in &t.columns {
-                if entity.attribute(&c.name).is_some() {
-                    continue;
-                }
-                out.push(
-                    Diagnostic::new(
-                        RULE.code,
-                        file,
-                        c.span,
-                        format!(
-                            "column `{}` of `{}` is not an attribute of entity {} in {dict_file}: add it to the dictionary or rename the column",
-                            c.name, t.name, entity.name
-                        ),
-                    )
-                    .with_data(json!({ "entity": entity.name, "dictionary": &**dict_file, "column": c.name, "type": c.ty })),
-                );
             }
+            out.push(
+                Diagnostic::new(
+                    RULE.code,
+                    t.file,
+                    c.span,
+                    format!(
+                        "column `{}` of `{}` is not an attribute of entity {} in {dict_file}: add it to the dictionary or rename the column",
+                        c.name, t.name, entity.name
+                    ),
+                )
+                .with_data(json!({ "entity": entity.name, "dictionary": &**dict_file, "column": c.name, "type": c.ty })),
+            );
         }
     }
 }
@@ -229,6 +233,42 @@ mod tests {
             f.contains("schema.sql:7:47 error[column-not-in-dictionary] `favourite_color`"),
             "{f}"
         );
+    }
+
+    #[test]
+    fn dropped_and_renamed_columns_are_not_reported_new_names_are() {
+        let a = "CREATE TABLE patients (id uuid, fullname text, legacy int, nick text);\nCREATE TABLE pats (id uuid, other text);\n";
+        let b = "ALTER TABLE patients RENAME COLUMN fullname TO full_name;\nALTER TABLE patients DROP COLUMN legacy;\nALTER TABLE patients RENAME nick TO nickname;\nDROP TABLE pats;\n";
+        let idx = index(&[
+            ("dictionary.md", DICT),
+            ("db/001.sql", a),
+            ("db/002.sql", b),
+        ]);
+        let f = findings(&idx, "column-not-in-dictionary");
+        assert_eq!(f.lines().count(), 1, "{f}");
+        assert!(
+            f.contains("db/002.sql:3:37 error[column-not-in-dictionary] `nickname`"),
+            "{f}"
+        );
+        // A renamed table's columns go by its new name's entity.
+        let idx = index(&[
+            ("dictionary.md", DICT),
+            ("db/001.sql", "CREATE TABLE p (id uuid, x int);\n"),
+            ("db/002.sql", "ALTER TABLE p RENAME TO patients;\n"),
+        ]);
+        let f = findings(&idx, "column-not-in-dictionary");
+        assert!(
+            f.contains(
+                "db/001.sql:1:26 error[column-not-in-dictionary] `x` column `x` of `patients`"
+            ),
+            "{f}"
+        );
+    }
+
+    #[test]
+    fn silent_without_a_dictionary() {
+        let idx = index(&[("schema.sql", "CREATE TABLE patients (id uuid, x int);\n")]);
+        assert_eq!(findings(&idx, "column-not-in-dictionary"), "");
     }
 
     #[test]
