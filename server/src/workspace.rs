@@ -71,6 +71,14 @@ fn build_set(globs: &[String]) -> GlobSet {
     b.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
+/// spec-kit's review checklists (`specs/NNN-x/checklists/requirements.md`)
+/// discuss the requirements; they define none. Their IDs are references.
+fn is_checklist(rel: &str) -> bool {
+    let mut parts = rel.rsplit('/');
+    parts.next();
+    parts.next().is_some_and(|d| d.eq_ignore_ascii_case("checklists"))
+}
+
 impl Globs {
     pub fn new(c: &Config) -> Globs {
         Globs {
@@ -104,7 +112,7 @@ impl Globs {
             "md" | "markdown" => {
                 if m(&self.dictionary) {
                     FileRole::Dictionary
-                } else if m(&self.prd) {
+                } else if m(&self.prd) && !is_checklist(rel) {
                     FileRole::Prd
                 } else {
                     FileRole::Markdown
@@ -486,6 +494,12 @@ mod tests {
         assert_eq!(g.role("docs/data-dictionary.md"), FileRole::Dictionary);
         assert_eq!(g.role("dictionary.csv"), FileRole::Dictionary);
         assert_eq!(g.role("README.md"), FileRole::Markdown);
+        assert_eq!(g.role("docs/requirements.md"), FileRole::Prd);
+        assert_eq!(
+            g.role("specs/019-chat/checklists/requirements.md"),
+            FileRole::Markdown,
+            "a spec-kit review checklist defines no requirement"
+        );
         assert_eq!(g.role("db/migrations/001_init.sql"), FileRole::Sql);
         assert_eq!(g.role("api/openapi.yaml"), FileRole::Structured);
         assert_eq!(g.role("other.csv"), FileRole::Other);
