@@ -261,7 +261,7 @@ fn shift_region(r: &mut Region, t: u32, delta: i64) {
         for x in &mut c.comments {
             shift_span(&mut x.span, t, delta);
         }
-        for x in &mut c.errors {
+        for x in c.errors.iter_mut().chain(c.warnings.iter_mut()) {
             shift_span(&mut x.span, t, delta);
         }
         if let Some(s) = &mut c.split {
@@ -385,9 +385,11 @@ fn try_update(old: &str, new: &str, doc: &mut Document, plan: &mut Plan) -> Opti
     }
     let mut comments = plan.pre_comments.clone();
     let mut errors = Vec::new();
-    collect(&plan.region, &mut comments, &mut errors);
+    let mut warnings = Vec::new();
+    collect(&plan.region, &mut comments, &mut errors, &mut warnings);
     doc.comments = comments;
     doc.errors = errors;
+    doc.warnings = super::yaml_lenient::summarize(warnings);
     plan.fast = fast;
     Some(stats)
 }

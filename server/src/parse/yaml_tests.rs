@@ -15,6 +15,7 @@ fn reference(text: &str) -> Document {
         root: r.root,
         comments: r.comments,
         errors: r.errors,
+        warnings: Vec::new(),
     }
 }
 

@@ -67,7 +67,13 @@ pub fn check(index: &Index) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         (rule.check)(index, &mut out);
         for d in &mut out {
-            d.severity = sev;
+            // A finding the rule itself made milder than its default (a
+            // `syntax-error` for a form libyaml reads) stays that mild.
+            d.severity = if d.severity < rule.default_severity {
+                d.severity.min(sev)
+            } else {
+                sev
+            };
         }
         out
     };

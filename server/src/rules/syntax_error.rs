@@ -9,6 +9,12 @@
 //!
 //! **Fix.** Correct the syntax at the marked spot.
 //!
+//! A YAML file that departs from YAML 1.2 only where libyaml (PyYAML, and so
+//! most tools) reads it anyway (lines of a flow collection or a quoted
+//! scalar indented no more than the block collection holding it) is read as
+//! libyaml reads it, completely, with one *warning* a file at the first such
+//! line (a configured severity below warning applies to it too).
+//!
 //! Range: the broken spot.
 
 use super::Rule;
@@ -33,21 +39,26 @@ fn looks_like_openapi(text: &str) -> bool {
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     for (id, fd) in &index.files {
-        let errors = match &*fd.parsed {
+        let (errors, warnings) = match &*fd.parsed {
             Parsed::Structured(doc, _) => {
                 let relevant =
                     index.apis_of(id).next().is_some() || looks_like_openapi(&fd.source.text);
                 if !relevant {
                     continue;
                 }
-                &doc.errors
+                (&doc.errors, &doc.warnings[..])
             }
-            Parsed::Dictionary(_, Some(doc)) => &doc.errors,
-            Parsed::Sql(sql) => &sql.errors,
+            Parsed::Dictionary(_, Some(doc)) => (&doc.errors, &doc.warnings[..]),
+            Parsed::Sql(sql) => (&sql.errors, &[][..]),
             _ => continue,
         };
         for e in errors {
             out.push(Diagnostic::new(RULE.code, id, e.span, e.message.clone()));
+        }
+        for w in warnings {
+            let mut d = Diagnostic::new(RULE.code, id, w.span, w.message.clone());
+            d.severity = Severity::Warning;
+            out.push(d);
         }
     }
 }
