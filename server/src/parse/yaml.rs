@@ -794,22 +794,7 @@ pub(crate) fn read_region(
     top: bool,
 ) -> (Region, Items) {
     let (bounds, region_end) = split_lines(cx.s, start, end, indent, seq, top);
-    let mut chunks = Vec::with_capacity(bounds.len());
-    let mut items = Items::new(seq);
-    for (k, &(cs, ce)) in bounds.iter().enumerate() {
-        let ce = if cx.failures >= MAX_FAILURES && k + 1 < bounds.len() {
-            cx.capped = true;
-            region_end as u32
-        } else {
-            ce
-        };
-        let (chunk, it) = read_chunk(cx, cs as usize, ce as usize, indent, seq);
-        chunks.push(chunk);
-        items.append(it);
-        if ce as usize == region_end {
-            break;
-        }
-    }
+    let (chunks, items) = read_bounds(cx, &bounds, region_end, indent, seq);
     (
         Region {
             start: start as u32,
@@ -820,6 +805,61 @@ pub(crate) fn read_region(
         },
         items,
     )
+}
+
+/// Reads the chunks `bounds` of a region at `indent` that ends at
+/// `region_end`. A chunk that fails because it was cut inside a flow
+/// collection or a quote (at a line of it that looks like an entry because
+/// it is indented less than YAML 1.2 allows) is read again together with
+/// the chunks up to where that closes.
+pub(crate) fn read_bounds(
+    cx: &mut Cx,
+    bounds: &[(u32, u32)],
+    region_end: usize,
+    indent: usize,
+    seq: bool,
+) -> (Vec<Chunk>, Items) {
+    let mut chunks = Vec::with_capacity(bounds.len());
+    let mut items = Items::new(seq);
+    let mut k = 0;
+    while k < bounds.len() {
+        let (cs, ce) = bounds[k];
+        let mut ce = if cx.failures >= MAX_FAILURES && k + 1 < bounds.len() {
+            cx.capped = true;
+            region_end as u32
+        } else {
+            ce
+        };
+        let saved = (cx.failures, cx.retry_whole);
+        let (mut chunk, mut it) = read_chunk(cx, cs as usize, ce as usize, indent, seq);
+        k += 1;
+        if has_errors(&chunk) && (ce as usize) < region_end {
+            let close = yaml_lenient::flow_continues(cx.s, cs as usize, ce as usize, region_end);
+            if let Some(close) = close {
+                let m = bounds[k..]
+                    .iter()
+                    .position(|b| b.1 as usize >= close)
+                    .map(|m| m + k)
+                    .unwrap_or(bounds.len() - 1);
+                let after = (cx.failures, cx.retry_whole);
+                (cx.failures, cx.retry_whole) = saved;
+                let (c2, it2) = read_chunk(cx, cs as usize, bounds[m].1 as usize, indent, seq);
+                if has_errors(&c2) {
+                    (cx.failures, cx.retry_whole) = after;
+                } else {
+                    (chunk, it) = (c2, it2);
+                    ce = bounds[m].1;
+                    k = m + 1;
+                }
+            }
+        }
+        chunks.push(chunk);
+        items.append(it);
+        if ce as usize == region_end {
+            break;
+        }
+    }
+    (chunks, items)
 }
 
 /// The first line of a chunk that can be split: `key:` (plus an optional

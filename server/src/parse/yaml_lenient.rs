@@ -173,15 +173,47 @@ fn find_short_lines(s: &[u8], cs: usize, ce: usize) -> Vec<Short> {
         s,
         end: ce,
         out: Vec::new(),
+        watch: None,
     };
     lx.run(cs);
     lx.out
+}
+
+/// When a piece `cs..ce` (cut at a line that only looks like an entry) ends
+/// inside a flow collection or a quote that lines indented less than YAML
+/// 1.2 allows continue: the start of the first line after `ce` (and before
+/// `end`) that is outside it again.
+pub(crate) fn flow_continues(s: &[u8], cs: usize, ce: usize, end: usize) -> Option<usize> {
+    let mut lx = Lexer {
+        s,
+        end,
+        out: Vec::new(),
+        watch: Some(Watch {
+            from: ce,
+            inside: None,
+            closed_at: None,
+        }),
+    };
+    lx.run(cs);
+    let w = lx.watch?;
+    match (w.inside, lx.out.is_empty()) {
+        (Some(true), false) => w.closed_at,
+        _ => None,
+    }
+}
+
+struct Watch {
+    from: usize,
+    /// Whether the line at `from` is inside a flow collection or quote.
+    inside: Option<bool>,
+    closed_at: Option<usize>,
 }
 
 struct Lexer<'a> {
     s: &'a [u8],
     end: usize,
     out: Vec<Short>,
+    watch: Option<Watch>,
 }
 
 /// What the lexer is inside at a line start.
@@ -219,6 +251,23 @@ impl Lexer<'_> {
         let mut st = State::Block;
         let mut ls = cs;
         while ls < end {
+            if let Some(w) = &mut self.watch {
+                if ls >= w.from {
+                    let inside = matches!(st, State::Flow { .. });
+                    match w.inside {
+                        None if !inside => {
+                            w.inside = Some(false);
+                            return;
+                        }
+                        None => w.inside = Some(true),
+                        Some(_) if !inside => {
+                            w.closed_at = Some(ls);
+                            return;
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
             let e = self.eol(ls);
             let mut i = ls;
             while i < e && s[i] == b' ' {
