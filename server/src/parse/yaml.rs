@@ -1039,6 +1039,17 @@ fn read_leaf(cx: &mut Cx, cs: usize, ce: usize, indent: usize, seq: bool) -> (Ch
                 Ok(items) => {
                     let mut chunk = leaf(cs, ce, items.len(), r.comments, r.errors);
                     chunk.warnings = warnings;
+                    if chunk.warnings.is_empty()
+                        && fast_fail.as_ref().is_some_and(|f| {
+                            matches!(
+                                f.msg,
+                                "badly indented flow collection line"
+                                    | "badly indented quoted scalar continuation"
+                            )
+                        })
+                    {
+                        chunk.warnings = yaml_lenient::departures(cx.text, cs, ce);
+                    }
                     return (chunk, items);
                 }
                 Err(node) => {

@@ -144,12 +144,23 @@ fn departure(s: &[u8], x: &Short) -> SyntaxError {
     SyntaxError {
         span: super::yaml::error_span(s, at, s.len()),
         message: format!(
-            "{what} at column {}, left of what YAML 1.2 allows (column {} or more: \
-             more than the block collection holding it); read as libyaml (PyYAML) reads it",
+            "{what} is at column {}; YAML 1.2 wants column {} or more (indented more \
+             than the block collection holding it); read as libyaml (PyYAML) reads it",
             x.indent + 1,
             x.need + 1
         ),
     }
+}
+
+/// The departures in `text[cs..ce]` that saphyr-parser happened to accept
+/// (it checks some of these lines only), after the fast reader declined the
+/// piece for one: so that the same form always gets the same warning.
+pub(crate) fn departures(text: &str, cs: usize, ce: usize) -> Vec<SyntaxError> {
+    let s = text.as_bytes();
+    find_short_lines(s, cs, ce)
+        .iter()
+        .map(|x| departure(s, x))
+        .collect()
 }
 
 /// The document's warning for the departures of all its pieces: the first,
@@ -275,16 +286,17 @@ impl Lexer<'_> {
             }
             let indent = i - ls;
             let empty = i >= e || s[i] == b'#';
-            if indent == 0 && e - ls >= 3 && (s[ls..ls + 3] == *b"---" || s[ls..ls + 3] == *b"...")
-            {
-                if blank_or_end(s, ls + 3, end) {
-                    // A document marker ends everything (libyaml rejects
-                    // one inside a flow collection too).
-                    if matches!(st, State::Flow { .. }) {
-                        self.out.clear();
-                    }
-                    return;
+            let marker = indent == 0
+                && e - ls >= 3
+                && (s[ls..ls + 3] == *b"---" || s[ls..ls + 3] == *b"...")
+                && blank_or_end(s, ls + 3, end);
+            if marker {
+                // A document marker ends everything (libyaml rejects one
+                // inside a flow collection too).
+                if matches!(st, State::Flow { .. }) {
+                    self.out.clear();
                 }
+                return;
             }
             st = match st {
                 State::More { owner } if empty || indent as isize > owner => st,
@@ -303,7 +315,7 @@ impl Lexer<'_> {
                     opened,
                 } => {
                     let blank_in_quote = quote != 0 && i >= e;
-                    if !blank_in_quote && !(quote == 0 && empty) && indent as isize <= owner {
+                    if !(blank_in_quote || quote == 0 && empty) && indent as isize <= owner {
                         let closer = quote == 0 && matches!(s[i], b'}' | b']');
                         self.out.push(Short {
                             line_start: ls,

@@ -78,6 +78,24 @@ mod tests {
     }
 
     #[test]
+    fn a_form_libyaml_reads_is_one_warning() {
+        use crate::diag::Severity;
+        let api = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      x-example: {\n    a: 1,\n    b: 2\n  }\n";
+        let idx = index(&[("openapi.yaml", api)]);
+        let diags: Vec<_> = crate::rules::check(&idx)
+            .into_iter()
+            .filter(|d| d.code == "syntax-error")
+            .collect();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].severity, Severity::Warning);
+        assert!(
+            diags[0].message.contains("(3 such lines in this file)"),
+            "{}",
+            diags[0].message
+        );
+    }
+
+    #[test]
     fn valid_files_pass() {
         let api = "openapi: 3.0.3\npaths: {}\n";
         assert_eq!(
