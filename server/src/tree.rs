@@ -222,6 +222,11 @@ pub struct Document {
     pub root: Option<Node>,
     pub comments: Vec<Comment>,
     pub errors: Vec<SyntaxError>,
+    /// Departures from the YAML spec that the reader read anyway, the way
+    /// libyaml (PyYAML) and the other common readers do, so that the tree is
+    /// complete (at most one a document; reported as `syntax-error`
+    /// warnings).
+    pub warnings: Vec<SyntaxError>,
 }
 
 /// Splits a JSON pointer fragment (`/paths/~1pets/get`) into unescaped tokens.

@@ -76,7 +76,9 @@ fn build_set(globs: &[String]) -> GlobSet {
 fn is_checklist(rel: &str) -> bool {
     let mut parts = rel.rsplit('/');
     parts.next();
-    parts.next().is_some_and(|d| d.eq_ignore_ascii_case("checklists"))
+    parts
+        .next()
+        .is_some_and(|d| d.eq_ignore_ascii_case("checklists"))
 }
 
 impl Globs {

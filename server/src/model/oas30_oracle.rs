@@ -99,7 +99,23 @@ fn parse(path: &Path) -> Option<Node> {
         crate::parse::parse_yaml(&text)
     };
     let root = doc.root?;
-    (doc.errors.is_empty() && detect_version(&root) == Some(Version::V30)).then_some(root)
+    // Documents with operations given by `$ref` are the walk's one
+    // deliberate departure from `openapiv3` (see `OPERATION` in oas30).
+    (doc.errors.is_empty()
+        && detect_version(&root) == Some(Version::V30)
+        && !has_operation_ref(&root))
+    .then_some(root)
+}
+
+fn has_operation_ref(root: &Node) -> bool {
+    root.get("paths").is_some_and(|paths| {
+        paths.entries().iter().any(|item| {
+            item.value.entries().iter().any(|m| {
+                crate::model::openapi::METHODS.contains(&m.key.as_str())
+                    && m.value.ref_str().is_some()
+            })
+        })
+    })
 }
 
 fn repo() -> PathBuf {

@@ -27,6 +27,7 @@ pub fn parse_json(text: &str) -> Document {
                 span: Span::new(0, 0),
                 message: "file too large".to_string(),
             }],
+            warnings: Vec::new(),
         };
     }
     let fast = catch_unwind(|| Scanner::new(text).document());
@@ -35,6 +36,7 @@ pub fn parse_json(text: &str) -> Document {
             root,
             comments: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
         },
         Ok(Err(e)) => recover(text, Some(e)),
         Err(_) => recover(text, None),
@@ -511,6 +513,7 @@ fn recover(text: &str, primary: Option<SyntaxError>) -> Document {
         root,
         comments,
         errors,
+        warnings: Vec::new(),
     }
 }
 

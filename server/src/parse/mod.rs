@@ -13,6 +13,7 @@ pub mod json;
 pub mod yaml;
 mod yaml_fast;
 mod yaml_incr;
+mod yaml_lenient;
 mod yaml_saphyr;
 mod yaml_ts;
 

@@ -34,6 +34,7 @@
 //! changed is read again ([`parse_yaml_incremental`]).
 
 use super::yaml_fast::{self, Fast};
+use super::yaml_lenient;
 use super::yaml_saphyr::{self, Ctx, Read};
 use super::yaml_ts;
 use crate::tree::{CollStyle, Comment, Document, Entry, Node, Span, SyntaxError, Value};
@@ -241,6 +242,9 @@ pub(crate) struct Chunk {
     /// first line and the comments before it).
     pub comments: Vec<Comment>,
     pub errors: Vec<SyntaxError>,
+    /// Lines read the way libyaml reads them though YAML 1.2 does not
+    /// allow them (see `yaml_lenient`), one departure each.
+    pub warnings: Vec<SyntaxError>,
 }
 
 /// A chunk read as `key:` plus the region of its children.
@@ -627,6 +631,7 @@ fn read_document(text: &str) -> Outcome {
                 span: Span::new(0, 0),
                 message: message.to_string(),
             }],
+            warnings: Vec::new(),
         },
         plan: None,
         stats: ReadStats::default(),
@@ -648,6 +653,7 @@ fn read_document_inner(text: &str) -> Outcome {
                 root: None,
                 comments,
                 errors: Vec::new(),
+                warnings: Vec::new(),
             },
             plan: None,
             stats: cx.stats,
@@ -708,10 +714,11 @@ fn retry_whole(text: &str, plan: &Plan) -> Option<Document> {
                 root: Some(node),
                 comments: all,
                 errors: Vec::new(),
+                warnings: Vec::new(),
             });
         }
     }
-    let r = yaml_saphyr::read(text, 0, text.len(), &mut cx.ctx);
+    let (r, warnings) = yaml_lenient::read_exact(text, 0, text.len(), &mut cx.ctx);
     if r.fatal.is_some() {
         return None;
     }
@@ -719,17 +726,19 @@ fn retry_whole(text: &str, plan: &Plan) -> Option<Document> {
         root: r.root,
         comments: r.comments,
         errors: r.errors,
+        warnings: yaml_lenient::summarize(warnings),
     })
 }
 
 /// Reads a document that is not a block collection, in one piece.
 fn read_whole(text: &str, cx: &mut Cx) -> Document {
-    let r = yaml_saphyr::read(text, 0, text.len(), &mut cx.ctx);
+    let (r, warnings) = yaml_lenient::read_exact(text, 0, text.len(), &mut cx.ctx);
     let Some(fatal) = r.fatal else {
         return Document {
             root: r.root,
             comments: r.comments,
             errors: r.errors,
+            warnings: yaml_lenient::summarize(warnings),
         };
     };
     let primary = SyntaxError {
@@ -754,6 +763,7 @@ fn read_whole(text: &str, cx: &mut Cx) -> Document {
         root,
         comments,
         errors,
+        warnings: Vec::new(),
     }
 }
 
@@ -784,22 +794,7 @@ pub(crate) fn read_region(
     top: bool,
 ) -> (Region, Items) {
     let (bounds, region_end) = split_lines(cx.s, start, end, indent, seq, top);
-    let mut chunks = Vec::with_capacity(bounds.len());
-    let mut items = Items::new(seq);
-    for (k, &(cs, ce)) in bounds.iter().enumerate() {
-        let ce = if cx.failures >= MAX_FAILURES && k + 1 < bounds.len() {
-            cx.capped = true;
-            region_end as u32
-        } else {
-            ce
-        };
-        let (chunk, it) = read_chunk(cx, cs as usize, ce as usize, indent, seq);
-        chunks.push(chunk);
-        items.append(it);
-        if ce as usize == region_end {
-            break;
-        }
-    }
+    let (chunks, items) = read_bounds(cx, &bounds, region_end, indent, seq);
     (
         Region {
             start: start as u32,
@@ -810,6 +805,61 @@ pub(crate) fn read_region(
         },
         items,
     )
+}
+
+/// Reads the chunks `bounds` of a region at `indent` that ends at
+/// `region_end`. A chunk that fails because it was cut inside a flow
+/// collection or a quote (at a line of it that looks like an entry because
+/// it is indented less than YAML 1.2 allows) is read again together with
+/// the chunks up to where that closes.
+pub(crate) fn read_bounds(
+    cx: &mut Cx,
+    bounds: &[(u32, u32)],
+    region_end: usize,
+    indent: usize,
+    seq: bool,
+) -> (Vec<Chunk>, Items) {
+    let mut chunks = Vec::with_capacity(bounds.len());
+    let mut items = Items::new(seq);
+    let mut k = 0;
+    while k < bounds.len() {
+        let (cs, ce) = bounds[k];
+        let mut ce = if cx.failures >= MAX_FAILURES && k + 1 < bounds.len() {
+            cx.capped = true;
+            region_end as u32
+        } else {
+            ce
+        };
+        let saved = (cx.failures, cx.retry_whole);
+        let (mut chunk, mut it) = read_chunk(cx, cs as usize, ce as usize, indent, seq);
+        k += 1;
+        if has_errors(&chunk) && (ce as usize) < region_end {
+            let close = yaml_lenient::flow_continues(cx.s, cs as usize, ce as usize, region_end);
+            if let Some(close) = close {
+                let m = bounds[k..]
+                    .iter()
+                    .position(|b| b.1 as usize >= close)
+                    .map(|m| m + k)
+                    .unwrap_or(bounds.len() - 1);
+                let after = (cx.failures, cx.retry_whole);
+                (cx.failures, cx.retry_whole) = saved;
+                let (c2, it2) = read_chunk(cx, cs as usize, bounds[m].1 as usize, indent, seq);
+                if has_errors(&c2) {
+                    (cx.failures, cx.retry_whole) = after;
+                } else {
+                    (chunk, it) = (c2, it2);
+                    ce = bounds[m].1;
+                    k = m + 1;
+                }
+            }
+        }
+        chunks.push(chunk);
+        items.append(it);
+        if ce as usize == region_end {
+            break;
+        }
+    }
+    (chunks, items)
 }
 
 /// The first line of a chunk that can be split: `key:` (plus an optional
@@ -927,6 +977,7 @@ fn read_split(cx: &mut Cx, cs: usize, ce: usize, h: Header, recovered: bool) -> 
             split: Some(Box::new(Split { region, recovered })),
             comments: h.comments,
             errors: Vec::new(),
+            warnings: Vec::new(),
         },
         Items::Map(vec![entry]),
     )
@@ -958,6 +1009,7 @@ fn leaf(
         split: None,
         comments,
         errors,
+        warnings: Vec::new(),
     }
 }
 
@@ -978,13 +1030,28 @@ fn read_leaf(cx: &mut Cx, cs: usize, ce: usize, indent: usize, seq: bool) -> (Ch
             Err(f) => fast_fail = Some(f),
         }
     }
-    let r = yaml_saphyr::read(cx.text, cs, ce, &mut cx.ctx);
+    let (r, warnings) = yaml_lenient::read_exact(cx.text, cs, ce, &mut cx.ctx);
     cx.stats.exact += 1;
     let (fatal, partial) = match r.fatal {
         None => match r.root {
             None => return (leaf(cs, ce, 0, r.comments, r.errors), Items::new(seq)),
             Some(node) => match items_of(node, seq) {
-                Ok(items) => return (leaf(cs, ce, items.len(), r.comments, r.errors), items),
+                Ok(items) => {
+                    let mut chunk = leaf(cs, ce, items.len(), r.comments, r.errors);
+                    chunk.warnings = warnings;
+                    if chunk.warnings.is_empty()
+                        && fast_fail.as_ref().is_some_and(|f| {
+                            matches!(
+                                f.msg,
+                                "badly indented flow collection line"
+                                    | "badly indented quoted scalar continuation"
+                            )
+                        })
+                    {
+                        chunk.warnings = yaml_lenient::departures(cx.text, cs, ce);
+                    }
+                    return (chunk, items);
+                }
                 Err(node) => {
                     cx.retry_whole = true;
                     let one_word = matches!(&node.value, Value::Scalar(s, _) if !s.contains('\n'));
@@ -1143,7 +1210,8 @@ fn has_errors(chunk: &Chunk) -> bool {
 pub(crate) fn assemble(text: &str, plan: &Plan, items: Items) -> Document {
     let mut comments = plan.pre_comments.clone();
     let mut errors = Vec::new();
-    collect(&plan.region, &mut comments, &mut errors);
+    let mut warnings = Vec::new();
+    collect(&plan.region, &mut comments, &mut errors, &mut warnings);
     let seq_start = if plan.region.seq {
         peek_content_line(
             text.as_bytes(),
@@ -1161,15 +1229,22 @@ pub(crate) fn assemble(text: &str, plan: &Plan, items: Items) -> Document {
         root,
         comments,
         errors,
+        warnings: yaml_lenient::summarize(warnings),
     }
 }
 
-pub(crate) fn collect(r: &Region, comments: &mut Vec<Comment>, errors: &mut Vec<SyntaxError>) {
+pub(crate) fn collect(
+    r: &Region,
+    comments: &mut Vec<Comment>,
+    errors: &mut Vec<SyntaxError>,
+    warnings: &mut Vec<SyntaxError>,
+) {
     for c in &r.chunks {
         comments.extend(c.comments.iter().cloned());
         errors.extend(c.errors.iter().cloned());
+        warnings.extend(c.warnings.iter().cloned());
         if let Some(s) = &c.split {
-            collect(&s.region, comments, errors);
+            collect(&s.region, comments, errors, warnings);
         }
     }
 }

@@ -16,7 +16,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::yaml::SPLIT_BYTES;
 use super::yaml::{
-    collect, eol, peek_content_line, read_chunk, split_lines, starts_entry, Cx, Items, ParsedYaml,
+    collect, eol, peek_content_line, read_bounds, split_lines, starts_entry, Cx, Items, ParsedYaml,
     Plan, ReadStats, Region,
 };
 use crate::text::{common_prefix, common_suffix};
@@ -261,7 +261,7 @@ fn shift_region(r: &mut Region, t: u32, delta: i64) {
         for x in &mut c.comments {
             shift_span(&mut x.span, t, delta);
         }
-        for x in &mut c.errors {
+        for x in c.errors.iter_mut().chain(c.warnings.iter_mut()) {
             shift_span(&mut x.span, t, delta);
         }
         if let Some(s) = &mut c.split {
@@ -321,18 +321,8 @@ fn try_update(old: &str, new: &str, doc: &mut Document, plan: &mut Plan) -> Opti
                 let mut cx = Cx::with_fast(new, fast);
                 cx.split_depth = t.path.len() as u32;
                 cx.failures = failures_before(&plan.region, start as u32);
-                let mut chunks = Vec::with_capacity(bounds.len());
-                let mut items = if r.seq {
-                    Items::Seq(Vec::new())
-                } else {
-                    Items::Map(Vec::new())
-                };
-                for (cs, ce) in bounds {
-                    let (c, it) =
-                        read_chunk(&mut cx, cs as usize, ce as usize, r.indent as usize, r.seq);
-                    chunks.push(c);
-                    items.append(it);
-                }
+                let (chunks, items) =
+                    read_bounds(&mut cx, &bounds, region_end, r.indent as usize, r.seq);
                 if cx.retry_whole || cx.ctx.saw_anchors || cx.capped {
                     return None;
                 }
@@ -385,9 +375,11 @@ fn try_update(old: &str, new: &str, doc: &mut Document, plan: &mut Plan) -> Opti
     }
     let mut comments = plan.pre_comments.clone();
     let mut errors = Vec::new();
-    collect(&plan.region, &mut comments, &mut errors);
+    let mut warnings = Vec::new();
+    collect(&plan.region, &mut comments, &mut errors, &mut warnings);
     doc.comments = comments;
     doc.errors = errors;
+    doc.warnings = super::yaml_lenient::summarize(warnings);
     plan.fast = fast;
     Some(stats)
 }

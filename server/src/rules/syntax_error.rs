@@ -9,6 +9,12 @@
 //!
 //! **Fix.** Correct the syntax at the marked spot.
 //!
+//! A YAML file that departs from YAML 1.2 only where libyaml (PyYAML, and so
+//! most tools) reads it anyway (lines of a flow collection or a quoted
+//! scalar indented no more than the block collection holding it) is read as
+//! libyaml reads it, completely, with one *warning* a file at the first such
+//! line (a configured severity below warning applies to it too).
+//!
 //! Range: the broken spot.
 
 use super::Rule;
@@ -33,21 +39,27 @@ fn looks_like_openapi(text: &str) -> bool {
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     for (id, fd) in &index.files {
-        let errors = match &*fd.parsed {
+        let (errors, warnings) = match &*fd.parsed {
             Parsed::Structured(doc, _) => {
                 let relevant =
                     index.apis_of(id).next().is_some() || looks_like_openapi(&fd.source.text);
                 if !relevant {
                     continue;
                 }
-                &doc.errors
+                (&doc.errors, &doc.warnings[..])
             }
-            Parsed::Dictionary(_, Some(doc)) => &doc.errors,
-            Parsed::Sql(sql) => &sql.errors,
+            Parsed::Dictionary(_, Some(doc)) => (&doc.errors, &doc.warnings[..]),
+            Parsed::Sql(sql) => (&sql.errors, &[][..]),
             _ => continue,
         };
         for e in errors {
             out.push(Diagnostic::new(RULE.code, id, e.span, e.message.clone()));
+        }
+        for w in warnings {
+            out.push(
+                Diagnostic::new(RULE.code, id, w.span, w.message.clone())
+                    .at_most(Severity::Warning),
+            );
         }
     }
 }
@@ -64,6 +76,24 @@ mod tests {
         let f = findings(&idx, "syntax-error");
         assert!(f.contains("openapi.yaml:"), "{f}");
         assert!(!f.contains("ci.yaml"), "{f}");
+    }
+
+    #[test]
+    fn a_form_libyaml_reads_is_one_warning() {
+        use crate::diag::Severity;
+        let api = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      x-example: {\n    a: 1,\n    b: 2\n  }\n";
+        let idx = index(&[("openapi.yaml", api)]);
+        let diags: Vec<_> = crate::rules::check(&idx)
+            .into_iter()
+            .filter(|d| d.code == "syntax-error")
+            .collect();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].severity, Severity::Warning);
+        assert!(
+            diags[0].message.contains("(3 such lines in this file)"),
+            "{}",
+            diags[0].message
+        );
     }
 
     #[test]
