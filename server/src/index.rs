@@ -714,10 +714,7 @@ impl Index {
                 .iter()
                 .filter(|n| n.1 <= span.start)
                 .max_by_key(|n| n.1);
-            let after = names
-                .iter()
-                .filter(|n| n.0 >= span.end)
-                .min_by_key(|n| n.0);
+            let after = names.iter().filter(|n| n.0 >= span.end).min_by_key(|n| n.0);
             if let Some(n) = before.or(after) {
                 return Some(self.feature_def(defs, n.2));
             }
@@ -954,7 +951,8 @@ fn paragraph_around(text: &str, line: Span) -> Span {
         }
         // The line before: skip the line ending (`\n`, `\r\n` or `\r`).
         let mut p = start - 1;
-        if p > 0 && text.as_bytes()[p as usize] == b'\n' && text.as_bytes()[p as usize - 1] == b'\r' {
+        if p > 0 && text.as_bytes()[p as usize] == b'\n' && text.as_bytes()[p as usize - 1] == b'\r'
+        {
             p -= 1;
         }
         let prev = crate::queries::line_around(text, p);
@@ -1001,8 +999,10 @@ fn feature_namings<'a>(
     static WORD: OnceLock<Regex> = OnceLock::new();
     static NUM: OnceLock<Regex> = OnceLock::new();
     let word = WORD.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:features?|specs?)\b[ \t]*((?:#?[0-9]+(?:[ \t]*(?:/|,|&|\band\b)[ \t]*)?)+)")
-            .expect("valid regex")
+        Regex::new(
+            r"(?i)\b(?:features?|specs?)\b[ \t]*((?:#?[0-9]+(?:[ \t]*(?:/|,|&|\band\b)[ \t]*)?)+)",
+        )
+        .expect("valid regex")
     });
     let num = NUM.get_or_init(|| Regex::new(r"[0-9]+").expect("valid regex"));
     let Some(r) = text.get(region.start as usize..region.end as usize) else {

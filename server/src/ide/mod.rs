@@ -84,7 +84,8 @@ pub fn tracing_operations(index: &Index, key: ReqKey) -> Vec<&Operation> {
         .filter(|o| {
             o.traces.iter().any(|t| {
                 t.mention.id == req.id
-                    && index.resolve_at(&t.file, t.mention.span, &t.mention.id) == Resolution::Found(key)
+                    && index.resolve_at(&t.file, t.mention.span, &t.mention.id)
+                        == Resolution::Found(key)
             })
         })
         .collect()

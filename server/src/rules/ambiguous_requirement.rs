@@ -120,9 +120,10 @@ mod tests {
     use crate::rules::testing::{findings, index};
 
     const A: &str = "# Search\n\n- **FR-041**: Players MUST opt in to search\n";
-    const B: &str = "# Chat\n\n- **FR-041**: Chat MUST keep history\n- **FR-050**: Chat MUST badge\n";
+    const B: &str =
+        "# Chat\n\n- **FR-041**: Chat MUST keep history\n- **FR-050**: Chat MUST badge\n";
 
-    fn ws<'a>(note: &'a str) -> Vec<(&'a str, &'a str)> {
+    fn ws(note: &str) -> Vec<(&str, &str)> {
         vec![
             ("specs/007-search/spec.md", A),
             ("specs/019-chat/spec.md", B),
@@ -158,15 +159,14 @@ mod tests {
         }
         // The feature named nearest before the ID wins.
         let idx = index(&ws("007-search drops it; 019-chat keeps FR-041.\n"));
-        let key = match idx.resolve_at(
-            "docs/notes.md",
-            crate::tree::Span::new(36, 42),
-            "FR-041",
-        ) {
+        let key = match idx.resolve_at("docs/notes.md", crate::tree::Span::new(36, 42), "FR-041") {
             crate::index::Resolution::Found(k) => k,
             other => panic!("{other:?}"),
         };
-        assert_eq!(&*idx.requirement(key).0.to_string(), "specs/019-chat/spec.md");
+        assert_eq!(
+            &*idx.requirement(key).0.to_string(),
+            "specs/019-chat/spec.md"
+        );
     }
 
     #[test]
@@ -198,7 +198,10 @@ mod tests {
         let idx = index(&[
             ("specs/007-search/spec.md", A),
             ("specs/019-chat/spec.md", B),
-            ("specs/019-chat/checklists/requirements.md", "- FR-050 — badge only\n"),
+            (
+                "specs/019-chat/checklists/requirements.md",
+                "- FR-050 — badge only\n",
+            ),
             ("docs/notes.md", "FR-050 is done.\n"),
         ]);
         assert_eq!(findings(&idx, "ambiguous-requirement"), "");

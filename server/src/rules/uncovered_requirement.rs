@@ -74,6 +74,9 @@ fn api_in_scope(index: &Index, p: usize, covered: &HashSet<ReqKey>) -> bool {
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     let covered = covered(index);
+    // PRDs whose scope has no API: requirements left unchecked, per feature
+    // folder (its spec.md and any other PRD inside it), else per PRD.
+    let mut unchecked: Vec<(Option<&str>, usize, usize, bool)> = Vec::new();
     for p in 0..index.prds.len() {
         let (file, prd) = index.prd(p);
         let mvp = match index.config().release_mode {
@@ -102,7 +105,20 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if !api_in_scope(index, p, &covered) {
-            out.push(not_designed_yet(index, file, prd, must.len(), mvp));
+            let feature = index.feature_dir(file);
+            match unchecked
+                .iter_mut()
+                .find(|u| feature.is_some() && u.0 == feature)
+            {
+                Some(u) => {
+                    u.2 += must.len();
+                    // Reported at the feature's spec.md.
+                    if file.ends_with("/spec.md") {
+                        u.1 = p;
+                    }
+                }
+                None => unchecked.push((feature, p, must.len(), mvp)),
+            }
             continue;
         }
         for (r, req) in must {
@@ -122,6 +138,10 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                 .with_data(serde_json::json!({ "id": req.id })),
             );
         }
+    }
+    for (_, p, n, mvp) in unchecked {
+        let (file, prd) = index.prd(p);
+        out.push(not_designed_yet(index, file, prd, n, mvp));
     }
 }
 
@@ -272,10 +292,12 @@ fn api_for<'a>(index: &'a Index, prd_file: &str) -> Option<&'a crate::index::Api
             .iter()
             .filter(|o| o.api_root == a.root)
             .flat_map(|o| &o.traces)
-            .filter(|t| match index.resolve_at(&t.file, t.mention.span, &t.mention.id) {
-                Resolution::Found(k) => &**index.requirement(k).0 == prd_file,
-                _ => false,
-            })
+            .filter(
+                |t| match index.resolve_at(&t.file, t.mention.span, &t.mention.id) {
+                    Resolution::Found(k) => &**index.requirement(k).0 == prd_file,
+                    _ => false,
+                },
+            )
             .count();
         (n, std::cmp::Reverse(a.root.clone()))
     })
@@ -549,7 +571,10 @@ mod tests {
         let e = &mark.edits[0];
         let mut text = prd.to_string();
         text.replace_range(e.span.start as usize..e.span.end as usize, &e.new_text);
-        assert!(text.contains("| FR-002 | Nightly backup [no-api]   | P0 |"), "{text}");
+        assert!(
+            text.contains("| FR-002 | Nightly backup [no-api]   | P0 |"),
+            "{text}"
+        );
         let idx = index(&[("prd.md", &text), ("openapi.yaml", api)]);
         assert_eq!(findings(&idx, "uncovered-requirement"), "");
     }
@@ -558,18 +583,21 @@ mod tests {
     fn a_feature_without_a_contract_is_noted_once() {
         let a = "# Booking\n\n- **FR-001**: System MUST book visits\n- **FR-002**: System MUST cancel visits\n";
         let b = "# Notifications\n\n- **FR-001**: System MUST send reminders\n- **FR-002**: System MUST mute\n- **FR-003**: System SHOULD digest\n";
-        let api_a =
-            "openapi: 3.1.0\npaths:\n  /visits:\n    post:\n      x-fr-ids: [FR-001]\n";
+        let api_a = "openapi: 3.1.0\npaths:\n  /visits:\n    post:\n      x-fr-ids: [FR-001]\n";
         let idx = index(&[
             ("specs/001-booking/spec.md", a),
             ("specs/001-booking/contracts/openapi.yaml", api_a),
             ("specs/010-notifications/spec.md", b),
             ("specs/010-notifications/contracts/api.md", "GET /reminders"),
+            (
+                "specs/010-notifications/checklists/requirements.md",
+                "- FR-009: MUST be reviewed\n",
+            ),
         ]);
         assert_eq!(
             findings(&idx, "uncovered-requirement"),
             "specs/001-booking/spec.md:4:5 warning[uncovered-requirement] `FR-002` FR-002 (System MUST cancel visits) is a P0 requirement that no operation traces: design its endpoint and add `x-fr-ids: [FR-002]`\n\
-specs/010-notifications/spec.md:1:3 info[uncovered-requirement] `Notifications` feature 010-notifications has no OpenAPI contract yet (none in its folder, and no operation traces its requirements): its 2 P0 requirements are not checked for coverage\n"
+specs/010-notifications/spec.md:1:3 info[uncovered-requirement] `Notifications` feature 010-notifications has no OpenAPI contract yet (none in its folder, and no operation traces its requirements): its 3 P0 requirements are not checked for coverage\n"
         );
         // An API elsewhere that traces one of the feature's requirements puts it in scope.
         let root_api = "openapi: 3.1.0\npaths:\n  /reminders:\n    post:\n      description: 010-notifications FR-001\n";
@@ -580,7 +608,12 @@ specs/010-notifications/spec.md:1:3 info[uncovered-requirement] `Notifications` 
             ("openapi.yaml", root_api),
         ]);
         let f = findings(&idx, "uncovered-requirement");
-        assert!(f.contains("specs/010-notifications/spec.md:4:5 warning[uncovered-requirement] `FR-002`"), "{f}");
+        assert!(
+            f.contains(
+                "specs/010-notifications/spec.md:4:5 warning[uncovered-requirement] `FR-002`"
+            ),
+            "{f}"
+        );
         assert!(!f.contains("info["), "{f}");
     }
 

@@ -28,11 +28,11 @@
 //! Range: the method key.
 
 use super::Rule;
+use crate::config::WhenNoPrd;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::openapi::{op_for, short, OP_HEAD};
 use crate::edit::requirements::{self, rank_requirements};
 use crate::edit::{prefer_first, EditSet, Pos, Val};
-use crate::config::WhenNoPrd;
 use crate::index::Index;
 use crate::tree::Node;
 use serde_json::json;
@@ -236,4 +236,3 @@ mod tests {
         assert_eq!(findings(&idx, "untraced-operation"), "");
     }
 }
-
