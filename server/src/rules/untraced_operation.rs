@@ -87,6 +87,12 @@ fn no_prd(index: &Index) -> Option<Diagnostic> {
         .filter(|o| o.traces.is_empty())
         .collect();
     let first = untraced.first()?;
+    // An operation reached from two API roots (a namespace file that is a
+    // root of its own and `$ref`'d by the main one) counts once.
+    let distinct: std::collections::HashSet<_> = untraced
+        .iter()
+        .map(|o| (&o.file, o.method_span.start))
+        .collect();
     let root = &first.api_root;
     let span = index
         .doc(root)
@@ -98,7 +104,7 @@ fn no_prd(index: &Index) -> Option<Diagnostic> {
                 .map(|e| e.key_span)
         })
         .unwrap_or_default();
-    let n = untraced.len();
+    let n = distinct.len();
     let ops = if n == 1 {
         "1 operation".to_string()
     } else {
@@ -225,6 +231,12 @@ mod tests {
             findings(&idx, "untraced-operation"),
             "b.yaml:3:1 warning[untraced-operation] `paths` no PRD found: 4 operations cannot be traced; see files.prd (Markdown named like *prd* or *requirements*, or specs/*/spec.md), or set [rules.untraced-operation] when_no_prd = \"off\"\n"
         );
+        // A namespace file that is a root of its own and `$ref`'d by the
+        // main one: its operations count once.
+        let main = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    $ref: 'pets.yaml#/paths/~1pets'\n";
+        let idx = index(&[("main.yaml", main), ("pets.yaml", api)]);
+        let f = findings(&idx, "untraced-operation");
+        assert!(f.contains("no PRD found: 2 operations cannot"), "{f}");
         let mut ws = crate::workspace::Workspace::from_files([("openapi.yaml", api)]);
         let (cfg, e) = crate::config::Config::from_toml(
             "[rules.untraced-operation]\nwhen_no_prd = \"off\"\n",
