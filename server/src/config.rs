@@ -58,6 +58,15 @@ pub enum WhenNoDictionary {
     Off,
 }
 
+/// What `untraced-operation` reports when the workspace has no PRD at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenNoPrd {
+    /// One finding for the workspace, at the first API root.
+    Once,
+    /// Nothing.
+    Off,
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Globs (relative to the root) of PRD Markdown files.
@@ -86,6 +95,8 @@ pub struct Config {
     /// Which response classes `missing-error-response` requires.
     pub required_responses: Vec<String>,
     pub when_no_dictionary: WhenNoDictionary,
+    /// `[rules.untraced-operation] when_no_prd`.
+    pub untraced_when_no_prd: WhenNoPrd,
     /// Where the config was read from (workspace-relative), if any.
     pub source: Option<String>,
 }
@@ -171,7 +182,8 @@ pub const RESPONSE_REQUIREMENTS: &[&str] = &[
 
 impl Default for Config {
     fn default() -> Self {
-        let id_patterns = vec![r"FR-\d+".to_string()];
+        // `FR-051a`: spec-kit inserts a requirement between two with a letter.
+        let id_patterns = vec![r"FR-\d+[a-z]?".to_string()];
         Config {
             prd_globs: vec![
                 "**/*prd*.md".into(),
@@ -215,6 +227,7 @@ impl Default for Config {
                 .map(|s| s.to_string())
                 .collect(),
             when_no_dictionary: WhenNoDictionary::Once,
+            untraced_when_no_prd: WhenNoPrd::Once,
             source: None,
         }
     }
@@ -473,6 +486,11 @@ impl Config {
                     Some("off") => self.when_no_dictionary = WhenNoDictionary::Off,
                     _ => bad("`when_no_dictionary` must be \"once\" or \"off\"".into()),
                 },
+                ("untraced-operation", "when_no_prd") => match v.as_str() {
+                    Some("once") => self.untraced_when_no_prd = WhenNoPrd::Once,
+                    Some("off") => self.untraced_when_no_prd = WhenNoPrd::Off,
+                    _ => bad("`when_no_prd` must be \"once\" or \"off\"".into()),
+                },
                 (_, other) => bad(format!("unknown option `{other}` for rule `{rule}`")),
             }
         }
@@ -634,5 +652,35 @@ mod tests {
         assert!(c.id_regex.is_match("FR-1"));
         let (_, e) = Config::from_toml("[requirements]\nid_patterns = [\"(\"]\n", RULES);
         assert!(e[0].message.contains("invalid id pattern"));
+    }
+
+    #[test]
+    fn default_ids_take_a_letter_suffix() {
+        let c = Config::default();
+        let found: Vec<&str> = c
+            .id_regex
+            .find_iter("FR-051a, FR-051, FR-7b")
+            .map(|m| m.as_str())
+            .collect();
+        assert_eq!(found, vec!["FR-051a", "FR-051", "FR-7b"]);
+    }
+
+    #[test]
+    fn untraced_when_no_prd_option() {
+        let rules = &["untraced-operation"];
+        let (c, e) = Config::from_toml("", rules);
+        assert!(e.is_empty());
+        assert_eq!(c.untraced_when_no_prd, WhenNoPrd::Once);
+        let (c, e) =
+            Config::from_toml("[rules.untraced-operation]\nwhen_no_prd = \"off\"\n", rules);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(c.untraced_when_no_prd, WhenNoPrd::Off);
+        let (c, e) = Config::from_toml(
+            "[rules.untraced-operation]\nwhen_no_prd = \"always\"\n",
+            rules,
+        );
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.contains("when_no_prd"), "{}", e[0].message);
+        assert_eq!(c.untraced_when_no_prd, WhenNoPrd::Once);
     }
 }

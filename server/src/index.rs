@@ -706,6 +706,7 @@ impl Index {
 
     /// Looks an ID up as seen from `from_file`: the PRD in the same or the
     /// nearest ancestor folder first, then workspace-wide when unambiguous.
+    /// A mention at a known place resolves with [`Index::resolve_at`].
     pub fn resolve_id(&self, from_file: &str, id: &str) -> Resolution {
         let Some(defs) = self.defs.get(id) else {
             return Resolution::Unknown;
@@ -723,10 +724,96 @@ impl Index {
         let mut prds: Vec<usize> = defs.iter().map(|k| k.prd).collect();
         prds.dedup();
         if prds.len() == 1 {
-            Resolution::Found(defs[0])
-        } else {
-            Resolution::Ambiguous(defs.clone())
+            return Resolution::Found(defs[0]);
         }
+        // Several PRDs of one feature folder (its spec.md and a PRD in a
+        // subfolder): the feature is meant, and its spec.md first.
+        let features: BTreeSet<Option<&str>> = defs
+            .iter()
+            .map(|k| self.feature_dir(&self.prds[k.prd]))
+            .collect();
+        if let [Some(f)] = features.iter().copied().collect::<Vec<_>>()[..] {
+            return Resolution::Found(self.feature_def(defs, f));
+        }
+        Resolution::Ambiguous(defs.clone())
+    }
+
+    /// [`Index::resolve_id`] for the mention of `id` at `span` in `from_file`:
+    /// an ID that its folder scope leaves ambiguous resolves to the feature
+    /// named on the same line, else in the same paragraph (by its folder
+    /// name `007-search`, a path to its spec.md, `feature 007` /
+    /// `spec 007`, or `007 FR-041`); the naming nearest before the ID wins,
+    /// else the nearest after it.
+    pub fn resolve_at(&self, from_file: &str, span: Span, id: &str) -> Resolution {
+        let r = self.resolve_id(from_file, id);
+        let Resolution::Ambiguous(defs) = &r else {
+            return r;
+        };
+        match self.named_feature(self.text(from_file), span, defs) {
+            Some(k) => Resolution::Found(k),
+            None => r,
+        }
+    }
+
+    /// The spec-kit feature folder `file` belongs to: the nearest folder
+    /// above it (or its own, for the feature's `spec.md`) that holds a PRD
+    /// named `spec.md`, other than the workspace root.
+    pub fn feature_dir<'a>(&self, file: &'a str) -> Option<&'a str> {
+        let mut dir = parent_dir(file);
+        while !dir.is_empty() {
+            let spec = format!("{dir}/spec.md");
+            if self
+                .prds
+                .binary_search_by(|p| (**p).cmp(spec.as_str()))
+                .is_ok()
+            {
+                return Some(dir);
+            }
+            dir = parent_dir(dir);
+        }
+        None
+    }
+
+    /// Among `defs`, the definition in feature folder `feature`: its
+    /// spec.md's, else the first.
+    fn feature_def(&self, defs: &[ReqKey], feature: &str) -> ReqKey {
+        let spec = format!("{feature}/spec.md");
+        let mine: Vec<ReqKey> = defs
+            .iter()
+            .copied()
+            .filter(|k| self.feature_dir(&self.prds[k.prd]) == Some(feature))
+            .collect();
+        mine.iter()
+            .copied()
+            .find(|k| *self.prds[k.prd] == *spec)
+            .or_else(|| mine.first().copied())
+            .unwrap_or(defs[0])
+    }
+
+    /// The definition among `defs` whose feature the text around `span`
+    /// names (see [`Index::resolve_at`]).
+    fn named_feature(&self, text: &str, span: Span, defs: &[ReqKey]) -> Option<ReqKey> {
+        let features: BTreeSet<&str> = defs
+            .iter()
+            .filter_map(|k| self.feature_dir(&self.prds[k.prd]))
+            .collect();
+        if features.is_empty() || span.end as usize > text.len() {
+            return None;
+        }
+        let line = crate::queries::line_around(text, span.start);
+        let para = paragraph_around(text, line);
+        for region in [line, para] {
+            let names = feature_namings(text, region, span, &features);
+            let before = names
+                .iter()
+                .filter(|n| n.1 <= span.start)
+                .max_by_key(|n| n.1);
+            let after = names.iter().filter(|n| n.0 >= span.end).min_by_key(|n| n.0);
+            if let Some(n) = before.or(after) {
+                return Some(self.feature_def(defs, n.2));
+            }
+        }
+        None
     }
 
     /// The resolved target of the `$ref` whose value starts at `span_start` in `file`.
@@ -1163,6 +1250,135 @@ fn nested_texts<'a>(n: &'a Node, depth: u32, f: &mut dyn FnMut(&'a Node, &'a str
         }
         _ => {}
     }
+}
+
+/// The paragraph holding `line`: the lines around it up to a blank line
+/// (at most 40 lines each way).
+fn paragraph_around(text: &str, line: Span) -> Span {
+    let blank = |l: Span| crate::queries::slice(text, l).trim().is_empty();
+    let (mut start, mut end) = (line.start, line.end);
+    for _ in 0..40 {
+        if start == 0 {
+            break;
+        }
+        // The line before: skip the line ending (`\n`, `\r\n` or `\r`).
+        let mut p = start - 1;
+        if p > 0 && text.as_bytes()[p as usize] == b'\n' && text.as_bytes()[p as usize - 1] == b'\r'
+        {
+            p -= 1;
+        }
+        let prev = crate::queries::line_around(text, p);
+        if blank(prev) {
+            break;
+        }
+        start = prev.start;
+    }
+    for _ in 0..40 {
+        let b = text.as_bytes();
+        let mut n = end as usize;
+        if b.get(n) == Some(&b'\r') {
+            n += 1;
+        }
+        if b.get(n) == Some(&b'\n') {
+            n += 1;
+        }
+        if n >= b.len() || n == end as usize {
+            break;
+        }
+        let next = crate::queries::line_around(text, n as u32);
+        if blank(next) {
+            break;
+        }
+        end = next.end;
+    }
+    Span::new(start, end)
+}
+
+/// Where `region` names one of `features` (folder paths): `(start, end,
+/// feature)` per naming. A feature is named by its folder name when that
+/// starts with a digit (`007-search`, also inside a path), by a path to its
+/// `spec.md` (`search/spec.md`), by its number after the word feature or
+/// spec (`feature 007`, `features 010/011`, `spec #7`), or by its number
+/// written just before the ID at `id` (`019 FR-032`).
+fn feature_namings<'a>(
+    text: &str,
+    region: Span,
+    id: Span,
+    features: &BTreeSet<&'a str>,
+) -> Vec<(u32, u32, &'a str)> {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static WORD: OnceLock<Regex> = OnceLock::new();
+    static NUM: OnceLock<Regex> = OnceLock::new();
+    let word = WORD.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(?:features?|specs?)\b[ \t]*((?:#?[0-9]+(?:[ \t]*(?:/|,|&|\band\b)[ \t]*)?)+)",
+        )
+        .expect("valid regex")
+    });
+    let num = NUM.get_or_init(|| Regex::new(r"[0-9]+").expect("valid regex"));
+    let Some(r) = text.get(region.start as usize..region.end as usize) else {
+        return Vec::new();
+    };
+    let base = region.start;
+    fn name_of(f: &str) -> &str {
+        f.rsplit('/').next().unwrap_or(f)
+    }
+    let number_of = |f: &str| {
+        let n = name_of(f);
+        let digits = &n[..n.len() - n.trim_start_matches(|c: char| c.is_ascii_digit()).len()];
+        (!digits.is_empty()).then(|| (digits.to_string(), digits.parse::<u64>().ok()))
+    };
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = Vec::new();
+    let rb = r.as_bytes();
+    for f in features {
+        let name = name_of(f);
+        let numbered = name.starts_with(|c: char| c.is_ascii_digit());
+        let spec = format!("{name}/spec.md");
+        for (needle, check_word) in [(name, true), (spec.as_str(), false)] {
+            if check_word && !numbered {
+                continue;
+            }
+            for (p, _) in r.match_indices(needle) {
+                let e = p + needle.len();
+                let before_ok = p == 0 || !is_word(rb[p - 1]);
+                // `007-search-v2` is another folder than `007-search`.
+                let after_ok = match rb.get(e) {
+                    None => true,
+                    Some(&b) if is_word(b) => false,
+                    Some(b'-') => !rb.get(e + 1).is_some_and(|&c| is_word(c)),
+                    _ => true,
+                };
+                if !check_word || (before_ok && after_ok) {
+                    out.push((base + p as u32, base + e as u32, *f));
+                }
+            }
+        }
+        let Some((digits, value)) = number_of(f) else {
+            continue;
+        };
+        for c in word.captures_iter(r) {
+            let Some(g) = c.get(1) else { continue };
+            for n in num.find_iter(g.as_str()) {
+                if n.as_str().parse::<u64>().ok() == value && value.is_some() {
+                    let s = g.start() + n.start();
+                    out.push((base + s as u32, base + (s + n.len()) as u32, *f));
+                }
+            }
+        }
+        // `019 FR-032`: the number right before the ID.
+        let before = text.get(..id.start as usize).unwrap_or("");
+        let trimmed = before.trim_end_matches([' ', '\t']);
+        if trimmed.len() < before.len() && trimmed.ends_with(digits.as_str()) {
+            let s = trimmed.len() - digits.len();
+            let ok = s == 0 || !is_word(text.as_bytes()[s - 1]) && text.as_bytes()[s - 1] != b'-';
+            if ok && s as u32 >= region.start {
+                out.push((s as u32, trimmed.len() as u32, *f));
+            }
+        }
+    }
+    out
 }
 
 /// Where an ID found at `sub` inside the decoded scalar `decoded` sits in the

@@ -69,7 +69,8 @@ pub fn build(index: &Index, only_api: Option<&str>) -> Inventory {
             .filter(|o| {
                 o.traces.iter().any(|t| {
                     t.mention.id == req.id
-                        && index.resolve_id(&t.file, &t.mention.id) == Resolution::Found(key)
+                        && index.resolve_at(&t.file, t.mention.span, &t.mention.id)
+                            == Resolution::Found(key)
                 })
             })
             .map(|o| o.label())

@@ -281,6 +281,13 @@ fix_test!(
     "Create an endpoint stub"
 );
 fix_test!(
+    block_no_api_marker,
+    "fixes-block-yaml",
+    "uncovered-requirement",
+    "FR-005",
+    "Mark FR-005 as needing no endpoint"
+);
+fix_test!(
     block_property_rename,
     "fixes-block-yaml",
     "property-not-in-dictionary",

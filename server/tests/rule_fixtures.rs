@@ -1,7 +1,9 @@
 //! Data-driven rule tests: every rule has `tests/fixtures/rules/<code>/positive`
 //! (a workspace where the rule must fire: its findings are a snapshot, with
 //! code frames showing the exact spot) and `negative` (a workspace where it
-//! must stay silent).
+//! must stay silent). More cases of either kind are folders named
+//! `positive-<case>` / `negative-<case>` beside them (snapshot
+//! `<code>-positive-<case>`).
 
 use specgate::cli::output;
 use specgate::index::Index;
@@ -33,17 +35,18 @@ fn every_rule_has_a_positive_and_a_negative_fixture() {
     }
 }
 
-/// The fixture folders of a rule of one kind: `positive` (or `negative`)
-/// and any `positive-<case>` beside it, sorted.
-fn fixture_dirs(code: &str, kind: &str) -> Vec<(String, PathBuf)> {
-    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(fixtures().join(code))
-        .into_iter()
-        .flatten()
-        .flatten()
+/// The fixture folders of one kind for a rule: `kind` and `kind-*`, sorted.
+fn cases(code: &str, kind: &str) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(fixtures().join(code)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
         .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let ok = name == kind || name.starts_with(&format!("{kind}-"));
-            (ok && e.path().is_dir()).then(|| (name, e.path()))
+            let name = e.file_name().to_str()?.to_string();
+            let ok = name == kind || name.strip_prefix(kind)?.starts_with('-');
+            ok.then(|| (name, e.path()))
         })
         .collect();
     out.sort();
@@ -53,7 +56,7 @@ fn fixture_dirs(code: &str, kind: &str) -> Vec<(String, PathBuf)> {
 #[test]
 fn positive_fixtures_fire() {
     for rule in rules::ALL {
-        for (name, dir) in fixture_dirs(rule.code, "positive") {
+        for (name, dir) in cases(rule.code, "positive") {
             let (n, text) = findings(&dir, rule.code);
             assert!(n > 0, "{} did not fire on its {name} fixture", rule.code);
             insta::assert_snapshot!(format!("{}-{name}", rule.code), text);
@@ -64,7 +67,7 @@ fn positive_fixtures_fire() {
 #[test]
 fn negative_fixtures_stay_silent() {
     for rule in rules::ALL {
-        for (name, dir) in fixture_dirs(rule.code, "negative") {
+        for (name, dir) in cases(rule.code, "negative") {
             let (n, text) = findings(&dir, rule.code);
             assert_eq!(n, 0, "{} fired on its {name} fixture:\n{text}", rule.code);
         }

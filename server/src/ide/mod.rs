@@ -66,7 +66,7 @@ fn requirement_at(index: &Index, file: &str, offset: u32) -> Option<IdAt> {
     let (id, span) = id_at(index, file, offset)?;
     let resolution = match definition_at(index, file, offset) {
         Some(k) => Resolution::Found(k),
-        None => index.resolve_id(file, &id),
+        None => index.resolve_at(file, span, &id),
     };
     Some(IdAt {
         id,
@@ -84,7 +84,8 @@ pub fn tracing_operations(index: &Index, key: ReqKey) -> Vec<&Operation> {
         .filter(|o| {
             o.traces.iter().any(|t| {
                 t.mention.id == req.id
-                    && index.resolve_id(&t.file, &t.mention.id) == Resolution::Found(key)
+                    && index.resolve_at(&t.file, t.mention.span, &t.mention.id)
+                        == Resolution::Found(key)
             })
         })
         .collect()

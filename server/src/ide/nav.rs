@@ -58,17 +58,21 @@ pub fn references(index: &Index, file: &str, offset: u32, include_decl: bool) ->
         }
         _ => None,
     };
-    let same = |f: &str, id: &str| id == at.id && index.resolve_id(f, id) == at.resolution;
+    let same = |f: &str, span: Span, id: &str| {
+        id == at.id && index.resolve_at(f, span, id) == at.resolution
+    };
     for op in &index.operations {
         for t in &op.traces {
-            if same(&t.file, &t.mention.id) && seen.insert((t.file.clone(), t.mention.span)) {
+            if same(&t.file, t.mention.span, &t.mention.id)
+                && seen.insert((t.file.clone(), t.mention.span))
+            {
                 out.push(loc(&t.file, t.mention.span));
             }
         }
     }
     let mut rest: Vec<Location> = crate::rules::unknown_requirement::mentions(index)
         .into_iter()
-        .filter(|(f, m)| same(f, &m.id))
+        .filter(|(f, m)| same(f, m.span, &m.id))
         .filter(|(f, m)| seen.insert(((*f).clone(), m.span)))
         .map(|(f, m)| loc(f, m.span))
         .collect();

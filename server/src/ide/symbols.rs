@@ -319,13 +319,11 @@ fn operation_lens(index: &Index, op: &Operation) -> CodeLens {
     let mut parts = Vec::new();
     let mut targets = Vec::new();
     for id in op.ids() {
-        let from = op
-            .traces
-            .iter()
-            .find(|t| t.mention.id == id)
-            .map(|t| t.file.clone())
-            .unwrap_or_else(|| op.file.clone());
-        match index.resolve_id(&from, id) {
+        let resolution = match op.traces.iter().find(|t| t.mention.id == id) {
+            Some(t) => index.resolve_at(&t.file, t.mention.span, id),
+            None => index.resolve_id(&op.file, id),
+        };
+        match resolution {
             Resolution::Found(k) => {
                 let (f, req) = index.requirement(k);
                 parts.push(format!("{id} {}", req.title));

@@ -23,6 +23,12 @@ pub struct Requirement {
     pub priority: Option<Priority>,
     /// Tagged MVP (a Release/Scope/MVP column, or "MVP" in the heading/item).
     pub mvp: bool,
+    /// Marked as needing no endpoint: `(NON-GOAL)` or `[no-api]` (any case)
+    /// in its defining line, or a `non-goal`/`no-api` tag.
+    pub no_api: bool,
+    /// Where a ` [no-api]` marker is written: after the title (the end of
+    /// the heading or item line, or of the title cell in a table row).
+    pub marker_at: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -34,6 +40,9 @@ pub struct Prd {
     pub release_mode_mvp: bool,
     /// Span of the `Release Mode: …` value, when present.
     pub release_mode_span: Option<Span>,
+    /// The document's title: the text of its first level-1 heading, else of
+    /// its first heading.
+    pub title_span: Option<Span>,
 }
 
 /// Reads a PRD. `id_pattern` matches one requirement ID (e.g. `FR-\d+`); it
@@ -48,7 +57,8 @@ pub struct Prd {
 ///   `- **FR-001**: System MUST … (P0, MVP)`.
 ///
 /// Trailing tag groups like `(P0, MVP)` / `[MVP]` give priority and MVP and
-/// are not part of the title. Without a priority, an RFC 2119 keyword in the
+/// are not part of the title. `(NON-GOAL)` or `[no-api]` anywhere in the
+/// defining line marks a requirement that needs no endpoint. Without a priority, an RFC 2119 keyword in the
 /// title sets it: MUST/SHALL → P0, SHOULD → P1, MAY/COULD → P2.
 pub fn parse_prd(text: &str, id_pattern: &Regex) -> Prd {
     prd_from_outline(text, id_pattern, &markdown_outline(text))
@@ -59,9 +69,14 @@ fn prd_from_outline(text: &str, id_pattern: &Regex, blocks: &[MdBlock]) -> Prd {
     let mut prd = Prd::default();
     let mut defined = vec![false; all.len()];
     let mut opaque = Vec::new(); // code and HTML blocks
+    let mut first_heading = None;
     for block in blocks {
         match block {
             MdBlock::Heading(h) => {
+                if h.level == 1 && prd.title_span.is_none() {
+                    prd.title_span = Some(h.content);
+                }
+                first_heading.get_or_insert(h.content);
                 let at = skip_markup(text, h.content.start, h.content.end);
                 if let Some(k) = mention_at(&all, at) {
                     defined[k] = true;
@@ -87,6 +102,9 @@ fn prd_from_outline(text: &str, id_pattern: &Regex, blocks: &[MdBlock]) -> Prd {
         if prd.release_mode_span.is_none_or(|t| line.start < t.start) {
             set_release_mode(text, line, &mut prd);
         }
+    }
+    if prd.title_span.is_none() {
+        prd.title_span = first_heading;
     }
     prd.mentions = all
         .into_iter()
@@ -175,6 +193,8 @@ struct Tags {
     /// MoSCoW or High/Medium/Low.
     soft: Option<Priority>,
     mvp: bool,
+    /// `non-goal` / `no-api`.
+    no_api: bool,
 }
 
 impl Tags {
@@ -187,6 +207,8 @@ enum Tag {
     Explicit(Priority),
     Soft(Priority),
     Mvp(bool),
+    /// `NON-GOAL`, `no-api`: the requirement needs no endpoint.
+    NoApi,
 }
 
 /// One tag: `P1`, `Priority: P1`, `MUST`, `High`, `MVP`, `Post-MVP`, `Later`.
@@ -210,6 +232,7 @@ fn parse_tag(part: &str) -> Option<Tag> {
             _ => return None,
         },
         ["mvp"] | ["in", "mvp"] => Tag::Mvp(true),
+        ["non", "goal"] | ["nongoal"] | ["no", "api"] => Tag::NoApi,
         [_, "mvp"]
         | ["later"]
         | ["future"]
@@ -262,6 +285,7 @@ fn parse_tag_group(content: &str) -> Option<Tags> {
                     tags.soft.get_or_insert(p);
                 }
                 Tag::Mvp(m) => tags.mvp |= m,
+                Tag::NoApi => tags.no_api = true,
             }
         }
     }
@@ -290,6 +314,7 @@ fn title_and_tags(text: &str, start: usize, end: usize) -> (usize, usize, Tags) 
         tags.explicit = tags.explicit.or(t.explicit);
         tags.soft = tags.soft.or(t.soft);
         tags.mvp |= t.mvp;
+        tags.no_api |= t.no_api;
     };
     let mut s = start;
     // Closing markup, separators and leading tag groups: `**: `, ` — `, `(P0): `.
@@ -361,13 +386,16 @@ fn from_line(text: &str, m: &IdMention, content_end: u32) -> Requirement {
     );
     let title = clean_inline(text.get(s..e).unwrap_or(""));
     let priority = tags.priority().or_else(|| keyword_priority(&title));
+    let line_span = line_around(text, m.span.start);
     Requirement {
         id: m.id.clone(),
         span: m.span,
-        line_span: line_around(text, m.span.start),
+        line_span,
         title,
         priority,
         mvp: tags.mvp,
+        no_api: tags.no_api || has_no_api_marker(text, line_span),
+        marker_at: trim_end(text, m.span.end, content_end.min(line_span.end)),
     }
 }
 
@@ -519,6 +547,14 @@ fn read_table(text: &str, t: &MdTable, all: &[IdMention], defined: &mut [bool], 
             .or_else(|| get(col(Col::Description)))
             .or_else(rest_of_id_cell)
             .or_else(fallback);
+        // The cell the title came from, for the `[no-api]` marker.
+        let title_cell = [col(Col::Title), col(Col::Description)]
+            .into_iter()
+            .find(|&i| get(i).is_some())
+            .flatten()
+            .and_then(|i| row.cells.get(i))
+            .copied()
+            .unwrap_or(Span::new(m.span.start, cell.end));
         // Tags written into the title cell (`Book a slot (P0)`) count too.
         let (title, tags) = match raw_title {
             Some(s) => {
@@ -532,13 +568,16 @@ fn read_table(text: &str, t: &MdTable, all: &[IdMention], defined: &mut [bool], 
             .or(tags.priority())
             .or_else(|| keyword_priority(&title));
         let mvp = get(col(Col::Release)).is_some_and(|c| cell_is_mvp(&c)) || tags.mvp;
+        let line_span = line_around(text, m.span.start);
         prd.requirements.push(Requirement {
             id: m.id.clone(),
             span: m.span,
-            line_span: line_around(text, m.span.start),
+            line_span,
             title,
             priority,
             mvp,
+            no_api: tags.no_api || has_no_api_marker(text, line_span),
+            marker_at: trim_end(text, title_cell.start.max(m.span.end), title_cell.end),
         });
     }
 }
@@ -581,6 +620,26 @@ fn release_mode_line(text: &str, opaque: &[Span]) -> Option<Span> {
         return Some(Span::new(v.start() as u32, v.end() as u32));
     }
     None
+}
+
+/// `(NON-GOAL)`, `[no-api]` (any case, brackets or parentheses) in `line`.
+fn has_no_api_marker(text: &str, line: Span) -> bool {
+    static NO_API: OnceLock<Regex> = OnceLock::new();
+    let re = NO_API.get_or_init(|| {
+        Regex::new(r"(?i)[(\[][ \t]*(?:non[- ]?goal|no[- ]api)[ \t]*[)\]]").expect("valid regex")
+    });
+    re.is_match(slice(text, line))
+}
+
+/// `end`, moved back over trailing whitespace and table pipes, not before `start`.
+fn trim_end(text: &str, start: u32, end: u32) -> u32 {
+    let b = text.as_bytes();
+    let mut e = (end as usize).min(b.len());
+    let s = (start as usize).min(e);
+    while e > s && matches!(b[e - 1], b' ' | b'\t' | b'\r' | b'\n') {
+        e -= 1;
+    }
+    e as u32
 }
 
 /// Every ID occurrence in any text, word-bounded (`NFR-001` is not `FR-001`).
@@ -702,6 +761,48 @@ mod tests {
             at(text, r.line_span),
             "- **FR-001**: System MUST allow users to create accounts"
         );
+    }
+
+    #[test]
+    fn letter_suffix_ids_with_the_default_pattern() {
+        let re = crate::config::Config::default().id_regex;
+        let text = "- **FR-051**: Chat MUST badge\n- **FR-051a**: Chat MUST NOT add a type\n\nSee FR-051a and FR-051, not FR-051ab or FR-051A.\n";
+        let p = parse_prd(text, &re);
+        let ids: Vec<&str> = p.requirements.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, vec!["FR-051", "FR-051a"]);
+        assert_eq!(p.requirements[1].title, "Chat MUST NOT add a type");
+        assert_eq!(mention_ids(&p), vec!["FR-051a", "FR-051"]);
+    }
+
+    #[test]
+    fn no_api_markers() {
+        let text = "# Title\n\n- **FR-001** (NON-GOAL): System MUST NOT store cards\n- **FR-002**: System MUST keep logs (non-goal)\n- **FR-003**: Nightly backup [no-api] (P0)\n- **FR-004**: System MUST list pets\n- **FR-005**: Runs [No-API] daily, MUST\n\n| ID | Requirement | Priority |\n|---|---|---|\n| FR-006 | Audit trail [no-api] | P0 |\n| FR-007 | List visits  | P0 |\n\n### FR-008: Export (P1, non-goal)\n";
+        let p = parse_prd(text, &ids());
+        let got: Vec<String> = p
+            .requirements
+            .iter()
+            .map(|r| format!("{} {} {}", r.id, r.no_api, r.title))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "FR-001 true System MUST NOT store cards",
+                "FR-002 true System MUST keep logs",
+                "FR-003 true Nightly backup",
+                "FR-004 false System MUST list pets",
+                "FR-005 true Runs [No-API] daily, MUST",
+                "FR-006 true Audit trail",
+                "FR-007 false List visits",
+                "FR-008 true Export",
+            ]
+        );
+        assert_eq!(p.requirements[3].priority, Some(Priority::P0));
+        // Where ` [no-api]` goes: after the title, inside a table's title cell.
+        let before = |i: usize| &text[..p.requirements[i].marker_at as usize];
+        assert!(before(3).ends_with("System MUST list pets"));
+        assert!(before(6).ends_with("| FR-007 | List visits"));
+        assert!(before(7).ends_with("### FR-008: Export (P1, non-goal)"));
+        assert_eq!(at(text, p.title_span.unwrap()), "Title");
     }
 
     #[test]

@@ -2,11 +2,14 @@
 //!
 //! A rule reads the [`Index`] and pushes [`Diagnostic`]s; severities come
 //! from the config afterwards, so rules never look at configuration of
-//! severity themselves.
+//! severity themselves. A rule may mark one finding as lower than its
+//! rule's severity (an `info` note where the rule cannot apply): a finding
+//! gets the configured severity or its own, whichever is lower.
 
 use crate::diag::{Diagnostic, Fix, Severity};
 use crate::index::Index;
 
+pub mod ambiguous_requirement;
 pub mod column_not_in_dictionary;
 pub mod duplicate_requirement;
 pub mod invalid_config;
@@ -40,6 +43,7 @@ pub fn no_fixes(_: &Index, _: &Diagnostic) -> Vec<Fix> {
 pub static ALL: &[Rule] = &[
     untraced_operation::RULE,
     unknown_requirement::RULE,
+    ambiguous_requirement::RULE,
     duplicate_requirement::RULE,
     uncovered_requirement::RULE,
     missing_error_response::RULE,
@@ -67,7 +71,10 @@ pub fn check(index: &Index) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         (rule.check)(index, &mut out);
         for d in &mut out {
-            d.severity = d.at_most.map_or(sev, |m| m.min(sev));
+            // A finding the rule itself made milder (a note once per
+            // document, `Diagnostic::at_most`, or a severity set below the
+            // `Error` that `Diagnostic::new` starts at) stays that mild.
+            d.severity = d.at_most.map_or(sev, |m| m.min(sev)).min(d.severity);
         }
         out
     };

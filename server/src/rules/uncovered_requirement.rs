@@ -5,15 +5,29 @@
 //! `Release Mode: MVP`, or `requirements.release_mode = "mvp"` in the config.
 //! A mention in SQL or prose is not coverage: only operations cover.
 //!
+//! Only where an API exists to check against: a spec-kit feature
+//! (`specs/NNN-x/spec.md`) is checked when an OpenAPI document lives in its
+//! folder (e.g. `contracts/openapi.yaml`) or some operation traces one of its
+//! requirements; any other PRD when the workspace has an API. Without one,
+//! the PRD gets a single `info` finding at its title ("feature
+//! 010-notifications has no OpenAPI contract yet: its 19 P0 requirements are
+//! not checked for coverage") instead of one warning per requirement.
+//!
+//! A requirement marked as needing no endpoint is never reported:
+//! `(NON-GOAL)` or `[no-api]` (any case) in its defining line, e.g.
+//! `- **FR-012** (NON-GOAL): …` or `| FR-020 | Nightly backup [no-api] | P0 |`.
+//!
 //! **Why.** The API is the contract for what the product does; a P0
 //! requirement without an endpoint is a hole the backend team finds late.
 //!
 //! **Example.** `| FR-011 | Rate a visit | P0 |` and no operation names FR-011.
 //!
 //! **Fix.** Design the endpoint (the quick fix writes a stub with the
-//! responses the other rules require), or lower the priority in the PRD.
+//! responses the other rules require), lower the priority in the PRD, or,
+//! when no endpoint is needed, mark the requirement `[no-api]` (a quick fix
+//! writes the marker into its line).
 //!
-//! Range: the ID at its definition.
+//! Range: the ID at its definition (the PRD's title for the `info` finding).
 
 use super::Rule;
 use crate::config::ReleaseMode;
@@ -36,7 +50,7 @@ pub fn covered(index: &Index) -> HashSet<ReqKey> {
     let mut set = HashSet::new();
     for op in &index.operations {
         for t in &op.traces {
-            if let Resolution::Found(k) = index.resolve_id(&t.file, &t.mention.id) {
+            if let Resolution::Found(k) = index.resolve_at(&t.file, t.mention.span, &t.mention.id) {
                 set.insert(k);
             }
         }
@@ -44,28 +58,73 @@ pub fn covered(index: &Index) -> HashSet<ReqKey> {
     set
 }
 
+/// Whether PRD `p` has an API to be covered by: for a spec-kit feature, an
+/// API file in its folder or an operation tracing one of its requirements;
+/// for any other PRD, any API in the workspace.
+fn api_in_scope(index: &Index, p: usize, covered: &HashSet<ReqKey>) -> bool {
+    let Some(dir) = index.feature_dir(&index.prds[p]) else {
+        return !index.apis.is_empty();
+    };
+    let inside = |f: &str| f.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
+    index.apis.iter().any(|a| a.files.iter().any(|f| inside(f)))
+        || covered
+            .iter()
+            .any(|k| index.feature_dir(&index.prds[k.prd]) == Some(dir))
+}
+
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     let covered = covered(index);
+    // PRDs whose scope has no API: requirements left unchecked, per feature
+    // folder (its spec.md and any other PRD inside it), else per PRD.
+    let mut unchecked: Vec<(Option<&str>, usize, usize, bool)> = Vec::new();
     for p in 0..index.prds.len() {
         let (file, prd) = index.prd(p);
         let mvp = match index.config().release_mode {
             Some(m) => m == ReleaseMode::Mvp,
             None => prd.release_mode_mvp,
         };
-        for (r, req) in prd.requirements.iter().enumerate() {
-            let must = if mvp {
-                req.mvp
-            } else {
-                req.priority == Some(Priority::P0)
-            };
-            if !must || covered.contains(&ReqKey { prd: p, req: r }) {
+        let why = if mvp {
+            "an MVP requirement"
+        } else {
+            "a P0 requirement"
+        };
+        let must: Vec<(usize, &crate::model::prd::Requirement)> = prd
+            .requirements
+            .iter()
+            .enumerate()
+            .filter(|(_, req)| {
+                !req.no_api
+                    && if mvp {
+                        req.mvp
+                    } else {
+                        req.priority == Some(Priority::P0)
+                    }
+            })
+            .collect();
+        if must.is_empty() {
+            continue;
+        }
+        if !api_in_scope(index, p, &covered) {
+            let feature = index.feature_dir(file);
+            match unchecked
+                .iter_mut()
+                .find(|u| feature.is_some() && u.0 == feature)
+            {
+                Some(u) => {
+                    u.2 += must.len();
+                    // Reported at the feature's spec.md.
+                    if file.ends_with("/spec.md") {
+                        u.1 = p;
+                    }
+                }
+                None => unchecked.push((feature, p, must.len(), mvp)),
+            }
+            continue;
+        }
+        for (r, req) in must {
+            if covered.contains(&ReqKey { prd: p, req: r }) {
                 continue;
             }
-            let why = if mvp {
-                "an MVP requirement"
-            } else {
-                "a P0 requirement"
-            };
             out.push(
                 Diagnostic::new(
                     RULE.code,
@@ -80,6 +139,43 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    for (_, p, n, mvp) in unchecked {
+        let (file, prd) = index.prd(p);
+        out.push(not_designed_yet(index, file, prd, n, mvp));
+    }
+}
+
+/// The one `info` finding of a PRD whose scope has no API, at its title.
+fn not_designed_yet(
+    index: &Index,
+    file: &crate::diag::FileId,
+    prd: &crate::model::prd::Prd,
+    n: usize,
+    mvp: bool,
+) -> Diagnostic {
+    let kind = if mvp { "MVP" } else { "P0" };
+    let (its, verb) = if n == 1 {
+        (format!("its {n} {kind} requirement"), "is")
+    } else {
+        (format!("its {n} {kind} requirements"), "are")
+    };
+    let message = match index.feature_dir(file) {
+        Some(dir) => format!(
+            "feature {} has no OpenAPI contract yet (none in its folder, and no operation traces its requirements): {its} {verb} not checked for coverage",
+            dir.rsplit('/').next().unwrap_or(dir)
+        ),
+        None => format!(
+            "no OpenAPI document in the workspace yet: {its} {verb} not checked for coverage"
+        ),
+    };
+    let span = prd
+        .title_span
+        .or_else(|| prd.requirements.first().map(|r| r.span))
+        .unwrap_or_default();
+    let mut d = Diagnostic::new(RULE.code, file, span, message)
+        .with_data(serde_json::json!({ "unchecked": n }));
+    d.severity = Severity::Info;
+    d
 }
 
 const GET: &[&str] = &[
@@ -196,20 +292,60 @@ fn api_for<'a>(index: &'a Index, prd_file: &str) -> Option<&'a crate::index::Api
             .iter()
             .filter(|o| o.api_root == a.root)
             .flat_map(|o| &o.traces)
-            .filter(|t| match index.resolve_id(&t.file, &t.mention.id) {
-                Resolution::Found(k) => &**index.requirement(k).0 == prd_file,
-                _ => false,
-            })
+            .filter(
+                |t| match index.resolve_at(&t.file, t.mention.span, &t.mention.id) {
+                    Resolution::Found(k) => &**index.requirement(k).0 == prd_file,
+                    _ => false,
+                },
+            )
             .count();
         (n, std::cmp::Reverse(a.root.clone()))
     })
+}
+
+/// The endpoint stub (preferred), then "Mark FR-011 [no-api]".
+fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    let mut out = stub_fix(index, d);
+    out.extend(no_api_fix(index, d));
+    out
+}
+
+/// "Mark FR-011 as needing no endpoint": writes ` [no-api]` after the
+/// requirement's title in its defining line. Needs review (whether a
+/// requirement needs an endpoint is a decision), never preferred.
+fn no_api_fix(index: &Index, d: &Diagnostic) -> Option<Fix> {
+    let file = &d.location.file;
+    let p = index.prds.iter().position(|f| f == file)?;
+    let (_, prd) = index.prd(p);
+    let req = prd
+        .requirements
+        .iter()
+        .find(|r| r.span == d.location.span)?;
+    const MARKER: &str = " [no-api]";
+    // In a padded table cell, the marker takes the padding's place so
+    // the columns stay aligned.
+    let text = index.text(file);
+    let pad = text
+        .get(req.marker_at as usize..)
+        .map_or(0, |r| r.len() - r.trim_start_matches(' ').len());
+    let end = if pad > MARKER.len() {
+        req.marker_at + MARKER.len() as u32
+    } else {
+        req.marker_at
+    };
+    let mut set = EditSet::new(index);
+    set.replace(file, crate::tree::Span::new(req.marker_at, end), MARKER);
+    set.into_fix(
+        format!("Mark {} as needing no endpoint: [no-api]", req.id),
+        Applicability::Unsafe,
+    )
 }
 
 /// "Create an endpoint stub for FR-011": a path item in the API's root
 /// document with a summary from the requirement title, the trace key, a
 /// request body for writes, and the responses the rules require (reusing
 /// the API's own), so the stub raises no finding of its own. Needs review.
-fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+fn stub_fix(index: &Index, d: &Diagnostic) -> Vec<Fix> {
     let Some(id) = d.data.get("id").and_then(|v| v.as_str()) else {
         return Vec::new();
     };
@@ -404,5 +540,100 @@ mod tests {
         let f = findings(&idx, "uncovered-requirement");
         assert_eq!(f.lines().count(), 1, "{f}");
         assert!(f.contains("`FR-003`"), "{f}");
+    }
+
+    #[test]
+    fn marked_requirements_need_no_endpoint() {
+        let prd = "- **FR-001**: System MUST list pets\n- **FR-002** (NON-GOAL): System MUST NOT sell pets\n- **FR-003**: System MUST back up nightly [no-api]\n- **FR-004**: System MUST rate pets\n";
+        let api = "openapi: 3.0.3\npaths:\n  /pets:\n    get:\n      x-fr-ids: [FR-001]\n";
+        let idx = index(&[("prd.md", prd), ("openapi.yaml", api)]);
+        let f = findings(&idx, "uncovered-requirement");
+        assert_eq!(f.lines().count(), 1, "{f}");
+        assert!(f.contains("`FR-004`"), "{f}");
+    }
+
+    #[test]
+    fn no_api_fix_writes_the_marker() {
+        let prd = "| ID | Requirement | Priority |\n|---|---|---|\n| FR-001 | List pets | P0 |\n| FR-002 | Nightly backup   | P0 |\n";
+        let api = "openapi: 3.0.3\npaths:\n  /pets:\n    get:\n      x-fr-ids: [FR-001]\n      responses: {}\n";
+        let idx = index(&[("prd.md", prd), ("openapi.yaml", api)]);
+        let d: Vec<_> = crate::rules::check(&idx)
+            .into_iter()
+            .filter(|d| d.code == "uncovered-requirement")
+            .collect();
+        assert_eq!(d.len(), 1);
+        let fixes = crate::rules::fixes(&idx, &d[0]);
+        let mark = fixes
+            .iter()
+            .find(|f| f.title == "Mark FR-002 as needing no endpoint: [no-api]")
+            .expect("marker fix");
+        assert_eq!(mark.applicability, crate::diag::Applicability::Unsafe);
+        assert!(!mark.preferred);
+        let e = &mark.edits[0];
+        let mut text = prd.to_string();
+        text.replace_range(e.span.start as usize..e.span.end as usize, &e.new_text);
+        assert!(
+            text.contains("| FR-002 | Nightly backup [no-api]   | P0 |"),
+            "{text}"
+        );
+        let idx = index(&[("prd.md", &text), ("openapi.yaml", api)]);
+        assert_eq!(findings(&idx, "uncovered-requirement"), "");
+    }
+
+    #[test]
+    fn a_feature_without_a_contract_is_noted_once() {
+        let a = "# Booking\n\n- **FR-001**: System MUST book visits\n- **FR-002**: System MUST cancel visits\n";
+        let b = "# Notifications\n\n- **FR-001**: System MUST send reminders\n- **FR-002**: System MUST mute\n- **FR-003**: System SHOULD digest\n";
+        let api_a = "openapi: 3.1.0\npaths:\n  /visits:\n    post:\n      x-fr-ids: [FR-001]\n";
+        let idx = index(&[
+            ("specs/001-booking/spec.md", a),
+            ("specs/001-booking/contracts/openapi.yaml", api_a),
+            ("specs/010-notifications/spec.md", b),
+            ("specs/010-notifications/contracts/api.md", "GET /reminders"),
+            // A review checklist defines no requirement (FR-009 is no P0).
+            (
+                "specs/010-notifications/checklists/requirements.md",
+                "- FR-009: MUST be reviewed\n",
+            ),
+        ]);
+        assert_eq!(
+            findings(&idx, "uncovered-requirement"),
+            "specs/001-booking/spec.md:4:5 warning[uncovered-requirement] `FR-002` FR-002 (System MUST cancel visits) is a P0 requirement that no operation traces: design its endpoint and add `x-fr-ids: [FR-002]`\n\
+specs/010-notifications/spec.md:1:3 info[uncovered-requirement] `Notifications` feature 010-notifications has no OpenAPI contract yet (none in its folder, and no operation traces its requirements): its 2 P0 requirements are not checked for coverage\n"
+        );
+        // An API elsewhere that traces one of the feature's requirements puts it in scope.
+        let root_api = "openapi: 3.1.0\npaths:\n  /reminders:\n    post:\n      description: 010-notifications FR-001\n";
+        let idx = index(&[
+            ("specs/010-notifications/spec.md", b),
+            ("specs/001-booking/spec.md", a),
+            ("specs/001-booking/contracts/openapi.yaml", api_a),
+            ("openapi.yaml", root_api),
+        ]);
+        let f = findings(&idx, "uncovered-requirement");
+        assert!(
+            f.contains(
+                "specs/010-notifications/spec.md:4:5 warning[uncovered-requirement] `FR-002`"
+            ),
+            "{f}"
+        );
+        assert!(!f.contains("info["), "{f}");
+    }
+
+    #[test]
+    fn a_prd_without_any_api_is_noted_once() {
+        let idx = index(&[("prd.md", PRD)]);
+        assert_eq!(
+            findings(&idx, "uncovered-requirement"),
+            "prd.md:3:3 info[uncovered-requirement] `FR-001` no OpenAPI document in the workspace yet: its 2 P0 requirements are not checked for coverage\n"
+        );
+        // Severity off still silences it.
+        let mut ws = crate::workspace::Workspace::from_files([("prd.md", PRD)]);
+        let (cfg, _) = crate::config::Config::from_toml(
+            "[rules]\nuncovered-requirement = \"off\"\n",
+            &["uncovered-requirement"],
+        );
+        ws.config = std::sync::Arc::new(cfg);
+        let idx = crate::index::Index::build(ws, None);
+        assert_eq!(findings(&idx, "uncovered-requirement"), "");
     }
 }

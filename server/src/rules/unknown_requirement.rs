@@ -4,7 +4,10 @@
 //! OpenAPI file, a SQL comment, a PRD's prose, any other Markdown) must name
 //! a requirement some PRD defines. IDs resolve by scope: the PRD in the same
 //! or nearest ancestor folder first (spec-kit's `specs/<feature>/spec.md`
-//! each number their own FR-001…), then workspace-wide when unambiguous.
+//! each number their own FR-001…), then the feature named on the same line
+//! or paragraph, then workspace-wide when unambiguous. An ID that several
+//! features define and the context does not pin down is
+//! `ambiguous-requirement`, not this rule.
 //!
 //! **Why.** A typo (`FR-0012`) or a deleted requirement leaves an endpoint
 //! that looks traced but is not.
@@ -50,22 +53,13 @@ pub fn mentions(index: &Index) -> Vec<(&FileId, &IdMention)> {
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     let no_prd = index.prds.is_empty();
     for (file, m) in mentions(index) {
-        let message = match index.resolve_id(file, &m.id) {
-            Resolution::Found(_) => continue,
+        let message = match index.resolve_at(file, m.span, &m.id) {
+            Resolution::Found(_) | Resolution::Ambiguous(_) => continue,
             Resolution::Unknown if no_prd => format!(
                 "{} is not defined: no PRD was found (Markdown named like *prd* or *requirements*, or specs/*/spec.md; see files.prd in specgate.toml)",
                 m.id
             ),
             Resolution::Unknown => format!("{} is not defined in any PRD: fix the ID or add the requirement", m.id),
-            Resolution::Ambiguous(keys) => {
-                let mut prds: Vec<String> = keys.iter().map(|k| index.requirement(*k).0.to_string()).collect();
-                prds.dedup();
-                format!(
-                    "{} is defined in several PRDs ({}) and none is in this file's folder or above it: move the file under its feature folder",
-                    m.id,
-                    prds.join(", ")
-                )
-            }
         };
         out.push(
             Diagnostic::new(RULE.code, file, m.span, message).with_data(json!({ "id": m.id })),
@@ -154,6 +148,8 @@ mod tests {
             ("specs/002-rating/spec.md", b),
             ("openapi.yaml", api_root),
         ]);
-        assert!(findings(&idx, "unknown-requirement").contains("defined in several PRDs"));
+        // Defined in two features, none in scope: ambiguous, not unknown.
+        assert_eq!(findings(&idx, "unknown-requirement"), "");
+        assert!(findings(&idx, "ambiguous-requirement").contains("FR-001"));
     }
 }

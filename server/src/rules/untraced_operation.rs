@@ -4,6 +4,12 @@
 //! (`x-fr-ids`, configurable with `requirements.trace_keys`; a string or a
 //! list), in its `summary` or `description`, or in a YAML comment inside it.
 //!
+//! Without any PRD in the workspace nothing can be traced: instead of one
+//! finding per operation there is one for the workspace (a `warning` at the
+//! first API root's `paths` key: "no PRD found: 383 operations cannot be
+//! traced; see files.prd"), or none with
+//! `[rules.untraced-operation] when_no_prd = "off"`.
+//!
 //! **Why.** Contract-first design says every endpoint exists because a
 //! requirement asks for it. An endpoint that traces to nothing is scope creep
 //! or a requirement nobody wrote down.
@@ -22,6 +28,7 @@
 //! Range: the method key.
 
 use super::Rule;
+use crate::config::WhenNoPrd;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::openapi::{op_for, short, OP_HEAD};
 use crate::edit::requirements::{self, rank_requirements};
@@ -39,6 +46,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
+    if index.prds.is_empty() {
+        if index.config().untraced_when_no_prd == WhenNoPrd::Once {
+            out.extend(no_prd(index));
+        }
+        return;
+    }
     let key = index
         .config()
         .trace_keys
@@ -64,10 +77,58 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The one finding of a workspace without a PRD, at the `paths` key (else
+/// the `openapi`/`swagger` key) of the first API root with an untraced
+/// operation.
+fn no_prd(index: &Index) -> Option<Diagnostic> {
+    let untraced: Vec<_> = index
+        .operations
+        .iter()
+        .filter(|o| o.traces.is_empty())
+        .collect();
+    let first = untraced.first()?;
+    // An operation reached from two API roots (a namespace file that is a
+    // root of its own and `$ref`'d by the main one) counts once.
+    let distinct: std::collections::HashSet<_> = untraced
+        .iter()
+        .map(|o| (&o.file, o.method_span.start))
+        .collect();
+    let root = &first.api_root;
+    let span = index
+        .doc(root)
+        .and_then(|d| d.root.as_ref())
+        .and_then(|r| {
+            ["paths", "openapi", "swagger"]
+                .iter()
+                .find_map(|k| r.entry(k))
+                .map(|e| e.key_span)
+        })
+        .unwrap_or_default();
+    let n = distinct.len();
+    let ops = if n == 1 {
+        "1 operation".to_string()
+    } else {
+        format!("{n} operations")
+    };
+    let mut d = Diagnostic::new(
+        RULE.code,
+        root,
+        span,
+        format!(
+            "no PRD found: {ops} cannot be traced; see files.prd (Markdown named like *prd* or *requirements*, or specs/*/spec.md), or set [rules.untraced-operation] when_no_prd = \"off\""
+        ),
+    );
+    d.severity = Severity::Warning;
+    Some(d)
+}
+
 /// "Trace to FR-006: …" for the three requirements whose titles best match
 /// the operation's words (TF-IDF cosine), then "Add x-fr-ids" with an empty
 /// list. All need review: which requirement an endpoint serves is a decision.
 fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    if index.prds.is_empty() {
+        return Vec::new(); // nothing to trace to
+    }
     let Some(op) = op_for(index, d) else {
         return Vec::new();
     };
@@ -164,5 +225,30 @@ mod tests {
         let api = "openapi: 3.0.3\npaths:\n  /pets:\n    get:\n      summary: Fast (NFR-001)\n      responses: {}\n";
         let idx = index(&[("prd.md", PRD), ("openapi.yaml", api)]);
         assert!(findings(&idx, "untraced-operation").contains("GET /pets traces to no requirement"));
+    }
+
+    #[test]
+    fn without_any_prd_one_finding_for_the_workspace() {
+        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      responses: {}\n    post:\n      responses: {}\n";
+        let idx = index(&[("openapi.yaml", api), ("b.yaml", api)]);
+        assert_eq!(
+            findings(&idx, "untraced-operation"),
+            "b.yaml:3:1 warning[untraced-operation] `paths` no PRD found: 4 operations cannot be traced; see files.prd (Markdown named like *prd* or *requirements*, or specs/*/spec.md), or set [rules.untraced-operation] when_no_prd = \"off\"\n"
+        );
+        // A namespace file that is a root of its own and `$ref`'d by the
+        // main one: its operations count once.
+        let main = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    $ref: 'pets.yaml#/paths/~1pets'\n";
+        let idx = index(&[("main.yaml", main), ("pets.yaml", api)]);
+        let f = findings(&idx, "untraced-operation");
+        assert!(f.contains("no PRD found: 2 operations cannot"), "{f}");
+        let mut ws = crate::workspace::Workspace::from_files([("openapi.yaml", api)]);
+        let (cfg, e) = crate::config::Config::from_toml(
+            "[rules.untraced-operation]\nwhen_no_prd = \"off\"\n",
+            &["untraced-operation"],
+        );
+        assert!(e.is_empty());
+        ws.config = std::sync::Arc::new(cfg);
+        let idx = crate::index::Index::build(ws, None);
+        assert_eq!(findings(&idx, "untraced-operation"), "");
     }
 }
