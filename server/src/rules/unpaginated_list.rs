@@ -440,7 +440,7 @@ fn echoes_token(index: &Index, op: &Operation, shape: &ListShape) -> bool {
     !shape.string_fields.is_empty()
         && query_inputs(index, op).iter().any(|q| {
             shape.string_fields.contains(&q.name.to_ascii_lowercase())
-                && q.schema.map_or(true, |s| s.get("enum").is_none())
+                && q.schema.is_none_or(|s| s.get("enum").is_none())
         })
 }
 
