@@ -1,13 +1,50 @@
-//! `unpaginated-list`: a list endpoint without pagination.
+//! `unpaginated-list`: a collection endpoint without pagination.
 //!
-//! **What.** A `GET` whose path does not end in a parameter and whose 2xx
-//! JSON body is an array (directly or via `$ref`), or wraps one (`data`,
-//! `items`, `results`, …), must define pagination: a query parameter like
-//! `limit`, `offset`, `page`, `page_size`, `per_page`, `cursor`, `after`,
-//! `before`, `starting_after` (resolved through `$ref`; the list is
-//! configurable as `[rules.unpaginated-list] parameters`), or a
-//! `next_cursor`/`next`/`total`-like field beside the array (`fields`), or a
-//! `Link`/`X-Next` response header. Non-JSON bodies (`text/csv`) are not lists.
+//! **Principle.** The rule fires when an operation's result is a
+//! *collection*: a set of items that grows with the data the service stores
+//! (orders, users, events), so that one day a single answer is too big.
+//! An array whose length is bounded by something else is not a collection:
+//! by the request (one item per ID asked for), by the schema (`maxItems`, a
+//! fixed set of `enum` values), or by being a property of one resource.
+//!
+//! **What.** A `GET` (or 3.2 `QUERY`) whose path does not end in a parameter
+//! and whose 2xx JSON body is an array (directly or via `$ref`), or an
+//! envelope of one (`data`, `items`, `results`, …), must paginate. It counts
+//! as paginated when it has:
+//! - a query parameter named like `limit`, `offset`, `page`, `page_size`,
+//!   `per_page`, `cursor`, `after`, `before`, `starting_after`, `page[…]`
+//!   (configurable as `[rules.unpaginated-list] parameters`), or an integer
+//!   query parameter that caps the result size under another name (`count`,
+//!   `max`, `take`, `first`, `last`, `num`, `max_*`, `*_size`, `*_limit`);
+//!   query parameters include the properties of an OpenAPI 3.2
+//!   `in: querystring` parameter's schema, and parameter lists reached by
+//!   `$ref`;
+//! - a `next_cursor`/`next`/`total`-like field beside the array (`fields`),
+//!   or inside an object beside it (`paging: {nextPage: …}`,
+//!   `meta: {total: …}`);
+//! - a continuation token: a string field beside the array that a query
+//!   parameter of the same name sends back (`?sync=…` → `{data, sync}`);
+//! - a `Link`/`X-Next`/`X-Total-Count` response header.
+//!
+//! It is not a collection (no finding) when:
+//! - **bounded by the request**: a required query input (or a property of
+//!   the request body of a `GET`/`QUERY`) names the items to return: `ids`,
+//!   `keys`, `<item>_ids` (the singular of a path segment, as in
+//!   `/users/lookup?user_ids=`), or an array of `id`/`<item>_id`/`key`/`name`
+//!   values; or the request body is itself an array (a batch lookup):
+//!   `GET /items/saved?ids=a,b` → `[true, false]`. A required filter by
+//!   another resource (`GET /orders?customer_ids=…`) still grows: it fires;
+//! - **bounded by the schema**: the array has `maxItems`, or its items are
+//!   an `enum`/`const` (a subset of a fixed set);
+//! - **a single resource**: the object holding the array has an `id`
+//!   property (`GET /cart` → `{id, items: […]}`);
+//! - **not JSON or a stream**: `text/csv`, a media type with `itemSchema`
+//!   (3.2), `text/event-stream`, `application/jsonl`, `application/x-ndjson`,
+//!   `application/json-seq` are not pages.
+//!
+//! A small list bounded only in prose (a handful of supported currencies,
+//! "the top 10 referrers") cannot be told apart by structure: state the
+//! bound with `maxItems`.
 //!
 //! **Why.** "We'll add pagination later" breaks every client: a bare array
 //! cannot grow an envelope without a breaking change.
@@ -22,11 +59,12 @@
 use super::Rule;
 use crate::config::PaginationStyle;
 use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
+use crate::edit::dictionary::singularize;
 use crate::edit::{openapi, prefer_first, EditSet};
 use crate::index::Index;
 use crate::model::dictionary::snake_case;
 use crate::model::openapi::Operation;
-use crate::tree::Node;
+use crate::tree::{Entry, Node};
 use serde_json::json;
 
 pub const RULE: Rule = Rule {
@@ -52,11 +90,33 @@ pub struct ListShape {
     pub wrapper: Option<String>,
     /// File and schema node of the response body.
     pub schema_file: FileId,
+    /// The array has a bound of its own (`maxItems`, `enum` items).
+    pub bounded: bool,
+    /// Plain string properties beside the items (continuation token candidates).
+    pub string_fields: Vec<String>,
+}
+
+fn media_essence(name: &str) -> String {
+    name.split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Media types whose body is a stream of items rather than one document.
+fn streamed_media(name: &str) -> bool {
+    let n = media_essence(name);
+    n == "text/event-stream"
+        || n.ends_with("json-seq")
+        || n.ends_with("jsonl")
+        || n.ends_with("jsonlines")
+        || n.ends_with("ndjson")
 }
 
 fn json_media(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.contains("json") || n == "*/*"
+    let n = media_essence(name);
+    (n.contains("json") || n == "*/*") && !streamed_media(&n)
 }
 
 /// Schemas of an object, following `allOf`.
@@ -64,7 +124,7 @@ fn object_properties<'a>(
     index: &'a Index,
     file: &FileId,
     schema: &'a Node,
-    out: &mut Vec<(FileId, &'a crate::tree::Entry)>,
+    out: &mut Vec<(FileId, &'a Entry)>,
     depth: u32,
 ) {
     if depth > 16 {
@@ -83,20 +143,39 @@ fn object_properties<'a>(
     }
 }
 
+/// Whether `s`'s `type` is (or includes) `t`.
+fn has_type(s: &Node, t: &str) -> bool {
+    s.get("type")
+        .is_some_and(|x| x.as_str() == Some(t) || x.items().iter().any(|y| y.as_str() == Some(t)))
+}
+
 fn is_array(s: &Node) -> bool {
-    s.get("type").and_then(Node::as_str) == Some("array")
-        || s.get("type")
-            .is_some_and(|t| t.items().iter().any(|x| x.as_str() == Some("array")))
-        || (s.get("items").is_some() && s.get("properties").is_none())
+    has_type(s, "array") || (s.get("items").is_some() && s.get("properties").is_none())
+}
+
+/// An array schema with a bound of its own: `maxItems`, or items drawn from
+/// a fixed set (`enum`/`const`).
+fn bounded_array(index: &Index, file: &FileId, s: &Node) -> bool {
+    if s.get("maxItems").is_some() {
+        return true;
+    }
+    let Some(items) = s.get("items") else {
+        return false;
+    };
+    let (_, items) = index.deref(file, items);
+    items.get("enum").is_some() || items.get("const").is_some()
 }
 
 /// The list shape of `op`'s success body, if it returns a list, and whether
-/// an envelope field already paginates it.
+/// an envelope field already paginates it. An object with an `id` beside
+/// its array is one resource, not a list.
 pub fn list_shape(index: &Index, op: &Operation) -> Option<(ListShape, bool)> {
     let mut responses = index.op_responses(op);
     responses.retain(|(e, _, _)| e.key.starts_with('2'));
     responses.sort_by_key(|(e, _, _)| e.key != "200");
     let fields = &index.config().pagination_fields;
+    let is_field =
+        |k: &str| fields.contains(&snake_case(k)) || fields.contains(&k.to_ascii_lowercase());
     for (e, rf, resp) in responses {
         let headers_paginate = resp.get("headers").is_some_and(|h| {
             h.entries().iter().any(|x| {
@@ -112,7 +191,7 @@ pub fn list_shape(index: &Index, op: &Operation) -> Option<(ListShape, bool)> {
             content
                 .entries()
                 .iter()
-                .filter(|m| json_media(&m.key))
+                .filter(|m| json_media(&m.key) && m.value.get("itemSchema").is_none())
                 .filter_map(|m| m.value.get("schema"))
                 .collect()
         } else {
@@ -124,49 +203,250 @@ pub fn list_shape(index: &Index, op: &Operation) -> Option<(ListShape, bool)> {
                 let shape = ListShape {
                     status: e.key.clone(),
                     wrapper: None,
+                    bounded: bounded_array(index, &sf, schema),
                     schema_file: sf,
+                    string_fields: Vec::new(),
                 };
                 return Some((shape, headers_paginate));
             }
             let mut props = Vec::new();
             object_properties(index, &sf, schema, &mut props, 0);
-            let wrapper = props.iter().find(|(f, p)| {
-                WRAPPER_FIELDS.contains(&p.key.to_ascii_lowercase().as_str())
-                    && is_array(index.deref(f, &p.value).1)
+            let wrapper = props.iter().find_map(|(f, p)| {
+                if !WRAPPER_FIELDS.contains(&p.key.to_ascii_lowercase().as_str()) {
+                    return None;
+                }
+                let (af, a) = index.deref(f, &p.value);
+                is_array(a).then_some((p, af, a))
             });
-            if let Some((_, w)) = wrapper {
-                let paged = headers_paginate
-                    || props.iter().any(|(_, p)| {
-                        fields.contains(&snake_case(&p.key))
-                            || fields.contains(&p.key.to_ascii_lowercase())
-                    });
-                let shape = ListShape {
-                    status: e.key.clone(),
-                    wrapper: Some(w.key.clone()),
-                    schema_file: sf,
-                };
-                return Some((shape, paged));
+            let Some((w, af, array)) = wrapper else {
+                continue;
+            };
+            if props.iter().any(|(_, p)| snake_case(&p.key) == "id") {
+                return None; // one resource holding an array
             }
+            let others = || props.iter().filter(|(_, p)| p.key != w.key);
+            let paged = headers_paginate
+                || others().any(|(f, p)| {
+                    if is_field(&p.key) {
+                        return true;
+                    }
+                    // Pagination metadata one level down: `paging: {nextPage}`.
+                    let (nf, n) = index.deref(f, &p.value);
+                    let mut inner = Vec::new();
+                    object_properties(index, &nf, n, &mut inner, 0);
+                    inner.iter().any(|(_, q)| is_field(&q.key))
+                });
+            let string_fields = others()
+                .filter(|(f, p)| {
+                    let (_, n) = index.deref(f, &p.value);
+                    has_type(n, "string") && n.get("enum").is_none() && n.get("format").is_none()
+                })
+                .map(|(_, p)| p.key.to_ascii_lowercase())
+                .collect();
+            let shape = ListShape {
+                status: e.key.clone(),
+                wrapper: Some(w.key.clone()),
+                schema_file: sf,
+                bounded: bounded_array(index, &af, array),
+                string_fields,
+            };
+            return Some((shape, paged));
         }
     }
     None
 }
 
+/// One query input of an operation: a query parameter, or a property of an
+/// OpenAPI 3.2 `in: querystring` parameter's schema.
+struct QueryInput<'a> {
+    name: String,
+    schema: Option<&'a Node>,
+    required: bool,
+}
+
+/// The schema of a parameter (`schema`, else its `content`'s first one).
+fn param_schema<'a>(index: &'a Index, file: &FileId, p: &'a Node) -> Option<(FileId, &'a Node)> {
+    let s = p.get("schema").or_else(|| {
+        p.get("content")
+            .and_then(|c| c.entries().first())
+            .and_then(|m| m.value.get("schema"))
+    })?;
+    Some(index.deref(file, s))
+}
+
+/// Parameters of `op`, including lists written as one `$ref`
+/// (`parameters: {$ref: params.yaml}`), which `op_parameters` does not read.
+fn all_parameters<'a>(index: &'a Index, op: &Operation) -> Vec<(FileId, &'a Node)> {
+    let mut out = index.op_parameters(op);
+    for holder in [index.op_node(op), index.path_item(op)]
+        .into_iter()
+        .flatten()
+    {
+        let Some(list) = holder.get("parameters") else {
+            continue;
+        };
+        if list.ref_str().is_none() {
+            continue;
+        }
+        let (lf, list) = index.deref(&op.file, list);
+        for p in list.items() {
+            out.push(index.deref(&lf, p));
+        }
+    }
+    out
+}
+
+fn is_true(n: Option<&Node>) -> bool {
+    n.and_then(Node::as_str) == Some("true")
+}
+
+fn query_inputs<'a>(index: &'a Index, op: &Operation) -> Vec<QueryInput<'a>> {
+    let mut out = Vec::new();
+    for (pf, p) in all_parameters(index, op) {
+        let Some(name) = p.get("name").and_then(Node::as_str) else {
+            continue;
+        };
+        match p.get("in").and_then(Node::as_str) {
+            Some("query") => {
+                out.push(QueryInput {
+                    name: name.to_string(),
+                    schema: param_schema(index, &pf, p).map(|x| x.1),
+                    required: is_true(p.get("required")),
+                });
+            }
+            Some("querystring") => {
+                let Some((sf, s)) = param_schema(index, &pf, p) else {
+                    continue;
+                };
+                let required: Vec<&str> = s
+                    .get("required")
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .collect();
+                let mut props = Vec::new();
+                object_properties(index, &sf, s, &mut props, 0);
+                for (f, e) in props {
+                    out.push(QueryInput {
+                        name: e.key.clone(),
+                        schema: Some(index.deref(&f, &e.value).1),
+                        required: required.contains(&e.key.as_str()),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// An integer input that caps the result size under a name outside the
+/// configured list (`count`, `max_hits`, `batchSize`).
+fn size_like(name: &str, schema: Option<&Node>) -> bool {
+    let n = snake_case(name);
+    let named = matches!(
+        n.as_str(),
+        "count" | "max" | "take" | "first" | "last" | "num" | "top" | "size"
+    ) || n.starts_with("max_")
+        || n.ends_with("_size")
+        || n.ends_with("_limit");
+    named && schema.is_some_and(|s| has_type(s, "integer") || has_type(s, "number"))
+}
+
 /// Whether a query parameter of `op` paginates.
 pub fn has_pagination_param(index: &Index, op: &Operation) -> bool {
     let names = &index.config().pagination_params;
-    index.op_parameters(op).iter().any(|(_, p)| {
-        p.get("in").and_then(Node::as_str) == Some("query")
-            && p.get("name").and_then(Node::as_str).is_some_and(|n| {
-                let l = n.to_ascii_lowercase();
-                names.contains(&l) || names.contains(&snake_case(n)) || l.starts_with("page[")
-            })
+    query_inputs(index, op).iter().any(|q| {
+        let l = q.name.to_ascii_lowercase();
+        names.contains(&l)
+            || names.contains(&snake_case(&q.name))
+            || l.starts_with("page[")
+            || size_like(&q.name, q.schema)
     })
+}
+
+/// Whether an input named `name` with schema `schema` names the items to
+/// return: `ids`, `keys`, `<item>_ids` for a path segment's singular, or an
+/// array of `id`/`<item>_id`/`key`/`name` values. `customer_ids` on
+/// `/orders` filters by another resource: its result still grows.
+fn id_list(name: &str, schema: Option<&Node>, items: &[String]) -> bool {
+    let n = snake_case(name);
+    if matches!(n.as_str(), "ids" | "keys")
+        || items
+            .iter()
+            .any(|i| n == format!("{i}_ids") || n == format!("{i}_keys"))
+    {
+        return true;
+    }
+    let array = schema.is_some_and(is_array);
+    array
+        && (matches!(n.as_str(), "id" | "key" | "name" | "names" | "uuids")
+            || items.iter().any(|i| n == format!("{i}_id")))
+}
+
+/// Whether the request names the items it gets back (one per ID asked for):
+/// a required ID-list query input, a required ID-list property of the
+/// request body, or a request body that is itself an array.
+fn bounded_by_request(index: &Index, op: &Operation) -> bool {
+    let items: Vec<String> = op
+        .path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .map(|s| singularize(&snake_case(s)))
+        .collect();
+    if query_inputs(index, op)
+        .iter()
+        .any(|q| q.required && id_list(&q.name, q.schema, &items))
+    {
+        return true;
+    }
+    let Some(body) = index.op_node(op).and_then(|n| n.get("requestBody")) else {
+        return false;
+    };
+    let (bf, body) = index.deref(&op.file, body);
+    let Some(content) = body.get("content") else {
+        return false;
+    };
+    content
+        .entries()
+        .iter()
+        .filter(|m| json_media(&m.key) || media_essence(&m.key).ends_with("x-www-form-urlencoded"))
+        .filter_map(|m| m.value.get("schema"))
+        .any(|s| {
+            let (sf, s) = index.deref(&bf, s);
+            if is_array(s) {
+                return true;
+            }
+            let required: Vec<&str> = s
+                .get("required")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::as_str)
+                .collect();
+            let mut props = Vec::new();
+            object_properties(index, &sf, s, &mut props, 0);
+            props.iter().any(|(f, p)| {
+                required.contains(&p.key.as_str())
+                    && id_list(&p.key, Some(index.deref(f, &p.value).1), &items)
+            })
+        })
+}
+
+/// Whether a query parameter sends back a string field of the envelope:
+/// a continuation token (`?sync=…` → `{data: […], sync: "…"}`).
+fn echoes_token(index: &Index, op: &Operation, shape: &ListShape) -> bool {
+    !shape.string_fields.is_empty()
+        && query_inputs(index, op).iter().any(|q| {
+            shape.string_fields.contains(&q.name.to_ascii_lowercase())
+                && q.schema.is_none_or(|s| s.get("enum").is_none())
+        })
 }
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     for op in &index.operations {
-        if op.method != "GET" || op.webhook {
+        if !(op.method == "GET" || op.method == "QUERY") || op.webhook {
             continue;
         }
         let last = op
@@ -181,7 +461,12 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         let Some((shape, paged)) = list_shape(index, op) else {
             continue;
         };
-        if paged || has_pagination_param(index, op) {
+        if paged
+            || shape.bounded
+            || has_pagination_param(index, op)
+            || echoes_token(index, op, &shape)
+            || bounded_by_request(index, op)
+        {
             continue;
         }
         let what = match &shape.wrapper {
@@ -314,6 +599,207 @@ mod tests {
         assert_eq!(
             findings(&index(&[("openapi.yaml", item)]), "unpaginated-list"),
             ""
+        );
+    }
+
+    /// An operation at `path` with `parts` (YAML at the operation's
+    /// indentation) and a 200 body `schema`, in a document of `version`.
+    fn op(version: &str, path: &str, parts: &str, schema: &str) -> String {
+        format!(
+            "openapi: {version}\npaths:\n  {path}:\n    get:\n{parts}      responses:\n        '200':\n          content:\n            application/json:\n              schema: {schema}\n"
+        )
+    }
+
+    /// `(fires, stays silent)`: each pair differs in the one thing the
+    /// heuristic reads.
+    fn pair(fires: &str, silent: &str) {
+        let f = findings(&index(&[("openapi.yaml", fires)]), "unpaginated-list");
+        assert!(!f.is_empty(), "should fire:\n{fires}");
+        let f = findings(&index(&[("openapi.yaml", silent)]), "unpaginated-list");
+        assert_eq!(f, "", "should stay silent:\n{silent}");
+    }
+
+    const ARR: &str = "{type: array, items: {type: object}}";
+
+    #[test]
+    fn arrays_bounded_by_the_request_are_not_collections() {
+        let ids = |req: &str, name: &str, schema: &str| {
+            format!("      parameters:\n        - {{name: {name}, in: query, required: {req}, schema: {schema}}}\n")
+        };
+        // A required `ids` (comma list) → one item per ID; optional → a filter.
+        pair(
+            &op(
+                "3.0.3",
+                "/items/saved",
+                &ids("false", "ids", "{type: string}"),
+                "{type: array, items: {type: boolean}}",
+            ),
+            &op(
+                "3.0.3",
+                "/items/saved",
+                &ids("true", "ids", "{type: string}"),
+                "{type: array, items: {type: boolean}}",
+            ),
+        );
+        // `<item>_ids` of the path's own items, not of another resource.
+        pair(
+            &op(
+                "3.0.3",
+                "/orders",
+                &ids("true", "customer_ids", "{type: string}"),
+                ARR,
+            ),
+            &op(
+                "3.0.3",
+                "/orders",
+                &ids("true", "order_ids", "{type: string}"),
+                ARR,
+            ),
+        );
+        // A repeated `id` is a list only as an array.
+        pair(
+            &op(
+                "3.0.3",
+                "/orders",
+                &ids("true", "id", "{type: string}"),
+                ARR,
+            ),
+            &op(
+                "3.0.3",
+                "/orders",
+                &ids("true", "id", "{type: array, items: {type: string}}"),
+                ARR,
+            ),
+        );
+        // A batch body: an array, or a required ID list.
+        let body = |s: &str| {
+            format!("      requestBody:\n        content:\n          application/json:\n            schema: {s}\n")
+        };
+        pair(
+            &op(
+                "3.0.3",
+                "/items/batch",
+                &body("{type: object, properties: {ids: {type: array}}}"),
+                ARR,
+            ),
+            &op(
+                "3.0.3",
+                "/items/batch",
+                &body("{type: array, items: {type: string}}"),
+                ARR,
+            ),
+        );
+        pair(
+            &op(
+                "3.0.3",
+                "/items/batch",
+                &body("{type: object, properties: {ids: {type: array}}}"),
+                ARR,
+            ),
+            &op(
+                "3.0.3",
+                "/items/batch",
+                &body("{type: object, required: [ids], properties: {ids: {type: array}}}"),
+                ARR,
+            ),
+        );
+    }
+
+    #[test]
+    fn arrays_bounded_by_the_schema_or_a_resource_are_not_collections() {
+        pair(
+            &op(
+                "3.0.3",
+                "/top",
+                "",
+                "{type: array, items: {type: object, maxItems: 3}}",
+            ),
+            &op(
+                "3.0.3",
+                "/top",
+                "",
+                "{type: array, maxItems: 10, items: {type: object}}",
+            ),
+        );
+        pair(
+            &op(
+                "3.0.3",
+                "/currencies",
+                "",
+                "{type: array, items: {type: string}}",
+            ),
+            &op(
+                "3.0.3",
+                "/currencies",
+                "",
+                "{type: array, items: {type: string, enum: [EUR, USD]}}",
+            ),
+        );
+        pair(
+            &op(
+                "3.0.3",
+                "/cart",
+                "",
+                "{properties: {cart_id: {type: string}, items: {type: array}}}",
+            ),
+            &op(
+                "3.0.3",
+                "/cart",
+                "",
+                "{properties: {id: {type: string}, items: {type: array}}}",
+            ),
+        );
+    }
+
+    #[test]
+    fn pagination_under_other_names_counts() {
+        let q = |name: &str, schema: &str| {
+            format!("      parameters:\n        - {{name: {name}, in: query, schema: {schema}}}\n")
+        };
+        pair(
+            &op("3.0.3", "/typeahead", &q("count", "{type: boolean}"), ARR),
+            &op("3.0.3", "/typeahead", &q("count", "{type: integer}"), ARR),
+        );
+        pair(
+            &op("3.0.3", "/search", &q("batchSize", "{type: string}"), ARR),
+            &op("3.0.3", "/search", &q("batchSize", "{type: integer}"), ARR),
+        );
+        // A continuation token: a parameter of the same name as a string field.
+        let env = "{properties: {data: {type: array}, sync: {type: string}}}";
+        pair(
+            &op("3.0.3", "/events", &q("since", "{type: string}"), env),
+            &op("3.0.3", "/events", &q("sync", "{type: string}"), env),
+        );
+        // Pagination metadata one level down.
+        pair(
+            &op("3.0.3", "/payments", "", "{properties: {data: {type: array}, paging: {properties: {current: {type: integer}}}}}"),
+            &op("3.0.3", "/payments", "", "{properties: {data: {type: array}, paging: {properties: {nextPage: {type: integer}}}}}"),
+        );
+    }
+
+    #[test]
+    fn openapi_32_querystring_and_streams() {
+        let qs = |prop: &str| {
+            format!("      parameters:\n        - name: q\n          in: querystring\n          content:\n            application/x-www-form-urlencoded:\n              schema: {{type: object, properties: {{{prop}: {{type: integer}}}}}}\n")
+        };
+        pair(
+            &op("3.2.0", "/rooms", &qs("floor"), ARR),
+            &op("3.2.0", "/rooms", &qs("limit"), ARR),
+        );
+        let media = |m: &str, key: &str| {
+            format!("openapi: 3.2.0\npaths:\n  /feed:\n    get:\n      responses:\n        '200':\n          content:\n            {m}:\n              {key}: {ARR}\n")
+        };
+        for m in [
+            "application/x-ndjson",
+            "application/jsonl",
+            "application/json-seq",
+            "text/event-stream",
+        ] {
+            pair(&media("application/json", "schema"), &media(m, "schema"));
+        }
+        pair(
+            &media("application/json", "schema"),
+            &media("application/json", "itemSchema"),
         );
     }
 }
