@@ -178,14 +178,24 @@ pub fn reported_files<'a>(
     Some(keep)
 }
 
-/// Diagnostics restricted to the files the target reports on ([`reported_files`]).
+/// Whether the target reports on a workspace-relative file: one it names,
+/// or a file of an API rooted in what it names (see [`reported_files`]).
+pub fn reports_on(index: &Index, target: &Target, file: &str) -> bool {
+    target.names(file)
+        || index
+            .apis
+            .iter()
+            .any(|api| target.names(&api.root) && api.files.contains(file))
+}
+
+/// Diagnostics restricted to the files the target reports on ([`reports_on`]).
 pub fn filter_to_target(index: &Index, target: &Target, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let Some(keep) = reported_files(index, target) else {
+    if target.is_whole() {
         return diags;
-    };
+    }
     diags
         .into_iter()
-        .filter(|d| keep.contains(&*d.location.file) || target.names(&d.location.file))
+        .filter(|d| reports_on(index, target, &d.location.file))
         .collect()
 }
 
