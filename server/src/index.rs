@@ -485,6 +485,7 @@ impl Index {
                 globs: ws.globs.clone(),
                 files: BTreeMap::new(),
                 skipped: Vec::new(),
+                feature_dirs: ws.feature_dirs.clone(),
             },
             files: BTreeMap::new(),
             prds: Vec::new(),

@@ -64,7 +64,9 @@ enum InventoryFormat {
 enum Command {
     /// Check a workspace (a folder) or some files, and print the findings.
     Check {
-        /// A folder (the workspace; default `.`) or files.
+        /// Folders or files (default `.`). The workspace root is the nearest
+        /// folder at or above them holding `specgate.toml` or `.git`; only
+        /// findings in what they name are printed.
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: CheckFormat,
@@ -85,7 +87,8 @@ enum Command {
     },
     /// Print the Endpoint Inventory: operations, their FR-IDs, the coverage matrix.
     Inventory {
-        /// A folder (the workspace) or one OpenAPI file (that API only).
+        /// A folder (default `.`: its operations and requirements) or one
+        /// OpenAPI file (that API only); the root is found as for `check`.
         path: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "markdown")]
         format: InventoryFormat,
@@ -182,7 +185,8 @@ fn run(args: Args) -> Result<i32, CliError> {
                     )));
                 }
             }
-            let inv = specgate::inventory::build(&index, only);
+            let inv =
+                cli::scope_inventory(&index, &target, specgate::inventory::build(&index, only));
             let text = match format {
                 InventoryFormat::Markdown => inv.to_markdown(),
                 InventoryFormat::Json => {

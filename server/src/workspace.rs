@@ -5,7 +5,7 @@ use crate::config::{Config, ConfigError, CONFIG_FILE};
 use crate::diag::FileId;
 use crate::text::LineIndex;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -58,6 +58,70 @@ pub struct Globs {
     openapi: GlobSet,
     sql: GlobSet,
     exclude: GlobSet,
+    /// spec-kit feature folders are recognised wherever they are (see
+    /// [`Workspace::role`]): on while `files.prd` keeps [`SPEC_KIT_PRD_GLOB`].
+    spec_kit: bool,
+}
+
+/// The default PRD glob of spec-kit layouts. While `files.prd` holds it,
+/// the `spec.md` of every spec-kit feature folder is a PRD, wherever the
+/// folder is (also when the folder is the workspace root).
+pub const SPEC_KIT_PRD_GLOB: &str = "**/specs/*/spec.md";
+
+/// The files beside `spec.md` that make a folder a spec-kit feature folder
+/// (as does a `contracts/` folder).
+pub const FEATURE_MARKERS: &[&str] = &["plan.md", "tasks.md", "data-model.md"];
+
+/// The folder part of a workspace-relative path (`""` at the root).
+fn dir_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// `dir` joined with `name` as a workspace-relative path.
+fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Whether `rel` names a `spec.md` whose folder is a spec-kit feature
+/// folder, given which workspace-relative files exist (`exists`) and
+/// whether any file lies under a folder (`has_under`, prefix ending in `/`).
+fn is_feature_spec(
+    rel: &str,
+    exists: impl Fn(&str) -> bool,
+    has_under: impl Fn(&str) -> bool,
+) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name != "spec.md" {
+        return false;
+    }
+    let dir = dir_of(rel);
+    FEATURE_MARKERS.iter().any(|m| exists(&join_rel(dir, m)))
+        || has_under(&join_rel(dir, "contracts/"))
+}
+
+/// Whether the folder `dir` on disk is a spec-kit feature folder: a
+/// `spec.md` beside `plan.md`, `tasks.md`, `data-model.md` or `contracts/`.
+pub fn is_feature_folder(dir: &Path) -> bool {
+    dir.join("spec.md").is_file()
+        && (FEATURE_MARKERS.iter().any(|m| dir.join(m).is_file()) || dir.join("contracts").is_dir())
+}
+
+/// The workspace root of a path (a folder, or a file's folder): the nearest
+/// folder at or above `start` holding `specgate.toml` or `.git`; with none,
+/// the nearest spec-kit feature folder at or above it; else `start` itself.
+/// The walk is lexical (no symlink is resolved), so the root names the same
+/// place the caller's path does.
+pub fn find_root(start: &Path) -> PathBuf {
+    let ancestors = || start.ancestors().filter(|d| !d.as_os_str().is_empty());
+    ancestors()
+        .find(|d| d.join(CONFIG_FILE).is_file() || d.join(".git").exists())
+        .or_else(|| ancestors().find(|d| is_feature_folder(d)))
+        .unwrap_or(start)
+        .to_path_buf()
 }
 
 fn build_set(globs: &[String]) -> GlobSet {
@@ -89,6 +153,7 @@ impl Globs {
             openapi: build_set(&c.openapi_globs),
             sql: build_set(&c.sql_globs),
             exclude: build_set(&c.exclude_globs),
+            spec_kit: c.prd_globs.iter().any(|g| g == SPEC_KIT_PRD_GLOB),
         }
     }
 
@@ -144,6 +209,10 @@ pub struct Workspace {
     pub globs: Arc<Globs>,
     pub files: BTreeMap<FileId, Arc<SourceFile>>,
     pub skipped: Vec<SkippedFile>,
+    /// spec-kit feature folders found on disk when the workspace was loaded
+    /// (workspace-relative, `""`: the root). Files read later count too
+    /// (see [`Workspace::role`]).
+    pub feature_dirs: Arc<BTreeSet<String>>,
 }
 
 /// Names of every rule, for validating `[rules]` in the config.
@@ -170,6 +239,7 @@ impl Workspace {
             globs,
             files: BTreeMap::new(),
             skipped: Vec::new(),
+            feature_dirs: Default::default(),
         };
         if let Some(t) = config_text {
             ws.insert(CONFIG_FILE, t.to_string());
@@ -208,8 +278,9 @@ impl Workspace {
         let mut seen = HashSet::new();
         walk(&root, &root, &ws.globs, &mut paths, &mut seen, 0);
         paths.sort();
+        ws.feature_dirs = Arc::new(feature_dirs_of(&paths));
         for rel in paths {
-            let role = ws.globs.role(&rel);
+            let role = ws.role(&rel);
             if role == FileRole::Other || rel == CONFIG_FILE || !keep(&rel, role) {
                 continue;
             }
@@ -231,8 +302,9 @@ impl Workspace {
         let mut seen = HashSet::new();
         walk(&root, &root, &ws.globs, &mut paths, &mut seen, 0);
         paths.sort();
+        ws.feature_dirs = Arc::new(feature_dirs_of(&paths));
         for rel in paths {
-            if rel != CONFIG_FILE && ws.globs.role(&rel) != FileRole::Other {
+            if rel != CONFIG_FILE && ws.role(&rel) != FileRole::Other {
                 ws.read_from_disk(&rel);
             }
         }
@@ -340,9 +412,50 @@ impl Workspace {
         relative_to(&self.root, abs)
     }
 
+    /// The role of a file: by the globs of the config, and a spec-kit
+    /// feature folder's `spec.md` is a PRD wherever the folder is (while
+    /// `files.prd` keeps [`SPEC_KIT_PRD_GLOB`]), the workspace root included.
     pub fn role(&self, id: &str) -> FileRole {
-        self.globs.role(id)
+        let role = self.globs.role(id);
+        if role == FileRole::Markdown && self.globs.spec_kit && self.is_feature_spec(id) {
+            return FileRole::Prd;
+        }
+        role
     }
+
+    fn is_feature_spec(&self, id: &str) -> bool {
+        if !id.ends_with("spec.md") {
+            return false;
+        }
+        self.feature_dirs.contains(dir_of(id))
+            || is_feature_spec(
+                id,
+                |f| self.files.contains_key(f),
+                |prefix| {
+                    self.files
+                        .range::<str, _>((
+                            std::ops::Bound::Included(prefix),
+                            std::ops::Bound::Unbounded,
+                        ))
+                        .next()
+                        .is_some_and(|(k, _)| k.starts_with(prefix))
+                },
+            )
+    }
+}
+
+/// The spec-kit feature folders among sorted workspace-relative paths.
+fn feature_dirs_of(sorted: &[String]) -> BTreeSet<String> {
+    let exists = |f: &str| sorted.binary_search_by(|p| p.as_str().cmp(f)).is_ok();
+    let has_under = |prefix: &str| {
+        let i = sorted.partition_point(|p| p.as_str() < prefix);
+        sorted.get(i).is_some_and(|p| p.starts_with(prefix))
+    };
+    sorted
+        .iter()
+        .filter(|p| is_feature_spec(p, exists, has_under))
+        .map(|p| dir_of(p).to_string())
+        .collect()
 }
 
 /// `path` relative to `root`, with `/` separators, if inside it.
@@ -481,6 +594,68 @@ mod tests {
             decode(b"\xEF\xBB\xBFopenapi: 3.0.0".to_vec()).unwrap(),
             "openapi: 3.0.0"
         );
+    }
+
+    #[test]
+    fn a_feature_folders_spec_is_a_prd_wherever_the_folder_is() {
+        let ws = Workspace::from_files([
+            ("spec.md", "- **FR-001**: x"),
+            ("plan.md", "# Plan"),
+            ("features/login/spec.md", "- **FR-001**: x"),
+            ("features/login/contracts/openapi.yaml", "openapi: 3.0.3"),
+            ("notes/spec.md", "- **FR-001**: x"),
+        ]);
+        assert_eq!(ws.role("spec.md"), FileRole::Prd);
+        assert_eq!(ws.role("features/login/spec.md"), FileRole::Prd);
+        // A lone spec.md is not a feature folder's.
+        assert_eq!(ws.role("notes/spec.md"), FileRole::Markdown);
+        assert_eq!(ws.role("plan.md"), FileRole::Markdown);
+        // `files.prd` without spec-kit's glob turns the recognition off.
+        let cfg = "[files]\nprd = [\"docs/PRD.md\"]\n";
+        let ws =
+            Workspace::from_files([("specgate.toml", cfg), ("spec.md", "x"), ("plan.md", "x")]);
+        assert_eq!(ws.role("spec.md"), FileRole::Markdown);
+    }
+
+    #[test]
+    fn feature_folders_among_paths() {
+        let paths: Vec<String> = [
+            "a/spec.md",
+            "a/tasks.md",
+            "b/spec.md",
+            "b/contracts/api.graphql",
+            "c/spec.md",
+            "c/contractsx.md",
+            "spec.md",
+            "data-model.md",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+        let dirs: Vec<String> = feature_dirs_of(&paths).into_iter().collect();
+        assert_eq!(dirs, ["", "a", "b"]);
+    }
+
+    #[test]
+    fn root_is_the_repository_else_the_feature_folder_else_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().canonicalize().unwrap();
+        let feature = tmp.join("repo/specs/001-x");
+        std::fs::create_dir_all(feature.join("contracts")).unwrap();
+        std::fs::write(feature.join("spec.md"), "x").unwrap();
+        let plain = tmp.join("plain/sub");
+        std::fs::create_dir_all(&plain).unwrap();
+        // No marker: the feature folder, from itself or below it.
+        assert_eq!(find_root(&feature), feature);
+        assert_eq!(find_root(&feature.join("contracts")), feature);
+        assert_eq!(find_root(&plain), plain);
+        // A repository around it wins.
+        std::fs::create_dir(tmp.join("repo/.git")).unwrap();
+        assert_eq!(find_root(&feature.join("contracts")), tmp.join("repo"));
+        std::fs::write(tmp.join("plain/specgate.toml"), "").unwrap();
+        assert_eq!(find_root(&plain), tmp.join("plain"));
     }
 
     #[test]

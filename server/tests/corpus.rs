@@ -22,6 +22,7 @@ fn load_file(path: &Path) -> Index {
     let target = Target {
         root: path.parent().unwrap().to_path_buf(),
         files: vec![path.file_name().unwrap().to_string_lossy().into_owned()],
+        dirs: Vec::new(),
     };
     cli::load(&target, None).expect("corpus file loads")
 }

@@ -1,7 +1,7 @@
 //! `specgate check --fix [--unsafe-fixes]`: apply fixes until nothing
 //! changes, write the files, report what changed.
 
-use super::{filter_to_target, CliError, Target};
+use super::{CliError, Target};
 use crate::edit::fixall::{fix_workspace, Applied, FixRun};
 use crate::index::Index;
 use std::collections::BTreeSet;
@@ -20,7 +20,7 @@ pub fn run(
 ) -> Result<FixRun, CliError> {
     let ws = super::load_workspace(target, config)?;
     let keep = |index: &Index, d: &crate::diag::Diagnostic| {
-        !filter_to_target(index, target, vec![d.clone()]).is_empty()
+        super::reports_on(index, target, &d.location.file)
     };
     Ok(fix_workspace(ws, include_unsafe, &keep, MAX_PASSES))
 }

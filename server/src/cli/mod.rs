@@ -6,6 +6,7 @@ pub mod output;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::index::Index;
+use crate::inventory::Inventory;
 use crate::workspace::{relative_to, FileRole, Workspace};
 use std::path::{Path, PathBuf};
 
@@ -24,75 +25,113 @@ impl std::fmt::Display for CliError {
     }
 }
 
-/// What to analyse: a workspace root, and optionally the files to report on.
+/// What to analyse: a workspace root, and what of it to report on.
+/// With neither `files` nor `dirs`, the whole workspace.
 pub struct Target {
     pub root: PathBuf,
-    /// Workspace-relative files named on the command line (empty: all).
+    /// Workspace-relative files named on the command line.
     pub files: Vec<String>,
+    /// Workspace-relative folders named on the command line (below the root).
+    pub dirs: Vec<String>,
 }
 
-/// The folder holding `specgate.toml` or `.git` above `start`, else `start`.
-pub fn find_root(start: &Path) -> PathBuf {
-    let mut cur = Some(start);
-    while let Some(d) = cur {
-        if d.join(crate::config::CONFIG_FILE).is_file() || d.join(".git").exists() {
-            return d.to_path_buf();
+pub use crate::workspace::find_root;
+
+impl Target {
+    /// The whole workspace at `root`.
+    pub fn whole(root: PathBuf) -> Target {
+        Target {
+            root,
+            files: Vec::new(),
+            dirs: Vec::new(),
         }
-        cur = d.parent();
     }
-    start.to_path_buf()
+
+    /// Reports on the whole workspace.
+    pub fn is_whole(&self) -> bool {
+        self.files.is_empty() && self.dirs.is_empty()
+    }
+
+    /// Whether a workspace-relative file is one named, or under a folder named.
+    pub fn names(&self, file: &str) -> bool {
+        self.is_whole()
+            || self.files.iter().any(|f| f == file)
+            || self.dirs.iter().any(|d| in_dir(d, file))
+    }
 }
 
+/// Whether the workspace-relative `file` lies under the folder `dir`.
+pub fn in_dir(dir: &str, file: &str) -> bool {
+    dir.is_empty()
+        || file
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The workspace and the part of it to report on, from the command line's
+/// paths (none: `.`). Every path has the same root rule, folders and files
+/// alike ([`find_root`]): the nearest folder at or above it holding
+/// `specgate.toml` or `.git`, else the nearest spec-kit feature folder, else
+/// the folder itself (a file's folder). Naming the root reports everything;
+/// naming folders or files below it reports what lies in them.
 pub fn resolve_target(paths: &[PathBuf]) -> Result<Target, CliError> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
-    let mut dirs = Vec::new();
-    let mut files = Vec::new();
+    let mut named = Vec::new();
     for p in &paths {
         let canon = p
             .canonicalize()
             .map_err(|e| CliError(format!("cannot read {}: {e}", p.display())))?;
-        if canon.is_dir() {
-            dirs.push(canon);
+        let is_dir = canon.is_dir();
+        let root = if is_dir {
+            find_root(&canon)
         } else {
-            files.push(canon);
+            find_root(canon.parent().unwrap_or(Path::new("/")))
+        };
+        named.push((canon, is_dir, root));
+    }
+    let root = named[0].2.clone();
+    if let Some((p, _, other)) = named.iter().find(|n| n.2 != root) {
+        return Err(CliError(format!(
+            "{} is in the workspace {}, not in {}: check one workspace at a time",
+            p.display(),
+            other.display(),
+            root.display()
+        )));
+    }
+    let mut target = Target::whole(root);
+    let mut whole = false;
+    for (p, is_dir, _) in &named {
+        let rel = relative_to(&target.root, p).ok_or_else(|| {
+            CliError(format!(
+                "{} is outside the workspace {}",
+                p.display(),
+                target.root.display()
+            ))
+        })?;
+        match (is_dir, rel.is_empty()) {
+            (true, true) => whole = true,
+            (true, false) => target.dirs.push(rel),
+            (false, _) => target.files.push(rel),
         }
     }
-    match (dirs.len(), files.is_empty()) {
-        (1, true) => Ok(Target {
-            root: dirs.remove(0),
-            files: Vec::new(),
-        }),
-        (0, false) => {
-            let root = find_root(files[0].parent().unwrap_or(Path::new("/")));
-            let rels = files
-                .iter()
-                .map(|f| {
-                    relative_to(&root, f).ok_or_else(|| {
-                        CliError(format!(
-                            "{} is outside the workspace {}",
-                            f.display(),
-                            root.display()
-                        ))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Target { root, files: rels })
-        }
-        _ => Err(CliError(
-            "give one folder (the workspace) or one or more files, not both".into(),
-        )),
+    if whole {
+        target.dirs.clear();
+        target.files.clear();
     }
+    Ok(target)
 }
 
-/// Loads the workspace of a target. With explicit files, only those plus the
-/// requirements and dictionaries of the root are read (their `$ref`s are
-/// loaded on demand), so checking one spec in a big folder stays fast.
+/// Loads the workspace of a target. With only files named, only those plus
+/// the requirements and dictionaries of the root are read (their `$ref`s
+/// are loaded on demand), so checking one spec in a big folder stays fast.
+/// A folder is read with the whole workspace around it, so that its
+/// findings are the ones a check of the whole workspace reports for it.
 pub fn load_workspace(target: &Target, config: Option<&Path>) -> Result<Workspace, CliError> {
-    Ok(if target.files.is_empty() {
+    Ok(if target.files.is_empty() || !target.dirs.is_empty() {
         Workspace::load(&target.root, config).map_err(|e| CliError(e.to_string()))?
     } else {
         let mut ws = Workspace::load_filtered(&target.root, config, |rel, role| {
@@ -115,22 +154,65 @@ pub fn load(target: &Target, config: Option<&Path>) -> Result<Index, CliError> {
     Ok(Index::build(ws, None))
 }
 
-/// Diagnostics restricted to the requested files and the APIs they root.
-pub fn filter_to_target(index: &Index, target: &Target, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    if target.files.is_empty() {
-        return diags;
+/// The files a target reports on: those it names or that lie in the
+/// folders it names, and every file of an API rooted in one of them (the
+/// files its `$ref`s reach). `None`: the whole workspace.
+pub fn reported_files<'a>(
+    index: &'a Index,
+    target: &Target,
+) -> Option<std::collections::BTreeSet<&'a str>> {
+    if target.is_whole() {
+        return None;
     }
-    let mut keep: std::collections::BTreeSet<&str> =
-        target.files.iter().map(String::as_str).collect();
+    let mut keep: std::collections::BTreeSet<&str> = index
+        .files
+        .keys()
+        .map(|f| &**f)
+        .filter(|f| target.names(f))
+        .collect();
     for api in &index.apis {
-        if keep.contains(&*api.root) {
+        if target.names(&api.root) {
             keep.extend(api.files.iter().map(|f| &**f));
         }
     }
+    Some(keep)
+}
+
+/// Whether the target reports on a workspace-relative file: one it names,
+/// or a file of an API rooted in what it names (see [`reported_files`]).
+pub fn reports_on(index: &Index, target: &Target, file: &str) -> bool {
+    target.names(file)
+        || index
+            .apis
+            .iter()
+            .any(|api| target.names(&api.root) && api.files.contains(file))
+}
+
+/// Diagnostics restricted to the files the target reports on ([`reports_on`]).
+pub fn filter_to_target(index: &Index, target: &Target, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if target.is_whole() {
+        return diags;
+    }
     diags
         .into_iter()
-        .filter(|d| keep.contains(&*d.location.file))
+        .filter(|d| reports_on(index, target, &d.location.file))
         .collect()
+}
+
+/// The inventory restricted to the folders a target names: their
+/// operations (and those of the APIs rooted in them) and the requirements
+/// their PRDs define, each with its coverage from the whole workspace.
+pub fn scope_inventory(index: &Index, target: &Target, mut inv: Inventory) -> Inventory {
+    if target.dirs.is_empty() {
+        return inv;
+    }
+    if let Some(keep) = reported_files(index, target) {
+        inv.operations.retain(|o| keep.contains(o.file.as_str()));
+        inv.integration_points
+            .retain(|o| keep.contains(o.file.as_str()));
+        inv.requirements.retain(|r| target.names(&r.file));
+    }
+    inv
 }
 
 pub fn exit_code(diags: &[Diagnostic]) -> i32 {

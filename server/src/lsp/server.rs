@@ -225,7 +225,11 @@ impl LanguageServer for Backend {
             let mut st = self.shared.lock();
             st.overrides = overrides;
             st.enc = enc;
-            if let Some(r) = root {
+            if let Some(folder) = root {
+                // The same root as `specgate check FOLDER`: the repository
+                // around the folder; findings are published for the folder.
+                let r = crate::workspace::find_root(&folder);
+                st.scope = crate::workspace::relative_to(&r, &folder).filter(|s| !s.is_empty());
                 st.root = r.canonicalize().unwrap_or_else(|_| r.clone());
                 st.uri_root = r;
             }
@@ -310,8 +314,12 @@ impl LanguageServer for Backend {
                 return;
             }
             st.started = true;
+            let scope = match &st.scope {
+                Some(s) => format!(" (reporting on {s})"),
+                None => String::new(),
+            };
             self.shared.log.info(format!(
-                "specgate {} serving {} ({:?} positions, debounce {} ms)",
+                "specgate {} serving {}{scope} ({:?} positions, debounce {} ms)",
                 env!("CARGO_PKG_VERSION"),
                 st.root.display(),
                 st.enc,

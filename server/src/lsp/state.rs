@@ -35,6 +35,10 @@ pub struct State {
     /// The root as the client named it (perhaps through a symlink): URIs of
     /// files that are not open are built on it, so the client recognises them.
     pub uri_root: PathBuf,
+    /// The folder the editor opened, relative to `root`, when the root is
+    /// above it (a repository around it): only its files' findings are
+    /// published (and those of open documents).
+    pub scope: Option<String>,
     pub enc: Encoding,
     pub debounce: Duration,
     pub docs: HashMap<FileId, Doc>,
@@ -79,6 +83,7 @@ impl Shared {
             state: Mutex::new(State {
                 root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
                 uri_root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+                scope: None,
                 enc: Encoding::Utf16,
                 debounce: Duration::from_millis(super::DEFAULT_DEBOUNCE_MS),
                 docs: HashMap::new(),
@@ -137,6 +142,7 @@ struct Inputs {
     gen: u64,
     root: PathBuf,
     uri_root: PathBuf,
+    scope: Option<String>,
     enc: Encoding,
     /// Every open document: its rope and whether it changed.
     open: Vec<(FileId, Rope, bool)>,
@@ -162,6 +168,7 @@ impl Inputs {
             gen: st.gen,
             root: st.root.clone(),
             uri_root: st.uri_root.clone(),
+            scope: st.scope.clone(),
             enc: st.enc,
             open,
             closed: std::mem::take(&mut st.closed).into_iter().collect(),
@@ -317,7 +324,25 @@ fn compute(
         enc: inp.enc,
     });
     let mut by_file: HashMap<FileId, Vec<ls::Diagnostic>> = HashMap::new();
+    // A folder inside a repository: what `specgate check FOLDER` prints,
+    // and the open documents.
+    let scope = inp.scope.as_ref().map(|dir| crate::cli::Target {
+        root: inp.root.clone(),
+        files: Vec::new(),
+        dirs: vec![dir.clone()],
+    });
+    let reported = scope
+        .as_ref()
+        .and_then(|t| crate::cli::reported_files(&snapshot.index, t));
+    let published = |f: &str| {
+        reported
+            .as_ref()
+            .is_none_or(|keep| keep.contains(f) || inp.uris.contains_key(f))
+    };
     for d in snapshot.diags.iter() {
+        if !published(&d.location.file) {
+            continue;
+        }
         if let Some(x) = snapshot.diagnostic(d) {
             by_file.entry(d.location.file.clone()).or_default().push(x);
         }
