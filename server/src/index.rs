@@ -575,15 +575,38 @@ impl Index {
         // files are complete documents that the root stitches together):
         // it is not an API of its own, or every operation would be counted
         // and checked twice. Roots that reach each other both stay.
+        // Roots that reach each other (a fix or a shared component may
+        // point back into the entry document) are told apart by which one
+        // stitches the other into its `paths`.
+        let stitched = |api: &Api| -> BTreeSet<FileId> {
+            let Some(Parsed::Structured(doc, _)) = files.get(&api.root).map(|f| &*f.parsed) else {
+                return BTreeSet::new();
+            };
+            let paths = doc.root.as_ref().and_then(|r| r.get("paths"));
+            paths
+                .map(Node::entries)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|e| e.value.ref_str())
+                .filter_map(|r| split_ref_in(&api.root, r).ok())
+                .map(|t| t.file)
+                .filter(|f| *f != api.root)
+                .collect()
+        };
+        let stitches: Vec<BTreeSet<FileId>> = index.apis.iter().map(stitched).collect();
         let parts: BTreeSet<FileId> = index
             .apis
             .iter()
-            .filter(|a| {
-                index.apis.iter().any(|b| {
-                    b.root != a.root && b.files.contains(&a.root) && !a.files.contains(&b.root)
+            .enumerate()
+            .filter(|(i, a)| {
+                index.apis.iter().enumerate().any(|(j, b)| {
+                    b.root != a.root
+                        && b.files.contains(&a.root)
+                        && (!a.files.contains(&b.root)
+                            || stitches[j].contains(&a.root) && !stitches[*i].contains(&b.root))
                 })
             })
-            .map(|a| a.root.clone())
+            .map(|(_, a)| a.root.clone())
             .collect();
         index.apis.retain(|a| !parts.contains(&a.root));
         for (i, r) in index.refs.iter().enumerate() {
@@ -1685,8 +1708,10 @@ mod tests {
     #[test]
     fn a_complete_document_stitched_into_another_is_part_of_it() {
         use crate::rules::testing::index;
-        let root = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /cats:\n    $ref: 'ns/cats.yaml#/paths/~1cats'\n";
-        let ns = "openapi: 3.1.0\ninfo: {title: cats, version: '1'}\npaths:\n  /cats:\n    get:\n      responses: {'200': {description: ok}}\n";
+        let root = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /cats:\n    $ref: 'ns/cats.yaml#/paths/~1cats'\ncomponents:\n  responses:\n    E: {description: error}\n";
+        // The namespace points back into the root (a shared response): the
+        // root still stitches it in, so it stays a part.
+        let ns = "openapi: 3.1.0\ninfo: {title: cats, version: '1'}\npaths:\n  /cats:\n    get:\n      responses: {'200': {description: ok}, default: {$ref: '../root.yaml#/components/responses/E'}}\n";
         let idx = index(&[("root.yaml", root), ("ns/cats.yaml", ns)]);
         let apis: Vec<&str> = idx.apis.iter().map(|a| &*a.root).collect();
         assert_eq!(apis, ["root.yaml"]);
