@@ -79,7 +79,9 @@ pub fn entity_schemas(index: &Index) -> Vec<(String, FileId, &Node, &Entity, &Fi
                     Some(m) => index.entity_named_from(m, &f),
                     None => index.entity_named_from(name, &f),
                 };
-                if let Some((df, ent)) = entity {
+                // An entity whose attributes the reader found none of (a
+                // heading over a code block) cannot be checked: not guessed.
+                if let Some((df, ent)) = entity.filter(|(_, e)| !e.attributes.is_empty()) {
                     out.push((name.to_string(), f, n, ent, df));
                 }
             }
