@@ -1221,8 +1221,21 @@ impl Index {
         from: &str,
         matches: impl Fn(&dictionary::Entity) -> bool,
     ) -> Option<(&FileId, &dictionary::Entity)> {
-        let found: Vec<(&FileId, &dictionary::Entity)> =
-            self.entities().filter(|(_, e)| matches(e)).collect();
+        // A file under a folder with a dictionary of its own (a spec-kit
+        // feature and its `data-model.md`) is held to the dictionaries above
+        // it: another feature's model of the same name is not its own.
+        let above = |f: &str| {
+            let d = parent_dir(f);
+            d.is_empty() || from.starts_with(&format!("{d}/"))
+        };
+        let scoped = self
+            .dictionaries
+            .iter()
+            .any(|f| !parent_dir(f).is_empty() && above(f));
+        let found: Vec<(&FileId, &dictionary::Entity)> = self
+            .entities()
+            .filter(|(f, e)| matches(e) && (!scoped || above(f)))
+            .collect();
         if found.len() <= 1 {
             return found.into_iter().next();
         }
