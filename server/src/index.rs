@@ -135,6 +135,46 @@ pub struct Index {
 pub(crate) struct SelfUris {
     by_file: HashMap<FileId, String>,
     by_uri: HashMap<String, FileId>,
+    /// JSON Schema 2020-12 (OpenAPI 3.1+): schemas named by `$id`, and
+    /// `$anchor`s inside them: `$ref: /schemas/pet#pet_id` finds them.
+    ids: HashMap<String, Target>,
+    anchors: HashMap<(FileId, String), Vec<String>>,
+}
+
+/// Every `$id` and `$anchor` string under `node`, with its pointer.
+fn collect_ids(
+    node: &Node,
+    ptr: &mut Vec<String>,
+    depth: u32,
+    out: &mut Vec<(bool, String, Vec<String>)>,
+) {
+    if depth > 64 {
+        return;
+    }
+    match &node.value {
+        Value::Map(entries, _) => {
+            for e in entries {
+                match (e.key.as_str(), e.value.as_str()) {
+                    ("$id", Some(v)) => out.push((true, v.to_string(), ptr.clone())),
+                    ("$anchor", Some(v)) => out.push((false, v.to_string(), ptr.clone())),
+                    ("example" | "examples" | "default" | "enum" | "const", _) => {}
+                    _ => {
+                        ptr.push(e.key.clone());
+                        collect_ids(&e.value, ptr, depth + 1, out);
+                        ptr.pop();
+                    }
+                }
+            }
+        }
+        Value::Seq(items, _) => {
+            for (i, it) in items.iter().enumerate() {
+                ptr.push(i.to_string());
+                collect_ids(it, ptr, depth + 1, out);
+                ptr.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 impl SelfUris {
@@ -144,6 +184,21 @@ impl SelfUris {
             let Parsed::Structured(doc, _) = &*fd.parsed else {
                 continue;
             };
+            // `$id`s are rare: look for them only in documents that say it.
+            if let (Some(root), true) = (&doc.root, fd.source.text.contains("$id")) {
+                let mut found = Vec::new();
+                collect_ids(root, &mut Vec::new(), 0, &mut found);
+                for (is_id, v, ptr) in found {
+                    if is_id {
+                        s.ids.entry(v).or_insert(Target {
+                            file: id.clone(),
+                            pointer: ptr,
+                        });
+                    } else {
+                        s.anchors.entry((id.clone(), v)).or_insert(ptr);
+                    }
+                }
+            }
             let own = doc
                 .root
                 .as_ref()
@@ -163,10 +218,25 @@ impl SelfUris {
     /// absolute one, or a relative one read against `from`'s `$self`.
     /// `None`: resolve it as a path relative to the file.
     fn resolve(&self, from: &str, target: &str) -> Option<Target> {
+        let (path, frag) = target.split_once('#').unwrap_or((target, ""));
+        if let Some(t) = self.ids.get(path).filter(|_| !path.is_empty()) {
+            let mut pointer = t.pointer.clone();
+            if frag.starts_with('/') {
+                pointer.extend(split_pointer(frag));
+            } else if !frag.is_empty() {
+                pointer = self
+                    .anchors
+                    .get(&(t.file.clone(), frag.to_string()))?
+                    .clone();
+            }
+            return Some(Target {
+                file: t.file.clone(),
+                pointer,
+            });
+        }
         if self.by_uri.is_empty() {
             return None;
         }
-        let (path, frag) = target.split_once('#').unwrap_or((target, ""));
         let absolute = path.contains("://") || path.starts_with("urn:");
         let uri = if absolute {
             path.to_string()
@@ -1733,6 +1803,19 @@ mod tests {
         // Alone, the namespace document is an API.
         let idx = index(&[("ns/cats.yaml", ns)]);
         assert_eq!(idx.apis.len(), 1);
+    }
+
+    #[test]
+    fn refs_by_schema_id_and_anchor_resolve() {
+        use crate::rules::testing::{findings, index};
+        let api = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet:\n      properties:\n        details: {$ref: /schemas/details#d}\n        tag: {$ref: /schemas/tag}\n    Details:\n      $id: /schemas/details\n      properties:\n        x:\n          $anchor: d\n          type: string\n    Tag:\n      $id: /schemas/tag\n      type: string\n";
+        let idx = index(&[("openapi.yaml", api)]);
+        assert_eq!(findings(&idx, "unresolved-ref"), "");
+        let t = idx.resolve("openapi.yaml", "/schemas/details#d").unwrap();
+        assert_eq!(
+            t.pointer,
+            ["components", "schemas", "Details", "properties", "x"]
+        );
     }
 
     #[test]
