@@ -184,8 +184,16 @@ impl SelfUris {
             let Parsed::Structured(doc, _) = &*fd.parsed else {
                 continue;
             };
-            // `$id`s are rare: look for them only in documents that say it.
-            if let (Some(root), true) = (&doc.root, fd.source.text.contains("$id")) {
+            // `$id`s are JSON Schema 2020-12 (OpenAPI 3.1+) and rare: a 3.0
+            // or Swagger document is not searched, others only when their
+            // text says `$id` (this runs on every build, every keystroke).
+            let old_dialect = doc
+                .root
+                .as_ref()
+                .and_then(openapi::detect_version)
+                .is_some_and(|v| matches!(v, Version::Swagger2 | Version::V30));
+            if let (Some(root), true) = (&doc.root, !old_dialect && fd.source.text.contains("$id"))
+            {
                 let mut found = Vec::new();
                 collect_ids(root, &mut Vec::new(), 0, &mut found);
                 for (is_id, v, ptr) in found {

@@ -274,35 +274,13 @@ fn param_schema<'a>(index: &'a Index, file: &FileId, p: &'a Node) -> Option<(Fil
     Some(index.deref(file, s))
 }
 
-/// Parameters of `op`, including lists written as one `$ref`
-/// (`parameters: {$ref: params.yaml}`), which `op_parameters` does not read.
-fn all_parameters<'a>(index: &'a Index, op: &Operation) -> Vec<(FileId, &'a Node)> {
-    let mut out = index.op_parameters(op);
-    for holder in [index.op_node(op), index.path_item(op)]
-        .into_iter()
-        .flatten()
-    {
-        let Some(list) = holder.get("parameters") else {
-            continue;
-        };
-        if list.ref_str().is_none() {
-            continue;
-        }
-        let (lf, list) = index.deref(&op.file, list);
-        for p in list.items() {
-            out.push(index.deref(&lf, p));
-        }
-    }
-    out
-}
-
 fn is_true(n: Option<&Node>) -> bool {
     n.and_then(Node::as_str) == Some("true")
 }
 
 fn query_inputs<'a>(index: &'a Index, op: &Operation) -> Vec<QueryInput<'a>> {
     let mut out = Vec::new();
-    for (pf, p) in all_parameters(index, op) {
+    for (pf, p) in index.op_parameters(op) {
         let Some(name) = p.get("name").and_then(Node::as_str) else {
             continue;
         };
