@@ -1470,6 +1470,17 @@ def cmd_report(args):
             for cls, n in after_classes[c].most_common():
                 L.append(f"- `{c}`: {cls} ({n})")
         L.append("")
+    # A person's account of the classes (what was wrong, how it was fixed)
+    # follows this marker; `report` keeps it as written.
+    marker = "<!-- written by hand below this line: `report` keeps it -->"
+    old = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
+    if marker in old:
+        L.append(marker)
+        L.append(old.split(marker, 1)[1].lstrip("\n").rstrip("\n"))
+        L.append("")
+        REPORT.write_text("\n".join(L), encoding="utf-8")
+        print(f"-> {REPORT.relative_to(REPO)} (hand-written part kept)")
+        return
     if MISSED.exists():
         gaps = [l for l in MISSED.read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")]
         L.append("## Findings the verifier expected and check did not report")

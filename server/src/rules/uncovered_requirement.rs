@@ -13,6 +13,13 @@
 //! 010-notifications has no OpenAPI contract yet: its 19 P0 requirements are
 //! not checked for coverage") instead of one warning per requirement.
 //!
+//! Likewise where an API exists but none of its operations cites any
+//! requirement of the PRD's scope (a contract written before tracing was
+//! adopted): one `info` at the title says coverage is not checked until
+//! operations name the requirements they serve. Each such operation already
+//! has its `untraced-operation` finding; a warning per requirement on top
+//! would restate them.
+//!
 //! A requirement marked as needing no endpoint is never reported:
 //! `(NON-GOAL)` or `[no-api]` (any case) in its defining line, e.g.
 //! `- **FR-012** (NON-GOAL): …` or `| FR-020 | Nightly backup [no-api] | P0 |`.
@@ -76,7 +83,7 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     let covered = covered(index);
     // PRDs whose scope has no API: requirements left unchecked, per feature
     // folder (its spec.md and any other PRD inside it), else per PRD.
-    let mut unchecked: Vec<(Option<&str>, usize, usize, bool)> = Vec::new();
+    let mut unchecked: Vec<(Option<&str>, usize, usize, bool, Unchecked)> = Vec::new();
     for p in 0..index.prds.len() {
         let (file, prd) = index.prd(p);
         let mvp = match index.config().release_mode {
@@ -104,7 +111,14 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         if must.is_empty() {
             continue;
         }
-        if !api_in_scope(index, p, &covered) {
+        let why_unchecked = if !api_in_scope(index, p, &covered) {
+            Some(Unchecked::NoApi)
+        } else if !traces_any(index, p, &covered) {
+            Some(Unchecked::NoTrace)
+        } else {
+            None
+        };
+        if let Some(kind) = why_unchecked {
             let feature = index.feature_dir(file);
             match unchecked
                 .iter_mut()
@@ -117,7 +131,7 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                         u.1 = p;
                     }
                 }
-                None => unchecked.push((feature, p, must.len(), mvp)),
+                None => unchecked.push((feature, p, must.len(), mvp, kind)),
             }
             continue;
         }
@@ -139,9 +153,43 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for (_, p, n, mvp) in unchecked {
+    for (_, p, n, mvp, kind) in unchecked {
         let (file, prd) = index.prd(p);
-        out.push(not_designed_yet(index, file, prd, n, mvp));
+        out.push(not_designed_yet(index, file, prd, n, mvp, kind));
+    }
+}
+
+/// Why the requirements of a PRD are not checked one by one.
+#[derive(Clone, Copy, PartialEq)]
+enum Unchecked {
+    /// No API in its scope.
+    NoApi,
+    /// An API, but no operation cites any requirement of this scope: the
+    /// contract has not adopted tracing, and one warning per requirement
+    /// would restate the per-operation `untraced-operation` findings.
+    NoTrace,
+}
+
+/// Whether the API in PRD `p`'s scope has adopted tracing: some operation
+/// traces one of its requirements (its feature folder's, else its own), or
+/// some operation in that scope cites an FR-ID at all (an unknown one too:
+/// a typo is its own finding, and the rest are still checked).
+fn traces_any(index: &Index, p: usize, covered: &HashSet<ReqKey>) -> bool {
+    match index.feature_dir(&index.prds[p]) {
+        Some(dir) => {
+            let inside = |f: &str| f.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
+            covered
+                .iter()
+                .any(|k| index.feature_dir(&index.prds[k.prd]) == Some(dir))
+                || index
+                    .operations
+                    .iter()
+                    .any(|op| !op.traces.is_empty() && inside(&op.file))
+        }
+        None => {
+            covered.iter().any(|k| k.prd == p)
+                || index.operations.iter().any(|op| !op.traces.is_empty())
+        }
     }
 }
 
@@ -152,6 +200,7 @@ fn not_designed_yet(
     prd: &crate::model::prd::Prd,
     n: usize,
     mvp: bool,
+    why: Unchecked,
 ) -> Diagnostic {
     let kind = if mvp { "MVP" } else { "P0" };
     let (its, verb) = if n == 1 {
@@ -159,12 +208,17 @@ fn not_designed_yet(
     } else {
         (format!("its {n} {kind} requirements"), "are")
     };
-    let message = match index.feature_dir(file) {
-        Some(dir) => format!(
+    let message = match (index.feature_dir(file), why) {
+        // Worded alike whether or not the PRD sits in a feature folder, so
+        // that a feature checked alone reads as it does in its repository.
+        (_, Unchecked::NoTrace) => format!(
+            "no operation of its API cites any of its requirements (no `x-fr-ids` or FR-ID): {its} {verb} not checked for coverage until operations name the requirements they serve"
+        ),
+        (Some(dir), Unchecked::NoApi) => format!(
             "feature {} has no OpenAPI contract yet (none in its folder, and no operation traces its requirements): {its} {verb} not checked for coverage",
             dir.rsplit('/').next().unwrap_or(dir)
         ),
-        None => format!(
+        (None, Unchecked::NoApi) => format!(
             "no OpenAPI document in the workspace yet: {its} {verb} not checked for coverage"
         ),
     };
@@ -617,6 +671,40 @@ specs/010-notifications/spec.md:1:3 info[uncovered-requirement] `Notifications` 
             "{f}"
         );
         assert!(!f.contains("info["), "{f}");
+    }
+
+    #[test]
+    fn a_contract_that_cites_no_requirement_is_noted_once() {
+        let prd = "# Booking\n\n- **FR-001**: System MUST book visits\n- **FR-002**: System MUST cancel visits\n";
+        let untraced =
+            "openapi: 3.1.0\npaths:\n  /visits:\n    post:\n      summary: Book a visit\n";
+        let idx = index(&[
+            ("specs/001-booking/spec.md", prd),
+            ("specs/001-booking/contracts/openapi.yaml", untraced),
+        ]);
+        assert_eq!(
+            findings(&idx, "uncovered-requirement"),
+            "specs/001-booking/spec.md:1:3 info[uncovered-requirement] `Booking` no operation of its API cites any of its requirements (no `x-fr-ids` or FR-ID): its 2 P0 requirements are not checked for coverage until operations name the requirements they serve\n"
+        );
+        // One trace is enough to check every requirement of the feature.
+        let traced = untraced.replace("Book a visit", "Book a visit (FR-001)");
+        let idx = index(&[
+            ("specs/001-booking/spec.md", prd),
+            ("specs/001-booking/contracts/openapi.yaml", &traced),
+        ]);
+        let f = findings(&idx, "uncovered-requirement");
+        assert!(
+            f.starts_with("specs/001-booking/spec.md:4:5 warning[uncovered-requirement] `FR-002`"),
+            "{f}"
+        );
+        assert!(!f.contains("info["), "{f}");
+        // The same for a PRD outside spec-kit.
+        let idx = index(&[("prd.md", prd), ("openapi.yaml", untraced)]);
+        let f = findings(&idx, "uncovered-requirement");
+        assert!(
+            f.contains("info[uncovered-requirement] `Booking` no operation of its API cites any"),
+            "{f}"
+        );
     }
 
     #[test]

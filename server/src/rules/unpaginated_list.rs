@@ -42,9 +42,18 @@
 //!   (3.2), `text/event-stream`, `application/jsonl`, `application/x-ndjson`,
 //!   `application/json-seq` are not pages.
 //!
-//! A small list bounded only in prose (a handful of supported currencies,
-//! "the top 10 referrers") cannot be told apart by structure: state the
-//! bound with `maxItems`.
+//! - **bounded in its prose**: the summary, description or success
+//!   response description caps the count ("the top 10 popular contents",
+//!   "limited to a maximum of 100 items"; "up to 60 seconds" is no cap), or
+//!   describes one row per period over a bounded span ("the last year of
+//!   commit activity grouped by week", "the hourly commit count for each
+//!   day"); one row per period over all time ("a weekly aggregate") grows.
+//!
+//! Azure's `x-ms-pageable` and OData's `@odata.nextLink` paginate.
+//!
+//! A small catalog nothing in the design bounds (supported currencies,
+//! downloadable binaries per platform) cannot be told apart from a
+//! collection: state the bound with `maxItems`.
 //!
 //! **Why.** "We'll add pagination later" breaks every client: a bare array
 //! cannot grow an envelope without a breaking change.
@@ -174,8 +183,11 @@ pub fn list_shape(index: &Index, op: &Operation) -> Option<(ListShape, bool)> {
     responses.retain(|(e, _, _)| e.key.starts_with('2'));
     responses.sort_by_key(|(e, _, _)| e.key != "200");
     let fields = &index.config().pagination_fields;
-    let is_field =
-        |k: &str| fields.contains(&snake_case(k)) || fields.contains(&k.to_ascii_lowercase());
+    // OData annotates with a namespace: `@odata.nextLink`, `odata.count`.
+    let is_field = |k: &str| {
+        let k = k.rsplit(['.', '@']).next().unwrap_or(k);
+        fields.contains(&snake_case(k)) || fields.contains(&k.to_ascii_lowercase())
+    };
     for (e, rf, resp) in responses {
         let headers_paginate = resp.get("headers").is_some_and(|h| {
             h.entries().iter().any(|x| {
@@ -422,6 +434,162 @@ fn echoes_token(index: &Index, op: &Operation, shape: &ListShape) -> bool {
         })
 }
 
+/// Words that may follow a count without making it a count of items:
+/// "up to 60 seconds", "at most 5000 requests per hour".
+const NOT_ITEMS: &[&str] = &[
+    "second",
+    "seconds",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "ms",
+    "milliseconds",
+    "mb",
+    "kb",
+    "gb",
+    "bytes",
+    "characters",
+    "chars",
+    "requests",
+    "calls",
+    "times",
+    "percent",
+    "%",
+    "levels",
+    "level",
+    "deep",
+];
+
+/// A number in digits or a small number word.
+fn count_word(w: &str) -> bool {
+    (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+        || matches!(
+            w,
+            "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+                | "ten"
+                | "twenty"
+                | "fifty"
+                | "hundred"
+        )
+}
+
+/// Whether prose caps the number of items: "top 10", "a maximum of 100
+/// items", "at most 50", "up to 20 results", "the 30 most recent". A count
+/// followed by a unit that is not an item ("up to 60 seconds") is no cap.
+fn prose_cap(words: &[&str]) -> bool {
+    let item_count = |i: usize| {
+        words.get(i).is_some_and(|w| count_word(w))
+            && words.get(i + 1).is_none_or(|n| !NOT_ITEMS.contains(n))
+    };
+    (0..words.len()).any(|i| {
+        let w = |k: usize| words.get(i + k).copied().unwrap_or("");
+        match w(0) {
+            "top" | "first" => item_count(i + 1),
+            "maximum" | "max" if w(1) == "of" => item_count(i + 2),
+            "max" => item_count(i + 1),
+            "at" | "no" if matches!(w(1), "most" | "more") => {
+                if w(1) == "more" && w(2) != "than" {
+                    return false;
+                }
+                item_count(i + if w(1) == "most" { 2 } else { 3 })
+            }
+            "up" if w(1) == "to" => item_count(i + 2),
+            "limited" if w(1) == "to" => {
+                item_count(i + 2)
+                    || (w(2) == "a" && w(3) == "maximum" && w(4) == "of" && item_count(i + 5))
+            }
+            _ => {
+                count_word(w(0)) && matches!(w(1), "most" | "latest") && w(2) == "recent"
+                    || count_word(w(0)) && w(1) == "latest"
+            }
+        }
+    })
+}
+
+/// Granularities of time a report is grouped by ("by week", "hourly",
+/// "for each day"), and windows that bound it ("the last year").
+fn periods(words: &[&str]) -> (usize, bool) {
+    const UNITS: &[&str] = &["hour", "day", "week", "month", "year"];
+    let unit = |w: &str| {
+        UNITS
+            .iter()
+            .position(|u| w == *u || w.strip_suffix('s') == Some(u))
+    };
+    let mut grains = [false; 5];
+    let mut window = false;
+    for (i, w) in words.iter().enumerate() {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        let after = words.get(i + 2).copied().unwrap_or("");
+        match *w {
+            "hourly" => grains[0] = true,
+            "daily" => grains[1] = true,
+            "weekly" => grains[2] = true,
+            "monthly" => grains[3] = true,
+            "by" | "each" | "per" => {
+                if let Some(u) = unit(next) {
+                    grains[u] = true;
+                }
+            }
+            "last" | "past" => {
+                window |= unit(next).is_some() || (count_word(next) && unit(after).is_some());
+            }
+            _ => {}
+        }
+    }
+    (grains.iter().filter(|g| **g).count(), window)
+}
+
+/// Whether the operation's prose states a bound that its schema does not:
+/// a cap on the count ("the top 10 popular contents", "page sizes are
+/// limited to a maximum of 100 items"), or a report with one row per period
+/// over a bounded span ("the last year of commit activity grouped by week",
+/// "the hourly commit count for each day"). A report per period over all
+/// time ("a weekly aggregate") still grows: it fires.
+fn bounded_in_prose(index: &Index, op: &Operation, shape: &ListShape) -> bool {
+    let mut text = String::new();
+    if let Some(n) = index.op_node(op) {
+        for k in ["summary", "description"] {
+            if let Some(t) = n.get(k).and_then(Node::as_str) {
+                text.push_str(t);
+                text.push(' ');
+            }
+        }
+    }
+    if let Some((_, _, resp)) = index
+        .op_responses(op)
+        .into_iter()
+        .find(|(e, _, _)| e.key == shape.status)
+    {
+        if let Some(t) = resp.get("description").and_then(Node::as_str) {
+            text.push_str(t);
+        }
+    }
+    let lower = text.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '%'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let (grains, window) = periods(&words);
+    prose_cap(&words) || (grains >= 1 && window) || grains >= 2
+}
+
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     for op in &index.operations {
         if !(op.method == "GET" || op.method == "QUERY") || op.webhook {
@@ -439,11 +607,17 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         let Some((shape, paged)) = list_shape(index, op) else {
             continue;
         };
+        // Azure's `x-ms-pageable` says the operation pages by a next link.
+        let vendor_paged = index
+            .op_node(op)
+            .is_some_and(|n| n.get("x-ms-pageable").is_some());
         if paged
+            || vendor_paged
             || shape.bounded
             || has_pagination_param(index, op)
             || echoes_token(index, op, &shape)
             || bounded_by_request(index, op)
+            || bounded_in_prose(index, op, &shape)
         {
             continue;
         }
@@ -752,6 +926,93 @@ mod tests {
         pair(
             &op("3.0.3", "/payments", "", "{properties: {data: {type: array}, paging: {properties: {current: {type: integer}}}}}"),
             &op("3.0.3", "/payments", "", "{properties: {data: {type: array}, paging: {properties: {nextPage: {type: integer}}}}}"),
+        );
+    }
+
+    #[test]
+    fn bounds_stated_in_prose_are_read() {
+        let d = |t: &str| format!("      description: {t}\n");
+        // A cap on the count of items, not on time or requests.
+        pair(
+            &op(
+                "3.0.3",
+                "/traffic/paths",
+                &d("The popular contents of the last weeks."),
+                ARR,
+            ),
+            &op(
+                "3.0.3",
+                "/traffic/paths",
+                &d("Get the top 10 popular contents."),
+                ARR,
+            ),
+        );
+        pair(
+            &op(
+                "3.0.3",
+                "/tasks/search",
+                &d("Search can take up to 60 seconds."),
+                ARR,
+            ),
+            &op(
+                "3.0.3",
+                "/tasks/search",
+                &d("Page sizes are limited to a maximum of 100 items."),
+                ARR,
+            ),
+        );
+        pair(
+            &op(
+                "3.0.3",
+                "/alerts",
+                &d("At most 5000 requests per hour."),
+                ARR,
+            ),
+            &op("3.0.3", "/alerts", &d("Returns at most 20 alerts."), ARR),
+        );
+        // One row per period over a bounded span; over all time it grows.
+        pair(
+            &op(
+                "3.0.3",
+                "/stats/code_frequency",
+                &d("Returns a weekly aggregate of additions."),
+                ARR,
+            ),
+            &op(
+                "3.0.3",
+                "/stats/commit_activity",
+                &d("Returns the last year of commit activity grouped by week."),
+                ARR,
+            ),
+        );
+        pair(
+            &op("3.0.3", "/stats/commits", &d("Commits per day."), ARR),
+            &op(
+                "3.0.3",
+                "/stats/punch_card",
+                &d("The hourly commit count for each day."),
+                ARR,
+            ),
+        );
+    }
+
+    #[test]
+    fn vendor_and_odata_next_links_paginate() {
+        let env = |next: &str| {
+            format!("{{properties: {{values: {{type: array}}, '{next}': {{type: string}}}}}}")
+        };
+        pair(
+            &op("2.0", "/paging/odata", "", &env("odata.metadata")),
+            &op("2.0", "/paging/odata", "", &env("odata.nextLink")),
+        );
+        pair(
+            &op("2.0", "/paging/odata", "", ARR),
+            &op(
+                "2.0",
+                "/paging/odata",
+                "      x-ms-pageable: {nextLinkName: null}\n",
+                ARR,
+            ),
         );
     }
 
