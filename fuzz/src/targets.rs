@@ -11,10 +11,10 @@
 
 #![allow(dead_code)]
 
-use specgate::diag::Diagnostic;
-use specgate::index::Index;
-use specgate::tree::{Document, Node, Span, Value};
-use specgate::workspace::Workspace;
+use specgate_engine::diag::Diagnostic;
+use specgate_engine::index::Index;
+use specgate_engine::workspace::Workspace;
+use specgate_syntax::tree::{Document, Node, Span, Value};
 
 /// One fuzz target: it takes any bytes and panics on a broken invariant.
 pub type Target = fn(&[u8]);
@@ -36,9 +36,10 @@ fn text(data: &[u8]) -> String {
 }
 
 /// The default config (its ID pattern), compiled once.
-fn config() -> &'static specgate::config::Config {
-    static CONFIG: std::sync::OnceLock<specgate::config::Config> = std::sync::OnceLock::new();
-    CONFIG.get_or_init(specgate::config::Config::default)
+fn config() -> &'static specgate_engine::config::Config {
+    static CONFIG: std::sync::OnceLock<specgate_engine::config::Config> =
+        std::sync::OnceLock::new();
+    CONFIG.get_or_init(specgate_engine::config::Config::default)
 }
 
 #[track_caller]
@@ -84,19 +85,19 @@ fn check_document(text: &str, doc: &Document) {
 
 pub fn parse_yaml(data: &[u8]) {
     let t = text(data);
-    let doc = specgate::parse::parse_yaml(&t);
+    let doc = specgate_syntax::parse::parse_yaml(&t);
     check_document(&t, &doc);
 }
 
 pub fn parse_json(data: &[u8]) {
     let t = text(data);
-    let doc = specgate::parse::parse_json(&t);
+    let doc = specgate_syntax::parse::parse_json(&t);
     check_document(&t, &doc);
 }
 
 pub fn parse_prd(data: &[u8]) {
     let t = text(data);
-    let prd = specgate::model::prd::parse_prd(&t, &config().id_regex);
+    let prd = specgate_engine::model::prd::parse_prd(&t, &config().id_regex);
     for r in &prd.requirements {
         assert_span(&t, r.span, "requirement id");
         assert_span(&t, r.line_span, "requirement line");
@@ -109,7 +110,7 @@ pub fn parse_prd(data: &[u8]) {
     }
 }
 
-fn check_dictionary(t: &str, d: &specgate::model::dictionary::Dictionary) {
+fn check_dictionary(t: &str, d: &specgate_engine::model::dictionary::Dictionary) {
     for e in &d.entities {
         assert_span(t, e.span, "entity");
         assert_span(t, e.section_span, "entity section");
@@ -128,19 +129,19 @@ fn check_dictionary(t: &str, d: &specgate::model::dictionary::Dictionary) {
 
 pub fn dictionary_markdown(data: &[u8]) {
     let t = text(data);
-    let d = specgate::model::dictionary::parse_markdown(&t);
+    let d = specgate_engine::model::dictionary::parse_markdown(&t);
     check_dictionary(&t, &d);
 }
 
 pub fn dictionary_csv(data: &[u8]) {
     let t = text(data);
-    let d = specgate::model::dictionary::parse_csv(&t);
+    let d = specgate_engine::model::dictionary::parse_csv(&t);
     check_dictionary(&t, &d);
 }
 
 pub fn parse_sql(data: &[u8]) {
     let t = text(data);
-    let f = specgate::model::sql::parse_sql(&t, &config().id_regex);
+    let f = specgate_engine::model::sql::parse_sql(&t, &config().id_regex);
     for tb in &f.tables {
         assert_span(&t, tb.span, "table name");
         assert_span(&t, tb.stmt_span, "table statement");
@@ -199,34 +200,32 @@ fn check_diagnostics(index: &Index, diags: &[Diagnostic]) {
     }
 }
 
-/// A whole workspace: index, every rule, the inventory, the three output
-/// formats; then one file edited and the index rebuilt incrementally, which
+/// A whole workspace: index, every rule, the inventory (the CLI's output
+/// formats are replayed by `robustness_fuzz_corpus`, which has the binary's
+/// crate); then one file edited and the index rebuilt incrementally, which
 /// must give the same findings as a fresh build of the edited workspace.
 pub fn workspace(data: &[u8]) {
     let files = workspace_files(data);
     let ws = Workspace::from_files(files.iter().map(|(n, t)| (*n, t.as_str())));
     let index = Index::build(ws.clone(), None);
-    let diags = specgate::rules::check(&index);
+    let diags = specgate_engine::rules::check(&index);
     check_diagnostics(&index, &diags);
     for d in &diags {
-        let _ = specgate::rules::fixes(&index, d);
+        let _ = specgate_engine::rules::fixes(&index, d);
     }
-    let _ = specgate::inventory::build(&index, None).to_markdown();
-    let _ = specgate::cli::output::text(&index, &diags, false);
-    let _ = specgate::cli::output::json(&index, &diags);
-    let _ = specgate::cli::output::sarif(&index, &diags);
+    let _ = specgate_engine::inventory::build(&index, None).to_markdown();
 
     // Incremental: drop the second half of the first file.
     let Some((name, first)) = files.first() else {
         return;
     };
-    let cut = specgate::text::floor_char_boundary(first, first.len() / 2);
+    let cut = specgate_syntax::text::floor_char_boundary(first, first.len() / 2);
     let mut edited = ws;
     edited.insert(name, first[..cut].to_string());
     let incremental = Index::build(edited.clone(), Some(&index));
     let fresh = Index::build(edited, None);
-    let a = specgate::rules::check(&incremental);
-    let b = specgate::rules::check(&fresh);
+    let a = specgate_engine::rules::check(&incremental);
+    let b = specgate_engine::rules::check(&fresh);
     check_diagnostics(&incremental, &a);
     assert_eq!(
         a, b,

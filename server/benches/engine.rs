@@ -210,7 +210,7 @@ fn parse_yaml_incremental_keystroke(bencher: divan::Bencher, rel: &str) {
 /// the index with [`Reuse`] (the edited file's tree recycled from two
 /// rounds back, as `specgate lsp` does) and running the rules.
 ///
-/// [`Reuse`]: specgate::reuse::Reuse
+/// [`Reuse`]: specgate::index::reuse::Reuse
 #[divan::bench(args = [STRIPE, TWILIO], sample_count = 40)]
 fn keystroke_session(bencher: divan::Bencher, rel: &str) {
     keystroke_rounds(bencher, rel, true);
@@ -223,7 +223,7 @@ fn keystroke_session_index_only(bencher: divan::Bencher, rel: &str) {
 }
 
 fn keystroke_rounds(bencher: divan::Bencher, rel: &str, rules: bool) {
-    use specgate::reuse::Reuse;
+    use specgate::index::reuse::Reuse;
     use std::sync::Arc;
     let (name, text) = input(rel);
     let mid = specgate::text::floor_char_boundary(text, text.len() / 2);

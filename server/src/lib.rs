@@ -1,25 +1,15 @@
-//! Specgate: holds an API design (OpenAPI, SQL) to its product requirements
-//! (PRD) and data dictionary.
+//! The `specgate` binary's own layer: `cli` prints, `lsp` converts and
+//! delegates. The engine (`specgate_engine`) and the readers
+//! (`specgate_syntax`) know nothing of either.
 //!
-//! Layers: `text` and `tree` are the primitives; `parse` and `model` read
-//! files; `workspace`/`index` join them; `rules` produce diagnostics and
-//! fixes. `cli` and `lsp` only convert and print: the engine knows nothing
-//! of either.
+//! The engine's and the readers' modules are re-exported under their own
+//! names (`specgate::index`, `specgate::tree`) for the integration tests,
+//! benchmarks and the fuzz targets.
 
 pub mod cli;
-pub mod config;
-pub mod diag;
-pub mod edit;
-pub mod ide;
-pub mod index;
-pub mod inventory;
 pub mod lsp;
-pub mod memo;
-pub mod model;
-pub mod parse;
-pub mod queries;
-pub mod reuse;
-pub mod rules;
-pub mod text;
-pub mod tree;
-pub mod workspace;
+
+pub use specgate_engine::{
+    config, diag, edit, fix, ide, index, inventory, memo, model, rules, workspace,
+};
+pub use specgate_syntax::{parse, queries, text, tree};

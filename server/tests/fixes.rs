@@ -557,7 +557,7 @@ fn fix_all_converges_on_every_fixture() {
     for name in &names {
         for include_unsafe in [false, true] {
             let ws = Workspace::load(&fixture(name), None).expect("loads");
-            let run = edit::fix_workspace(ws, include_unsafe, &|_, _| true, 32);
+            let run = specgate::fix::fix_workspace(ws, include_unsafe, &|_, _| true, 32);
             for f in run.changed.keys() {
                 let errs = parse_errors(&run.index, f);
                 assert!(errs.is_empty(), "{name}: {f} no longer parses: {errs:?}");
@@ -574,7 +574,12 @@ fn fix_all_converges_on_every_fixture() {
                 );
             }
             // Idempotent: running again on the result changes nothing.
-            let again = edit::fix_workspace(run.index.ws.clone(), include_unsafe, &|_, _| true, 32);
+            let again = specgate::fix::fix_workspace(
+                run.index.ws.clone(),
+                include_unsafe,
+                &|_, _| true,
+                32,
+            );
             assert!(
                 again.changed.is_empty(),
                 "{name}: a second run changed {:?}",
@@ -597,7 +602,7 @@ fn fix_all_converges_on_every_fixture() {
 #[test]
 fn fix_all_of_one_file() {
     let index = load("fixes-block-yaml");
-    let edits = edit::fix_all(&index, "openapi.yaml");
+    let edits = specgate::fix::fix_all(&index, "openapi.yaml");
     assert!(!edits.is_empty());
     for w in edits.windows(2) {
         assert!(!edit::conflict(&w[0], &w[1]), "{w:?}");

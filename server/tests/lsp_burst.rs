@@ -117,7 +117,7 @@ async fn burst_of_200_edits_utf8() {
 }
 
 /// The same on a spec large enough to be re-read incrementally (its tree
-/// recycled between rounds, see `specgate::reuse`): paced, so that most
+/// recycled between rounds, see `specgate::index::reuse`): paced, so that most
 /// rounds start from a recycled tree, then as a burst.
 async fn large_spec(seed: u64, paced: bool) {
     let dir = tempfile::tempdir().unwrap();
@@ -126,7 +126,7 @@ async fn large_spec(seed: u64, paced: bool) {
     let spec = std::fs::read_to_string(root.join("openapi.yaml")).unwrap();
     let mut extra = String::new();
     let mut i = 0;
-    while extra.len() < specgate::reuse::MIN_BYTES + 8192 {
+    while extra.len() < specgate::index::reuse::MIN_BYTES + 8192 {
         extra.push_str(&format!(
             "  /extra{i}:\n    get:\n      operationId: extra{i}\n      summary: Extra {i}\n      x-fr-ids: [FR-001]\n      responses:\n        '200':\n          description: ok\n"
         ));

@@ -6,7 +6,7 @@
 //! Users don't have the corpus: the test prints a message and passes then.
 
 use specgate::cli::fix::MAX_PASSES;
-use specgate::edit::fixall::fix_workspace;
+use specgate::fix::fix_workspace;
 use specgate::index::Index;
 use specgate::rules;
 use specgate::workspace::Workspace;

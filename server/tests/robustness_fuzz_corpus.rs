@@ -10,6 +10,19 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// The three output formats of `specgate check` on a fuzzed workspace
+/// (the fuzz crate depends on the engine alone, not on the CLI).
+fn outputs(data: &[u8]) {
+    let files = targets::workspace_files(data);
+    let ws =
+        specgate::workspace::Workspace::from_files(files.iter().map(|(n, t)| (*n, t.as_str())));
+    let index = specgate::index::Index::build(ws, None);
+    let diags = specgate::rules::check(&index);
+    let _ = specgate::cli::output::text(&index, &diags, false);
+    let _ = specgate::cli::output::json(&index, &diags);
+    let _ = specgate::cli::output::sarif(&index, &diags);
+}
+
 fn corpus_dir(target: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../fuzz/corpus")
@@ -99,6 +112,7 @@ fn replay_parse_sql() {
 #[test]
 fn replay_workspace() {
     replay("workspace", targets::workspace);
+    replay("workspace", outputs);
 }
 
 /// Found by `scripts/fuzz-smoke` (parse_json, input saved as
@@ -106,7 +120,7 @@ fn replay_workspace() {
 /// escape whose character is multi-byte (`"\é"`, or a replacement character
 /// from invalid UTF-8) yields a syntax-error span that ends inside that
 /// character, so slicing the text with it panics. Fixed: the span ends
-/// after the whole character (`char_end` in server/src/parse/json.rs).
+/// after the whole character (`char_end` in server/crates/syntax/src/parse/json.rs).
 #[test]
 fn json_invalid_escape_of_a_multibyte_char_has_char_boundary_spans() {
     targets::parse_json("{\"a\":\"\\é\"}".as_bytes());

@@ -2,8 +2,8 @@
 //! changes, write the files, report what changed.
 
 use super::{CliError, Target};
-use crate::edit::fixall::{fix_workspace, Applied, FixRun};
-use crate::index::Index;
+use specgate_engine::fix::{fix_workspace, Applied, FixRun};
+use specgate_engine::index::Index;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -19,7 +19,7 @@ pub fn run(
     include_unsafe: bool,
 ) -> Result<FixRun, CliError> {
     let ws = super::load_workspace(target, config)?;
-    let keep = |index: &Index, d: &crate::diag::Diagnostic| {
+    let keep = |index: &Index, d: &specgate_engine::diag::Diagnostic| {
         super::reports_on(index, target, &d.location.file)
     };
     Ok(fix_workspace(ws, include_unsafe, &keep, MAX_PASSES))

@@ -4,10 +4,10 @@
 pub mod fix;
 pub mod output;
 
-use crate::diag::{Diagnostic, Severity};
-use crate::index::Index;
-use crate::inventory::Inventory;
-use crate::workspace::{relative_to, FileRole, Workspace};
+use specgate_engine::diag::{Diagnostic, Severity};
+use specgate_engine::index::Index;
+use specgate_engine::inventory::Inventory;
+use specgate_engine::workspace::{relative_to, FileRole, Workspace};
 use std::path::{Path, PathBuf};
 
 /// Exit codes, as CI scripts rely on them.
@@ -35,7 +35,7 @@ pub struct Target {
     pub dirs: Vec<String>,
 }
 
-pub use crate::workspace::find_root;
+pub use specgate_engine::workspace::find_root;
 
 impl Target {
     /// The whole workspace at `root`.

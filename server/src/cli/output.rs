@@ -1,9 +1,9 @@
 //! Printing diagnostics: rustc/ruff-like text, JSON, SARIF 2.1.0.
 
-use crate::diag::{Diagnostic, Severity};
-use crate::index::Index;
-use crate::text::{Encoding, LineCol};
 use serde_json::{json, Value};
+use specgate_engine::diag::{Diagnostic, Severity};
+use specgate_engine::index::Index;
+use specgate_syntax::text::{Encoding, LineCol};
 use std::fmt::Write;
 
 /// 1-based line/column (columns in characters) of a diagnostic's start and end.
@@ -214,7 +214,7 @@ fn sarif_level(s: Severity) -> &'static str {
 /// SARIF 2.1.0 as GitHub code scanning reads it: rules in the driver,
 /// results with region lines/columns (columns counted in code points).
 pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
-    let rules: Vec<Value> = crate::rules::ALL
+    let rules: Vec<Value> = specgate_engine::rules::ALL
         .iter()
         .map(|r| {
             json!({
@@ -222,7 +222,7 @@ pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
                 "name": r.code,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.summary },
-                "helpUri": crate::rules::doc_url(r.code),
+                "helpUri": specgate_engine::rules::doc_url(r.code),
                 "defaultConfiguration": { "level": sarif_level(r.default_severity) },
             })
         })
@@ -231,7 +231,7 @@ pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
         .iter()
         .map(|d| {
             let (s, e) = position(index, d);
-            let rule_index = crate::rules::ALL.iter().position(|r| r.code == d.code).unwrap_or(0);
+            let rule_index = specgate_engine::rules::ALL.iter().position(|r| r.code == d.code).unwrap_or(0);
             json!({
                 "ruleId": d.code,
                 "ruleIndex": rule_index,
@@ -259,7 +259,7 @@ pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
             "tool": { "driver": {
                 "name": "specgate",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": crate::rules::DOCS_HOME,
+                "informationUri": specgate_engine::rules::DOCS_HOME,
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",

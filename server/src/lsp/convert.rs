@@ -3,13 +3,13 @@
 //! Byte spans become LSP ranges through the [`LineIndex`] of the very text
 //! the index was built from, in the negotiated encoding.
 //!
-//! [`LineIndex`]: crate::text::LineIndex
+//! [`LineIndex`]: specgate_syntax::text::LineIndex
 
-use crate::diag::{self, FileId, Severity};
-use crate::index::Index;
-use crate::text::{Encoding, LineCol};
-use crate::workspace::relative_to;
 use serde_json::json;
+use specgate_engine::diag::{self, FileId, Severity};
+use specgate_engine::index::Index;
+use specgate_engine::workspace::relative_to;
+use specgate_syntax::text::{Encoding, LineCol};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -91,7 +91,7 @@ impl Snapshot {
         Some(src.line_index.offset(&src.text, line_col(p), self.enc))
     }
 
-    pub fn range(&self, file: &str, span: crate::tree::Span) -> Option<ls::Range> {
+    pub fn range(&self, file: &str, span: specgate_syntax::tree::Span) -> Option<ls::Range> {
         let src = self.index.source(file)?;
         let li = &src.line_index;
         let start = li.line_col(&src.text, span.start, self.enc);
@@ -133,7 +133,7 @@ impl Snapshot {
                 Severity::Hint => ls::DiagnosticSeverity::HINT,
             }),
             code: Some(ls::NumberOrString::String(d.code.to_string())),
-            code_description: crate::rules::doc_url(d.code)
+            code_description: specgate_engine::rules::doc_url(d.code)
                 .parse::<Uri>()
                 .ok()
                 .map(|href| ls::CodeDescription { href }),
@@ -166,7 +166,7 @@ impl Snapshot {
         self.diags.iter().find(|x| {
             x.code == code
                 && &*x.location.file == file
-                && x.location.span == crate::tree::Span::new(start, end)
+                && x.location.span == specgate_syntax::tree::Span::new(start, end)
         })
     }
 

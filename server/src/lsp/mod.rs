@@ -21,7 +21,7 @@
 //!   meanwhile they answer `ContentModified`. A panic in a handler is caught
 //!   (`JoinError`), logged, and answered with an internal error.
 //! * **Positions** are negotiated: UTF-8 when the client offers it, else
-//!   UTF-16; conversion goes through [`crate::text`] only.
+//!   UTF-16; conversion goes through [`specgate_syntax::text`] only.
 //! * **Settings**: `initializationOptions` and `workspace/didChangeConfiguration`
 //!   may carry `severities` (rule → off|hint|info|warning|error) and
 //!   `releaseMode` (mvp|full), over `specgate.toml`; `initializationOptions`
@@ -43,8 +43,8 @@
 //!   `[uri, position, locations]` in LSP JSON, exactly like VS Code's
 //!   `editor.action.showReferences` once converted by the extension.
 //!
-//! [`Workspace`]: crate::workspace::Workspace
-//! [`Index`]: crate::index::Index
+//! [`Workspace`]: specgate_engine::workspace::Workspace
+//! [`Index`]: specgate_engine::index::Index
 
 mod convert;
 mod framing;

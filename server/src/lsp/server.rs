@@ -3,11 +3,11 @@
 use super::convert::{encoding_name, line_col, Snapshot};
 use super::state::{analysis_loop, Doc, Shared};
 use super::{FIX_ALL_KIND, INVENTORY_COMMAND, SHOW_REFERENCES_COMMAND};
-use crate::diag::FileId;
-use crate::ide;
-use crate::text::{self, Encoding};
 use ropey::Rope;
 use serde_json::{json, Value};
+use specgate_engine::diag::FileId;
+use specgate_engine::ide;
+use specgate_syntax::text::{self, Encoding};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -219,7 +219,7 @@ impl LanguageServer for Backend {
         let overrides = params
             .initialization_options
             .as_ref()
-            .map(crate::config::Overrides::from_json)
+            .map(specgate_engine::config::Overrides::from_json)
             .unwrap_or_default();
         {
             let mut st = self.shared.lock();
@@ -228,8 +228,9 @@ impl LanguageServer for Backend {
             if let Some(folder) = root {
                 // The same root as `specgate check FOLDER`: the repository
                 // around the folder; findings are published for the folder.
-                let r = crate::workspace::find_root(&folder);
-                st.scope = crate::workspace::relative_to(&r, &folder).filter(|s| !s.is_empty());
+                let r = specgate_engine::workspace::find_root(&folder);
+                st.scope =
+                    specgate_engine::workspace::relative_to(&r, &folder).filter(|s| !s.is_empty());
                 st.root = r.canonicalize().unwrap_or_else(|_| r.clone());
                 st.uri_root = r;
             }
@@ -425,7 +426,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: ls::DidChangeConfigurationParams) {
-        let o = crate::config::Overrides::from_json(&params.settings);
+        let o = specgate_engine::config::Overrides::from_json(&params.settings);
         let mut st = self.shared.lock();
         if st.overrides != o {
             st.overrides = o;
@@ -671,7 +672,7 @@ impl LanguageServer for Backend {
                     let Some(found) = s.find_diagnostic(d) else {
                         continue;
                     };
-                    for fix in crate::rules::fixes(&s.index, found) {
+                    for fix in specgate_engine::rules::fixes(&s.index, found) {
                         out.push(ls::CodeActionOrCommand::CodeAction(ls::CodeAction {
                             title: fix.title.clone(),
                             kind: Some(ls::CodeActionKind::QUICKFIX),
@@ -719,7 +720,7 @@ impl LanguageServer for Backend {
         let snap = self.latest(gen).await?;
         self.query("specgate.inventory", snap, |s| {
             Ok(Some(Value::String(
-                crate::inventory::build(&s.index, None).to_markdown(),
+                specgate_engine::inventory::build(&s.index, None).to_markdown(),
             )))
         })
         .await

@@ -3,13 +3,13 @@
 
 use super::convert::Snapshot;
 use super::log::Logger;
-use crate::config::CONFIG_FILE;
-use crate::diag::FileId;
-use crate::index::Index;
-use crate::reuse::{Counts, Reuse};
-use crate::text::Encoding;
-use crate::workspace::{FileRole, Workspace};
 use ropey::Rope;
+use specgate_engine::config::CONFIG_FILE;
+use specgate_engine::diag::FileId;
+use specgate_engine::index::reuse::{Counts, Reuse};
+use specgate_engine::index::Index;
+use specgate_engine::workspace::{FileRole, Workspace};
+use specgate_syntax::text::Encoding;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -51,7 +51,7 @@ pub struct State {
     pub started: bool,
     pub shutdown: bool,
     /// Editor settings over `specgate.toml`.
-    pub overrides: crate::config::Overrides,
+    pub overrides: specgate_engine::config::Overrides,
     /// The settings changed since the last round: reload the config.
     pub overrides_changed: bool,
 }
@@ -150,7 +150,7 @@ struct Inputs {
     disk: Vec<(FileId, FileChangeType)>,
     versions: HashMap<FileId, i32>,
     uris: HashMap<FileId, Uri>,
-    overrides: crate::config::Overrides,
+    overrides: specgate_engine::config::Overrides,
     overrides_changed: bool,
 }
 
@@ -312,7 +312,7 @@ fn compute(
     }
     let ws = index.ws.clone();
     let t2 = Instant::now();
-    let diags = crate::rules::check(&index);
+    let diags = specgate_engine::rules::check(&index);
     let t3 = Instant::now();
     let snapshot = Arc::new(Snapshot {
         gen: inp.gen,

@@ -1,0 +1,677 @@
+//! `specgate.toml`: which files are what, how IDs look, rule severities and options.
+//!
+//! Every key is optional; the defaults discover a typical workspace without
+//! any configuration. A bad config never aborts: it becomes `invalid-config`
+//! diagnostics at the offending key, and the rest of the file still applies.
+
+use crate::diag::Severity;
+use regex::Regex;
+use serde::Deserialize;
+use specgate_syntax::tree::Span;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+pub const CONFIG_FILE: &str = "specgate.toml";
+
+/// Rule severity as configured; `Off` disables the rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s {
+            "off" | "none" | "ignore" => Level::Off,
+            "hint" => Level::On(Severity::Hint),
+            "info" | "information" => Level::On(Severity::Info),
+            "warning" | "warn" => Level::On(Severity::Warning),
+            "error" => Level::On(Severity::Error),
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReleaseMode {
+    /// Every P0 requirement must be covered.
+    Full,
+    /// Only MVP-tagged requirements must be covered.
+    Mvp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaginationStyle {
+    Cursor,
+    Offset,
+    Page,
+}
+
+/// What `table-not-in-dictionary` says when the workspace has no data
+/// dictionary at all (`[rules.table-not-in-dictionary] when_no_dictionary`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenNoDictionary {
+    /// One finding for the workspace, at its first created table.
+    Once,
+    /// Nothing.
+    Off,
+}
+
+/// What `untraced-operation` reports when the workspace has no PRD at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenNoPrd {
+    /// One finding for the workspace, at the first API root.
+    Once,
+    /// Nothing.
+    Off,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Globs (relative to the root) of PRD Markdown files.
+    pub prd_globs: Vec<String>,
+    /// Globs of data dictionary files (Markdown, YAML, JSON, CSV).
+    pub dictionary_globs: Vec<String>,
+    /// Extra globs of OpenAPI documents (besides detection by content).
+    pub openapi_globs: Vec<String>,
+    pub sql_globs: Vec<String>,
+    pub exclude_globs: Vec<String>,
+    /// Files larger than this many bytes are skipped (and reported).
+    pub max_file_size: u64,
+    pub id_patterns: Vec<String>,
+    /// The compiled alternation of `id_patterns`.
+    pub id_regex: Regex,
+    /// Operation keys holding FR-IDs (`x-fr-ids`).
+    pub trace_keys: Vec<String>,
+    /// Where in an operation an FR-ID counts as a trace.
+    pub trace_from: TraceFrom,
+    /// Forced release mode; `None` reads `Release Mode:` from each PRD.
+    pub release_mode: Option<ReleaseMode>,
+    pub severities: BTreeMap<String, Level>,
+    pub pagination_params: Vec<String>,
+    pub pagination_fields: Vec<String>,
+    pub pagination_default: PaginationStyle,
+    /// Which response classes `missing-error-response` requires.
+    pub required_responses: Vec<String>,
+    pub when_no_dictionary: WhenNoDictionary,
+    /// `[rules.untraced-operation] when_no_prd`.
+    pub untraced_when_no_prd: WhenNoPrd,
+    /// Where the config was read from (workspace-relative), if any.
+    pub source: Option<String>,
+    /// Every key of `[rules]` as written (name, key span, value span). The
+    /// config does not know which rules exist: `invalid-config`, in the
+    /// rules layer, reports the names no rule has.
+    pub rule_keys: Vec<(String, Span, Span)>,
+}
+
+/// `requirements.trace_from`: which parts of an operation can trace it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceFrom {
+    /// The trace keys (`x-fr-ids`).
+    pub keys: bool,
+    /// Summaries and descriptions: the operation's own, and those of its
+    /// parameters, request body and responses.
+    pub text: bool,
+    /// YAML comments between the operation's first and last line.
+    pub comments: bool,
+}
+
+impl Default for TraceFrom {
+    fn default() -> Self {
+        TraceFrom {
+            keys: true,
+            text: true,
+            comments: true,
+        }
+    }
+}
+
+pub const DEFAULT_PAGINATION_PARAMS: &[&str] = &[
+    "limit",
+    "offset",
+    "page",
+    "page_size",
+    "pagesize",
+    "per_page",
+    "perpage",
+    "cursor",
+    "after",
+    "before",
+    "starting_after",
+    "ending_before",
+    "page_token",
+    "pagetoken",
+    "next_token",
+    "continuation_token",
+    "top",
+    "$top",
+    "skip",
+    "$skip",
+    "max_results",
+    "maxresults",
+    "size",
+];
+
+pub const DEFAULT_PAGINATION_FIELDS: &[&str] = &[
+    "next_cursor",
+    "cursor",
+    "next",
+    "next_page",
+    "next_page_token",
+    "next_page_uri",
+    "next_link",
+    "nextlink",
+    "has_more",
+    "total",
+    "total_count",
+    "count",
+    "page",
+    "links",
+    "_links",
+    "pagination",
+    "page_info",
+    "end_cursor",
+    "next_token",
+];
+
+/// The response requirements `missing-error-response` knows.
+pub const RESPONSE_REQUIREMENTS: &[&str] = &[
+    "success",
+    "validation",
+    "unauthorized",
+    "not-found",
+    "server-error",
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        // `FR-051a`: spec-kit inserts a requirement between two with a letter.
+        let id_patterns = vec![r"FR-\d+[a-z]?".to_string()];
+        Config {
+            prd_globs: vec![
+                "**/*prd*.md".into(),
+                "**/*PRD*.md".into(),
+                "**/*requirements*.md".into(),
+                "**/*Requirements*.md".into(),
+                "**/specs/*/spec.md".into(),
+            ],
+            dictionary_globs: vec![
+                "**/*dictionary*.{md,yaml,yml,json,csv}".into(),
+                "**/*Dictionary*.{md,yaml,yml,json,csv}".into(),
+                "**/data-model.md".into(),
+                "**/data_model.md".into(),
+            ],
+            openapi_globs: Vec::new(),
+            sql_globs: vec!["**/*.sql".into()],
+            exclude_globs: vec![
+                "**/node_modules/**".into(),
+                "**/target/**".into(),
+                "**/.git/**".into(),
+                "**/.venv*/**".into(),
+            ],
+            max_file_size: 20 * 1024 * 1024,
+            id_regex: compile_ids(&id_patterns).expect("default pattern compiles"),
+            id_patterns,
+            trace_keys: vec!["x-fr-ids".into(), "x-requirements".into(), "x-fr-id".into()],
+            trace_from: TraceFrom::default(),
+            release_mode: None,
+            severities: BTreeMap::new(),
+            pagination_params: DEFAULT_PAGINATION_PARAMS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            pagination_fields: DEFAULT_PAGINATION_FIELDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            pagination_default: PaginationStyle::Cursor,
+            required_responses: RESPONSE_REQUIREMENTS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            when_no_dictionary: WhenNoDictionary::Once,
+            untraced_when_no_prd: WhenNoPrd::Once,
+            source: None,
+            rule_keys: Vec::new(),
+        }
+    }
+}
+
+fn compile_ids(patterns: &[String]) -> Result<Regex, regex::Error> {
+    let alt = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    Regex::new(&alt)
+}
+
+/// A problem in `specgate.toml`, at the offending key or value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    files: Option<Spanned<RawFiles>>,
+    requirements: Option<Spanned<RawRequirements>>,
+    rules: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    prd: Option<Vec<String>>,
+    dictionary: Option<Vec<String>>,
+    openapi: Option<Vec<String>>,
+    sql: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    max_file_size: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRequirements {
+    id_patterns: Option<Spanned<Vec<String>>>,
+    trace_keys: Option<Vec<String>>,
+    trace_from: Option<Spanned<Vec<String>>>,
+    release_mode: Option<Spanned<String>>,
+}
+
+fn span_of(r: std::ops::Range<usize>) -> Span {
+    Span::new(r.start as u32, r.end as u32)
+}
+
+impl Config {
+    /// Reads `specgate.toml` text. Errors are returned next to the config
+    /// built from everything that was valid.
+    pub fn from_toml(text: &str) -> (Config, Vec<ConfigError>) {
+        let mut cfg = Config::default();
+        let mut errors = Vec::new();
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                let span = e.span().map(span_of).unwrap_or_default();
+                errors.push(ConfigError {
+                    span,
+                    message: format!("invalid specgate.toml: {}", e.message()),
+                });
+                return (cfg, errors);
+            }
+        };
+        if let Some(files) = raw.files {
+            let f = files.into_inner();
+            let set = |dst: &mut Vec<String>, v: Option<Vec<String>>| {
+                if let Some(v) = v {
+                    *dst = v;
+                }
+            };
+            set(&mut cfg.prd_globs, f.prd);
+            set(&mut cfg.dictionary_globs, f.dictionary);
+            set(&mut cfg.openapi_globs, f.openapi);
+            set(&mut cfg.sql_globs, f.sql);
+            if let Some(ex) = f.exclude {
+                cfg.exclude_globs.extend(ex);
+            }
+            if let Some(m) = f.max_file_size {
+                cfg.max_file_size = m;
+            }
+            for g in cfg
+                .prd_globs
+                .iter()
+                .chain(&cfg.dictionary_globs)
+                .chain(&cfg.openapi_globs)
+                .chain(&cfg.sql_globs)
+                .chain(&cfg.exclude_globs)
+            {
+                if let Err(e) = globset::Glob::new(g) {
+                    errors.push(ConfigError {
+                        span: files_span(text),
+                        message: format!("invalid glob `{g}`: {e}"),
+                    });
+                }
+            }
+        }
+        if let Some(req) = raw.requirements {
+            let r = req.into_inner();
+            if let Some(p) = r.id_patterns {
+                let span = span_of(p.span());
+                let pats = p.into_inner();
+                if pats.is_empty() {
+                    errors.push(ConfigError {
+                        span,
+                        message: "id_patterns must name at least one pattern".into(),
+                    });
+                } else {
+                    match compile_ids(&pats) {
+                        Ok(re) => {
+                            cfg.id_regex = re;
+                            cfg.id_patterns = pats;
+                        }
+                        Err(e) => errors.push(ConfigError {
+                            span,
+                            message: format!("invalid id pattern: {e}"),
+                        }),
+                    }
+                }
+            }
+            if let Some(k) = r.trace_keys {
+                cfg.trace_keys = k;
+            }
+            if let Some(t) = r.trace_from {
+                let span = span_of(t.span());
+                let mut from = TraceFrom {
+                    keys: false,
+                    text: false,
+                    comments: false,
+                };
+                for w in t.into_inner() {
+                    match w.as_str() {
+                        "keys" => from.keys = true,
+                        "text" => from.text = true,
+                        "comments" => from.comments = true,
+                        other => errors.push(ConfigError {
+                            span,
+                            message: format!(
+                                "trace_from lists \"keys\", \"text\" and \"comments\", not \"{other}\""
+                            ),
+                        }),
+                    }
+                }
+                cfg.trace_from = from;
+            }
+            if let Some(m) = r.release_mode {
+                match m.get_ref().to_ascii_lowercase().as_str() {
+                    "mvp" => cfg.release_mode = Some(ReleaseMode::Mvp),
+                    "full" | "full production" | "full-production" | "production" => {
+                        cfg.release_mode = Some(ReleaseMode::Full)
+                    }
+                    other => errors.push(ConfigError {
+                        span: span_of(m.span()),
+                        message: format!(
+                            "release_mode must be \"mvp\" or \"full\", not \"{other}\""
+                        ),
+                    }),
+                }
+            }
+        }
+        for (name, value) in raw.rules.unwrap_or_default() {
+            let key_span = span_of(name.span());
+            let val_span = span_of(value.span());
+            let name = name.into_inner();
+            cfg.rule_keys.push((name.clone(), key_span, val_span));
+            match value.into_inner() {
+                toml::Value::String(s) => match Level::parse(&s) {
+                    Some(l) => {
+                        cfg.severities.insert(name, l);
+                    }
+                    None => errors.push(level_error(val_span, &s)),
+                },
+                toml::Value::Table(t) => cfg.rule_options(&name, t, val_span, &mut errors),
+                other => errors.push(ConfigError {
+                    span: val_span,
+                    message: format!(
+                        "rule `{name}` takes a severity string (off|hint|info|warning|error) or a table, not {}",
+                        other.type_str()
+                    ),
+                }),
+            }
+        }
+        (cfg, errors)
+    }
+
+    fn rule_options(
+        &mut self,
+        rule: &str,
+        t: toml::Table,
+        span: Span,
+        errors: &mut Vec<ConfigError>,
+    ) {
+        for (k, v) in t {
+            let strings = |v: &toml::Value| -> Option<Vec<String>> {
+                v.as_array()?
+                    .iter()
+                    .map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            };
+            let mut bad = |msg: String| errors.push(ConfigError { span, message: msg });
+            match (rule, k.as_str()) {
+                (_, "severity") => match v.as_str().and_then(Level::parse) {
+                    Some(l) => {
+                        self.severities.insert(rule.to_string(), l);
+                    }
+                    None => bad(level_error(span, &v.to_string()).message),
+                },
+                ("unpaginated-list", "parameters") => match strings(&v) {
+                    Some(s) => {
+                        self.pagination_params = s.iter().map(|x| x.to_ascii_lowercase()).collect()
+                    }
+                    None => bad("`parameters` must be a list of strings".into()),
+                },
+                ("unpaginated-list", "fields") => match strings(&v) {
+                    Some(s) => {
+                        self.pagination_fields = s.iter().map(|x| x.to_ascii_lowercase()).collect()
+                    }
+                    None => bad("`fields` must be a list of strings".into()),
+                },
+                ("unpaginated-list", "default_style") => match v.as_str() {
+                    Some("cursor") => self.pagination_default = PaginationStyle::Cursor,
+                    Some("offset") => self.pagination_default = PaginationStyle::Offset,
+                    Some("page") => self.pagination_default = PaginationStyle::Page,
+                    _ => bad("`default_style` must be \"cursor\", \"offset\" or \"page\"".into()),
+                },
+                ("missing-error-response", "require") => match strings(&v) {
+                    Some(s) => {
+                        if let Some(x) = s
+                            .iter()
+                            .find(|x| !RESPONSE_REQUIREMENTS.contains(&x.as_str()))
+                        {
+                            bad(format!(
+                                "unknown response requirement `{x}`; known: {}",
+                                RESPONSE_REQUIREMENTS.join(", ")
+                            ));
+                        } else {
+                            self.required_responses = s;
+                        }
+                    }
+                    None => bad("`require` must be a list of strings".into()),
+                },
+                ("table-not-in-dictionary", "when_no_dictionary") => match v.as_str() {
+                    Some("once") => self.when_no_dictionary = WhenNoDictionary::Once,
+                    Some("off") => self.when_no_dictionary = WhenNoDictionary::Off,
+                    _ => bad("`when_no_dictionary` must be \"once\" or \"off\"".into()),
+                },
+                ("untraced-operation", "when_no_prd") => match v.as_str() {
+                    Some("once") => self.untraced_when_no_prd = WhenNoPrd::Once,
+                    Some("off") => self.untraced_when_no_prd = WhenNoPrd::Off,
+                    _ => bad("`when_no_prd` must be \"once\" or \"off\"".into()),
+                },
+                (_, other) => bad(format!("unknown option `{other}` for rule `{rule}`")),
+            }
+        }
+    }
+
+    /// The severity of a rule, or `None` when it is off.
+    pub fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
+        match self.severities.get(rule) {
+            Some(Level::Off) => None,
+            Some(Level::On(s)) => Some(*s),
+            None => Some(default),
+        }
+    }
+}
+
+/// Settings an editor sends (LSP `initializationOptions` or
+/// `workspace/didChangeConfiguration`): they override `specgate.toml`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Overrides {
+    pub severities: BTreeMap<String, Level>,
+    pub release_mode: Option<ReleaseMode>,
+}
+
+impl Overrides {
+    /// Reads `{"severities" | "rules": {code: level}, "releaseMode": "mvp" | "full"}`,
+    /// also nested under a `specgate` key. Unknown values are ignored.
+    pub fn from_json(v: &serde_json::Value) -> Overrides {
+        let v = v.get("specgate").unwrap_or(v);
+        let mut o = Overrides::default();
+        for key in ["severities", "rules"] {
+            if let Some(map) = v.get(key).and_then(|m| m.as_object()) {
+                for (code, level) in map {
+                    if let Some(l) = level.as_str().and_then(Level::parse) {
+                        o.severities.insert(code.clone(), l);
+                    }
+                }
+            }
+        }
+        o.release_mode = match v.get("releaseMode").and_then(|m| m.as_str()) {
+            Some("mvp") | Some("MVP") => Some(ReleaseMode::Mvp),
+            Some("full") | Some("Full") => Some(ReleaseMode::Full),
+            _ => None,
+        };
+        o
+    }
+
+    pub fn apply(&self, c: &mut Config) {
+        for (k, l) in &self.severities {
+            c.severities.insert(k.clone(), *l);
+        }
+        if self.release_mode.is_some() {
+            c.release_mode = self.release_mode;
+        }
+    }
+}
+
+fn level_error(span: Span, got: &str) -> ConfigError {
+    ConfigError {
+        span,
+        message: format!("invalid severity {got}: use off, hint, info, warning or error"),
+    }
+}
+
+fn files_span(text: &str) -> Span {
+    let at = text.find("[files]").unwrap_or(0);
+    Span::new(at as u32, (at + 7).min(text.len()) as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_without_file() {
+        let (c, e) = Config::from_toml("");
+        assert!(e.is_empty());
+        assert!(c.id_regex.is_match("FR-001"));
+        assert_eq!(
+            c.severity("untraced-operation", Severity::Error),
+            Some(Severity::Error)
+        );
+    }
+
+    #[test]
+    fn severities_and_options() {
+        let text = "[rules]\nuntraced-operation = \"off\"\nunpaginated-list = { severity = \"warning\", parameters = [\"Limit\"] }\n";
+        let (c, e) = Config::from_toml(text);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(c.severity("untraced-operation", Severity::Error), None);
+        assert_eq!(
+            c.severity("unpaginated-list", Severity::Error),
+            Some(Severity::Warning)
+        );
+        assert_eq!(c.pagination_params, vec!["limit"]);
+    }
+
+    #[test]
+    fn when_no_dictionary() {
+        let (c, e) = Config::from_toml("");
+        assert!(e.is_empty());
+        assert_eq!(c.when_no_dictionary, WhenNoDictionary::Once);
+        let text = "[rules.table-not-in-dictionary]\nwhen_no_dictionary = \"off\"\n";
+        let (c, e) = Config::from_toml(text);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(c.when_no_dictionary, WhenNoDictionary::Off);
+        let text = "[rules]\ntable-not-in-dictionary = { when_no_dictionary = \"always\" }\n";
+        let (c, e) = Config::from_toml(text);
+        assert_eq!(c.when_no_dictionary, WhenNoDictionary::Once);
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e[0].message,
+            "`when_no_dictionary` must be \"once\" or \"off\""
+        );
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_key() {
+        let text = "[rules]\nno-such-rule = \"error\"\nuntraced-operation = \"loud\"\n";
+        let (c, e) = Config::from_toml(text);
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            &text[e[0].span.start as usize..e[0].span.end as usize],
+            "\"loud\""
+        );
+        // Which names are rules is for the rules layer (`invalid-config`).
+        let (name, key, _) = &c.rule_keys[0];
+        assert_eq!(name, "no-such-rule");
+        assert_eq!(&text[key.start as usize..key.end as usize], "no-such-rule");
+    }
+
+    #[test]
+    fn editor_overrides_apply_on_top() {
+        let o = Overrides::from_json(
+            &serde_json::json!({"specgate": {"rules": {"untraced-operation": "off"}, "releaseMode": "mvp"}}),
+        );
+        let (mut c, _) = Config::from_toml("[rules]\nunpaginated-list = \"warning\"\n");
+        o.apply(&mut c);
+        assert_eq!(c.severity("untraced-operation", Severity::Error), None);
+        assert_eq!(
+            c.severity("unpaginated-list", Severity::Error),
+            Some(Severity::Warning)
+        );
+        assert_eq!(c.release_mode, Some(ReleaseMode::Mvp));
+    }
+
+    #[test]
+    fn wrong_types_are_errors_not_crashes() {
+        let text = "[requirements]\nid_patterns = 3\n";
+        let (c, e) = Config::from_toml(text);
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].message.contains("invalid specgate.toml"),
+            "{}",
+            e[0].message
+        );
+        assert!(c.id_regex.is_match("FR-1"));
+        let (_, e) = Config::from_toml("[requirements]\nid_patterns = [\"(\"]\n");
+        assert!(e[0].message.contains("invalid id pattern"));
+    }
+
+    #[test]
+    fn default_ids_take_a_letter_suffix() {
+        let c = Config::default();
+        let found: Vec<&str> = c
+            .id_regex
+            .find_iter("FR-051a, FR-051, FR-7b")
+            .map(|m| m.as_str())
+            .collect();
+        assert_eq!(found, vec!["FR-051a", "FR-051", "FR-7b"]);
+    }
+
+    #[test]
+    fn untraced_when_no_prd_option() {
+        let (c, e) = Config::from_toml("");
+        assert!(e.is_empty());
+        assert_eq!(c.untraced_when_no_prd, WhenNoPrd::Once);
+        let (c, e) = Config::from_toml("[rules.untraced-operation]\nwhen_no_prd = \"off\"\n");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(c.untraced_when_no_prd, WhenNoPrd::Off);
+        let (c, e) = Config::from_toml("[rules.untraced-operation]\nwhen_no_prd = \"always\"\n");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.contains("when_no_prd"), "{}", e[0].message);
+        assert_eq!(c.untraced_when_no_prd, WhenNoPrd::Once);
+    }
+}

@@ -1,0 +1,130 @@
+//! Diagnostics and fixes: what rules produce, independent of how they are shown.
+
+use serde::{Deserialize, Serialize};
+use specgate_syntax::tree::Span;
+use std::sync::Arc;
+
+/// A workspace-relative path with `/` separators; the identity of a file.
+pub type FileId = Arc<str>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A place in the workspace.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub file: FileId,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// Stable rule code (`untraced-operation`).
+    pub code: &'static str,
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+    pub related: Vec<Related>,
+    /// What the rule's fixes need to act on this finding (operation pointer,
+    /// missing codes, entity, …), carried to the editor in LSP `data`.
+    pub data: serde_json::Value,
+    /// A ceiling on the configured severity, for findings a rule reports
+    /// more softly than its others (a note once per document at `hint`).
+    pub at_most: Option<Severity>,
+}
+
+impl Diagnostic {
+    pub fn new(code: &'static str, file: &FileId, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            location: Location {
+                file: file.clone(),
+                span,
+            },
+            message: message.into(),
+            related: Vec::new(),
+            data: serde_json::Value::Null,
+            at_most: None,
+        }
+    }
+
+    /// This finding is shown at `sev` at most, whatever the rule's severity.
+    pub fn at_most(mut self, sev: Severity) -> Self {
+        self.at_most = Some(sev);
+        self
+    }
+
+    pub fn with_data(mut self, data: serde_json::Value) -> Self {
+        self.data = data;
+        self
+    }
+
+    pub fn with_related(mut self, file: &FileId, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location: Location {
+                file: file.clone(),
+                span,
+            },
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// One text replacement in one file (byte range of the text before any edit).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TextEdit {
+    pub file: FileId,
+    pub span: Span,
+    pub new_text: String,
+}
+
+/// Whether a fix may be applied without review (`--fix`, fix-all), only on
+/// request (`--unsafe-fixes`, or one code action), or only by a person in
+/// the editor (ruff's display-only fixes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    /// Removes its finding but takes a decision (which requirement, which
+    /// name): `--unsafe-fixes` applies it.
+    Unsafe,
+    /// A placeholder to fill in (an empty `x-fr-ids: []`) or generated
+    /// content to review (an endpoint stub): offered as a code action, never
+    /// applied by a batch (`--fix`, `--unsafe-fixes`, fix-all).
+    Display,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fix {
+    pub title: String,
+    pub applicability: Applicability,
+    /// Edits, possibly in several files; never overlapping within one file.
+    pub edits: Vec<TextEdit>,
+    /// Preferred among the fixes of one finding (LSP `isPreferred`).
+    pub preferred: bool,
+}

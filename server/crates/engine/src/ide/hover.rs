@@ -1,0 +1,216 @@
+//! Hover: what an FR-ID, a `$ref` or a column stands for.
+
+use super::{dictionary_target, line_no, op_title, ref_at, requirement_at, tracing_operations};
+use super::{DictTarget, IdAt};
+use crate::index::{Index, ReqKey, Resolution};
+use crate::model::dictionary::{Attribute, Entity};
+use specgate_syntax::tree::{Node, Span};
+
+/// Markdown to show, and the span it is about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hover {
+    pub span: Span,
+    pub markdown: String,
+}
+
+pub fn hover(index: &Index, file: &str, offset: u32) -> Option<Hover> {
+    if let Some(r) = ref_at(index, file, offset) {
+        return Some(Hover {
+            span: r.site.span,
+            markdown: ref_hover(index, r),
+        });
+    }
+    if let Some(at) = requirement_at(index, file, offset) {
+        return Some(Hover {
+            span: at.span,
+            markdown: requirement_hover(index, &at),
+        });
+    }
+    let t = dictionary_target(index, file, offset)?;
+    let markdown = match &t {
+        DictTarget::Entity(df, e) => entity_hover(index, df, e),
+        DictTarget::Attribute(df, e, Some(a), _) => attribute_hover(index, df, e, a),
+        DictTarget::Attribute(df, e, None, name) => format!(
+            "`{name}` is not an attribute of entity **{}** ({df}:{})",
+            e.name,
+            line_no(index, df, e.span.start)
+        ),
+    };
+    Some(Hover {
+        span: word_at(index.text(file), offset),
+        markdown,
+    })
+}
+
+/// The name (letters, digits, `_`, quotes) around `offset`.
+fn word_at(text: &str, offset: u32) -> Span {
+    let off = specgate_syntax::text::floor_char_boundary(text, offset as usize);
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '"' || c == '`';
+    let start = text[..off]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(off, |(i, _)| i);
+    let end = text[off..]
+        .char_indices()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(text.len(), |(i, _)| off + i);
+    Span::new(start as u32, end as u32)
+}
+
+fn requirement_block(index: &Index, k: ReqKey) -> String {
+    let (f, req) = index.requirement(k);
+    let mut s = format!("**{}** — {}\n\n", req.id, req.title);
+    s.push_str(&format!(
+        "Priority: {} · Release: {}\n\nDefined in `{}:{}`\n\n",
+        req.priority.map(|p| p.as_str()).unwrap_or("—"),
+        if req.mvp { "MVP" } else { "—" },
+        f,
+        line_no(index, f, req.span.start)
+    ));
+    let ops = tracing_operations(index, k);
+    if ops.is_empty() {
+        s.push_str("Traced by no operation.\n");
+    } else {
+        s.push_str(&format!(
+            "Traced by {} operation{}:\n",
+            ops.len(),
+            if ops.len() == 1 { "" } else { "s" }
+        ));
+        for op in ops {
+            s.push_str(&format!("- `{}`\n", op_title(op)));
+        }
+    }
+    s
+}
+
+fn requirement_hover(index: &Index, at: &IdAt) -> String {
+    match &at.resolution {
+        Resolution::Found(k) => requirement_block(index, *k),
+        Resolution::Ambiguous(ks) => {
+            let mut s = format!(
+                "**{}** is defined in several PRDs, none in this file's folder or above it:\n\n",
+                at.id
+            );
+            for k in ks {
+                s.push_str("---\n\n");
+                s.push_str(&requirement_block(index, *k));
+            }
+            s
+        }
+        Resolution::Unknown => format!("**{}** is not defined in any PRD.", at.id),
+    }
+}
+
+fn ref_hover(index: &Index, r: &crate::index::RefInfo) -> String {
+    let t = match &r.target {
+        Ok(t) => t,
+        Err(e) => {
+            return e.message(&r.site.target).unwrap_or_else(|| {
+                format!("`{}` is a remote reference; it is not read", r.site.target)
+            })
+        }
+    };
+    let ptr = if t.pointer.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "#/{}",
+            t.pointer
+                .iter()
+                .map(|p| specgate_syntax::tree::escape_pointer_token(p))
+                .collect::<Vec<_>>()
+                .join("/")
+        )
+    };
+    let mut s = format!("`{}{}`", t.file, ptr);
+    let Some(node) = index.node(&t.file, &t.pointer) else {
+        return s;
+    };
+    let (_, node) = index.deref(&t.file, node);
+    s.push_str("\n\n");
+    let field = |k: &str| node.get(k).and_then(Node::as_str);
+    if let Some(title) = field("title") {
+        s.push_str(&format!("**{title}**\n\n"));
+    }
+    if let Some(summary) = field("summary") {
+        s.push_str(&format!("{summary}\n\n"));
+    }
+    if let Some(d) = field("description") {
+        s.push_str(&format!("{d}\n\n"));
+    }
+    if let Some(ty) = field("type") {
+        match node.get("format").and_then(Node::as_str) {
+            Some(f) => s.push_str(&format!("Type: `{ty}` (`{f}`)\n\n")),
+            None => s.push_str(&format!("Type: `{ty}`\n\n")),
+        }
+    } else if let Some(Node {
+        value: specgate_syntax::tree::Value::Seq(items, _),
+        ..
+    }) = node.get("type")
+    {
+        let tys: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
+        s.push_str(&format!("Type: `{}`\n\n", tys.join(" | ")));
+    }
+    let props = node
+        .get("properties")
+        .map(Node::entries)
+        .unwrap_or_default();
+    if !props.is_empty() {
+        let names: Vec<String> = props
+            .iter()
+            .take(20)
+            .map(|e| format!("`{}`", e.key))
+            .collect();
+        let more = if props.len() > 20 { ", …" } else { "" };
+        s.push_str(&format!("Properties: {}{more}\n", names.join(", ")));
+    }
+    s.trim_end().to_string()
+}
+
+fn entity_hover(index: &Index, df: &str, e: &Entity) -> String {
+    let mut s = format!(
+        "**{}** (entity, `{}:{}`)\n\n",
+        e.name,
+        df,
+        line_no(index, df, e.span.start)
+    );
+    if let Some(t) = &e.table {
+        s.push_str(&format!("Table: `{t}`\n\n"));
+    }
+    s.push_str("| Attribute | Type |\n|---|---|\n");
+    for a in &e.attributes {
+        s.push_str(&format!(
+            "| `{}` | {} |\n",
+            a.name,
+            a.ty.as_deref().unwrap_or("")
+        ));
+    }
+    s
+}
+
+fn attribute_hover(index: &Index, df: &str, e: &Entity, a: &Attribute) -> String {
+    let mut s = format!("**{}.{}**", e.name, a.name);
+    if let Some(t) = &a.ty {
+        s.push_str(&format!(" `{t}`"));
+    }
+    s.push_str("\n\n");
+    if let Some(d) = &a.description {
+        s.push_str(&format!("{d}\n\n"));
+    }
+    let row = index
+        .text(df)
+        .get(a.row_span.start as usize..a.row_span.end as usize)
+        .unwrap_or("")
+        .trim();
+    if !row.is_empty() {
+        s.push_str(&format!("```\n{row}\n```\n\n"));
+    }
+    s.push_str(&format!(
+        "Data dictionary: `{}:{}`",
+        df,
+        line_no(index, df, a.span.start)
+    ));
+    s
+}

@@ -1,0 +1,230 @@
+//! IDE features computed on the engine's data: definition, references,
+//! hover, completion, rename, symbols, code lenses and fix-all.
+//!
+//! Everything here speaks the engine's language: files are [`FileId`]s,
+//! positions are byte offsets and ranges are byte [`Span`]s into the text the
+//! [`Index`] was built from. The language server converts positions with
+//! [`specgate_syntax::text`] and wraps the results in LSP types; nothing here knows LSP.
+
+mod completion;
+mod hover;
+mod nav;
+mod symbols;
+
+pub use completion::{completion, Completion, CompletionKind};
+pub use hover::{hover, Hover};
+pub use nav::{definition, prepare_rename, references, rename};
+pub use symbols::{
+    code_lenses, document_symbols, workspace_symbols, CodeLens, Symbol, SymbolKind, WorkspaceSymbol,
+};
+
+use crate::diag::{Applicability, Diagnostic, FileId, Location, TextEdit};
+use crate::index::{Index, Parsed, ReqKey, Resolution};
+use crate::model::dictionary::{Attribute, Entity};
+use crate::model::openapi::Operation;
+use crate::model::prd::find_mentions;
+use specgate_syntax::tree::{Node, Span};
+
+/// The requirement ID written at `offset` in `file` (a mention or a
+/// definition), with its span. Works in any kind of file: the ID pattern of
+/// the config is matched on the line around the offset.
+pub fn id_at(index: &Index, file: &str, offset: u32) -> Option<(String, Span)> {
+    let text = index.text(file);
+    let off = specgate_syntax::text::floor_char_boundary(text, offset as usize);
+    let start = text[..off].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[off..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| off + i);
+    let line = &text[start..end];
+    find_mentions(line, &index.config().id_regex)
+        .into_iter()
+        .map(|m| {
+            let s = Span::new(m.span.start + start as u32, m.span.end + start as u32);
+            (m.id, s)
+        })
+        .find(|(_, s)| s.contains(offset))
+}
+
+/// The requirement definition written at `offset`, if the cursor is on one.
+fn definition_at(index: &Index, file: &str, offset: u32) -> Option<ReqKey> {
+    let p = index.prds.iter().position(|f| &**f == file)?;
+    let (_, prd) = index.prd(p);
+    prd.requirements
+        .iter()
+        .position(|r| r.span.contains(offset))
+        .map(|req| ReqKey { prd: p, req })
+}
+
+/// An ID under the cursor and what it denotes from there.
+struct IdAt {
+    id: String,
+    span: Span,
+    resolution: Resolution,
+}
+
+fn requirement_at(index: &Index, file: &str, offset: u32) -> Option<IdAt> {
+    let (id, span) = id_at(index, file, offset)?;
+    let resolution = match definition_at(index, file, offset) {
+        Some(k) => Resolution::Found(k),
+        None => index.resolve_at(file, span, &id),
+    };
+    Some(IdAt {
+        id,
+        span,
+        resolution,
+    })
+}
+
+/// Operations that trace requirement `key`, in index order.
+pub fn tracing_operations(index: &Index, key: ReqKey) -> Vec<&Operation> {
+    let (_, req) = index.requirement(key);
+    index
+        .operations
+        .iter()
+        .filter(|o| {
+            o.traces.iter().any(|t| {
+                t.mention.id == req.id
+                    && index.resolve_at(&t.file, t.mention.span, &t.mention.id)
+                        == Resolution::Found(key)
+            })
+        })
+        .collect()
+}
+
+/// `GET /appointments/{id}` (with the operationId when there is one).
+fn op_title(op: &Operation) -> String {
+    match &op.operation_id {
+        Some(id) => format!("{} ({id})", op.label()),
+        None => op.label(),
+    }
+}
+
+fn loc(file: &FileId, span: Span) -> Location {
+    Location {
+        file: file.clone(),
+        span,
+    }
+}
+
+/// 1-based line of an offset, for messages.
+fn line_no(index: &Index, file: &str, offset: u32) -> u32 {
+    index
+        .source(file)
+        .map(|s| s.line_index.line_of(offset) + 1)
+        .unwrap_or(1)
+}
+
+/// What a place in a SQL file or an entity schema stands for in the dictionary.
+enum DictTarget<'a> {
+    Entity(&'a FileId, &'a Entity),
+    Attribute(&'a FileId, &'a Entity, Option<&'a Attribute>, String),
+}
+
+fn dictionary_target<'a>(index: &'a Index, file: &str, offset: u32) -> Option<DictTarget<'a>> {
+    match index.parsed(file)? {
+        Parsed::Sql(sql) => {
+            for t in &sql.tables {
+                if t.span.contains(offset) {
+                    let (df, e) = index.entity_for_table(&t.name)?;
+                    return Some(DictTarget::Entity(df, e));
+                }
+                if let Some(c) = t.columns.iter().find(|c| c.span.contains(offset)) {
+                    let (df, e) = index.entity_for_table(&t.name)?;
+                    return Some(DictTarget::Attribute(
+                        df,
+                        e,
+                        e.attribute(&c.name),
+                        c.name.clone(),
+                    ));
+                }
+            }
+            None
+        }
+        Parsed::Structured(..) => schema_target(index, file, offset),
+        _ => None,
+    }
+}
+
+/// A schema key or property of a schema that stands for an entity.
+fn schema_target<'a>(index: &'a Index, file: &str, offset: u32) -> Option<DictTarget<'a>> {
+    // A schema key in a `components/schemas` map of any file of an API.
+    if index.apis_of(file).next().is_some() {
+        let root = index.doc(file)?.root.as_ref()?;
+        let schemas = root
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .or_else(|| root.get("definitions"));
+        for e in schemas.map(Node::entries).unwrap_or_default() {
+            if e.key_span.contains(offset) {
+                let marked = e.value.get("x-entity").and_then(Node::as_str);
+                let (df, ent) = index.entity_named_from(marked.unwrap_or(&e.key), file)?;
+                return Some(DictTarget::Entity(df, ent));
+            }
+        }
+    }
+    let schemas = crate::rules::property_not_in_dictionary::entity_schemas(index);
+    for (_, sfile, node, entity, dfile) in schemas {
+        let mut props = Vec::new();
+        crate::rules::property_not_in_dictionary::properties(index, &sfile, node, &mut props, 0);
+        for (pf, p) in props {
+            if &*pf == file && p.key_span.contains(offset) {
+                return Some(DictTarget::Attribute(
+                    dfile,
+                    entity,
+                    entity.attribute(&p.key),
+                    p.key.clone(),
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// The `$ref` whose value contains `offset` in `file`.
+fn ref_at<'a>(index: &'a Index, file: &str, offset: u32) -> Option<&'a crate::index::RefInfo> {
+    index
+        .refs
+        .iter()
+        .find(|r| &*r.file == file && r.site.span.contains(offset))
+}
+
+/// Where a `$ref` target node is written: from its key to the end of its value.
+fn target_location(index: &Index, t: &crate::index::Target) -> Option<Location> {
+    if t.pointer.is_empty() {
+        return index.source(&t.file).map(|_| loc(&t.file, Span::new(0, 0)));
+    }
+    let (last, parent) = t.pointer.split_last()?;
+    let parent = index.node(&t.file, parent)?;
+    if let Some(e) = parent.entry(last) {
+        return Some(loc(&t.file, Span::new(e.key_span.start, e.value.span.end)));
+    }
+    let n = index.node(&t.file, &t.pointer)?;
+    Some(loc(&t.file, n.span))
+}
+
+/// Edits of every Safe fix for the findings in `file`, skipping fixes that
+/// would overlap an edit already taken (so the result applies in one go).
+pub fn fix_all(index: &Index, diags: &[Diagnostic], file: &str) -> Vec<TextEdit> {
+    let mut taken: Vec<TextEdit> = Vec::new();
+    for d in diags.iter().filter(|d| &*d.location.file == file) {
+        for fix in crate::rules::fixes(index, d) {
+            if fix.applicability != Applicability::Safe {
+                continue;
+            }
+            // Replacements may not overlap, nor two insertions share a point.
+            let overlaps = fix.edits.iter().any(|e| {
+                taken.iter().any(|t| {
+                    t.file == e.file
+                        && (t.span.start < e.span.end && e.span.start < t.span.end
+                            || t.span.start == e.span.start)
+                })
+            });
+            if !overlaps {
+                taken.extend(fix.edits.iter().cloned());
+                break; // one fix per finding
+            }
+        }
+    }
+    taken.sort();
+    taken
+}

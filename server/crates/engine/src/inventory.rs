@@ -1,0 +1,182 @@
+//! The Endpoint Inventory of the design package: every operation with its
+//! FR-IDs, and the coverage matrix of every requirement.
+
+use crate::index::{Index, Resolution};
+use crate::model::openapi::{OpKind, Operation};
+use serde::Serialize;
+use specgate_syntax::text::Encoding;
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct InvOperation {
+    /// `path`, `webhook` or `callback`.
+    pub kind: OpKind,
+    pub method: String,
+    pub path: String,
+    pub operation_id: Option<String>,
+    pub requirements: Vec<String>,
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct InvRequirement {
+    pub id: String,
+    pub title: String,
+    pub priority: Option<String>,
+    pub release: Option<String>,
+    pub file: String,
+    pub line: u32,
+    /// `METHOD /path` of each operation that traces it.
+    pub operations: Vec<String>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Inventory {
+    pub operations: Vec<InvOperation>,
+    /// Webhooks and callbacks: requests the API sends, which trace to
+    /// requirements like its own endpoints.
+    pub integration_points: Vec<InvOperation>,
+    pub requirements: Vec<InvRequirement>,
+}
+
+fn line_of(index: &Index, file: &str, offset: u32) -> u32 {
+    index
+        .source(file)
+        .map(|s| s.line_index.line_col(&s.text, offset, Encoding::Utf32).line + 1)
+        .unwrap_or(1)
+}
+
+/// Builds the inventory; `only_api` restricts it to the API rooted at that file.
+pub fn build(index: &Index, only_api: Option<&str>) -> Inventory {
+    let ops: Vec<&Operation> = index
+        .operations
+        .iter()
+        .filter(|o| only_api.is_none_or(|r| &*o.api_root == r))
+        .collect();
+    let inv_op = |o: &Operation| InvOperation {
+        kind: o.kind,
+        method: o.method.clone(),
+        path: o.path.clone(),
+        operation_id: o.operation_id.clone(),
+        requirements: o.ids().into_iter().map(str::to_string).collect(),
+        file: o.file.to_string(),
+        line: line_of(index, &o.file, o.method_span.start),
+    };
+    let mut requirements = Vec::new();
+    for (key, file, req) in index.all_requirements() {
+        let operations = ops
+            .iter()
+            .filter(|o| {
+                o.traces.iter().any(|t| {
+                    t.mention.id == req.id
+                        && index.resolve_at(&t.file, t.mention.span, &t.mention.id)
+                            == Resolution::Found(key)
+                })
+            })
+            .map(|o| o.label())
+            .collect();
+        requirements.push(InvRequirement {
+            id: req.id.clone(),
+            title: req.title.clone(),
+            priority: req.priority.map(|p| p.as_str().to_string()),
+            release: req.mvp.then(|| "MVP".to_string()),
+            file: file.to_string(),
+            line: line_of(index, file, req.span.start),
+            operations,
+        });
+    }
+    Inventory {
+        operations: ops
+            .iter()
+            .filter(|o| !o.webhook)
+            .map(|o| inv_op(o))
+            .collect(),
+        integration_points: ops
+            .iter()
+            .filter(|o| o.webhook)
+            .map(|o| inv_op(o))
+            .collect(),
+        requirements,
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+impl Inventory {
+    pub fn to_markdown(&self) -> String {
+        let mut s = String::from("# Endpoint Inventory\n\n");
+        s.push_str(&format!(
+            "{} operations, {} requirements ({} traced by no operation).\n\n",
+            self.operations.len(),
+            self.requirements.len(),
+            self.requirements
+                .iter()
+                .filter(|r| r.operations.is_empty())
+                .count()
+        ));
+        s.push_str("| Method | Path | operationId | FR-IDs | Location |\n|---|---|---|---|---|\n");
+        for o in &self.operations {
+            s.push_str(&format!(
+                "| {} | `{}` | {} | {} | {}:{} |\n",
+                o.method,
+                cell(&o.path),
+                o.operation_id.as_deref().map(cell).unwrap_or_default(),
+                if o.requirements.is_empty() {
+                    "—".to_string()
+                } else {
+                    o.requirements.join(", ")
+                },
+                o.file,
+                o.line
+            ));
+        }
+        if !self.integration_points.is_empty() {
+            s.push_str(
+                "\n## Integration points\n\nRequests the API sends: webhooks and callbacks.\n\n| Kind | Method | Event or URL | FR-IDs | Location |\n|---|---|---|---|---|\n",
+            );
+            for o in &self.integration_points {
+                s.push_str(&format!(
+                    "| {} | {} | `{}` | {} | {}:{} |\n",
+                    if o.kind == OpKind::Callback {
+                        "callback"
+                    } else {
+                        "webhook"
+                    },
+                    o.method,
+                    cell(&o.path),
+                    if o.requirements.is_empty() {
+                        "—".to_string()
+                    } else {
+                        o.requirements.join(", ")
+                    },
+                    o.file,
+                    o.line
+                ));
+            }
+        }
+        s.push_str("\n## Coverage\n\n| ID | Title | Priority | Release | Operations | Defined at |\n|---|---|---|---|---|---|\n");
+        for r in &self.requirements {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {}:{} |\n",
+                r.id,
+                cell(&r.title),
+                r.priority.as_deref().unwrap_or(""),
+                r.release.as_deref().unwrap_or(""),
+                if r.operations.is_empty() {
+                    "**not traced**".to_string()
+                } else {
+                    r.operations
+                        .iter()
+                        .map(|o| format!("`{}`", cell(o)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                r.file,
+                r.line
+            ));
+        }
+        s
+    }
+}

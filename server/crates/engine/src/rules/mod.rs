@@ -1,0 +1,148 @@
+//! The rules: one file each, with its documentation, check, fixes and tests.
+//!
+//! A rule reads the [`Index`] and pushes [`Diagnostic`]s; severities come
+//! from the config afterwards, so rules never look at configuration of
+//! severity themselves. A rule may mark one finding as lower than its
+//! rule's severity (an `info` note where the rule cannot apply): a finding
+//! gets the configured severity or its own, whichever is lower.
+
+use crate::diag::{Diagnostic, Fix, Severity};
+use crate::index::Index;
+
+pub mod ambiguous_requirement;
+pub mod column_not_in_dictionary;
+pub mod duplicate_requirement;
+pub mod invalid_config;
+pub mod invalid_openapi;
+pub mod missing_error_response;
+pub mod property_not_in_dictionary;
+pub mod shared;
+pub mod syntax_error;
+pub mod table_not_in_dictionary;
+pub mod uncovered_requirement;
+pub mod unknown_requirement;
+pub mod unpaginated_list;
+pub mod unreadable_file;
+pub mod unresolved_ref;
+pub mod untraced_operation;
+
+/// A rule: its stable code, default severity, a one-line summary, and its
+/// check and fix functions.
+pub struct Rule {
+    pub code: &'static str,
+    pub default_severity: Severity,
+    pub summary: &'static str,
+    pub check: fn(&Index, &mut Vec<Diagnostic>),
+    pub fixes: fn(&Index, &Diagnostic) -> Vec<Fix>,
+}
+
+pub fn no_fixes(_: &Index, _: &Diagnostic) -> Vec<Fix> {
+    Vec::new()
+}
+
+/// Every rule, in the order the README lists them.
+pub static ALL: &[Rule] = &[
+    untraced_operation::RULE,
+    unknown_requirement::RULE,
+    ambiguous_requirement::RULE,
+    duplicate_requirement::RULE,
+    uncovered_requirement::RULE,
+    missing_error_response::RULE,
+    unpaginated_list::RULE,
+    column_not_in_dictionary::RULE,
+    table_not_in_dictionary::RULE,
+    property_not_in_dictionary::RULE,
+    syntax_error::RULE,
+    unresolved_ref::RULE,
+    invalid_openapi::RULE,
+    invalid_config::RULE,
+    unreadable_file::RULE,
+];
+
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    ALL.iter().find(|r| r.code == code)
+}
+
+/// Runs every enabled rule; diagnostics come out sorted by file and position.
+pub fn check(index: &Index) -> Vec<Diagnostic> {
+    let run = |rule: &Rule| -> Vec<Diagnostic> {
+        let Some(sev) = index.config().severity(rule.code, rule.default_severity) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        (rule.check)(index, &mut out);
+        for d in &mut out {
+            // A finding the rule itself made milder (a note once per
+            // document, `Diagnostic::at_most`, or a severity set below the
+            // `Error` that `Diagnostic::new` starts at) stays that mild.
+            d.severity = d.at_most.map_or(sev, |m| m.min(sev)).min(d.severity);
+        }
+        out
+    };
+    let mut out: Vec<Diagnostic> = ALL.iter().flat_map(run).collect();
+    out.sort_by(|a, b| (&a.location, a.code, &a.message).cmp(&(&b.location, b.code, &b.message)));
+    out.dedup_by(|a, b| a.location == b.location && a.code == b.code && a.message == b.message);
+    out
+}
+
+/// The fixes for one diagnostic.
+pub fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
+    rule(d.code)
+        .map(|r| (r.fixes)(index, d))
+        .unwrap_or_default()
+}
+
+/// Where the rule documentation lives (the README's rule list).
+pub const DOCS_HOME: &str = "https://github.com/specgate/specgate#rules";
+
+/// Documentation link of one rule (LSP `codeDescription`, SARIF `helpUri`).
+pub fn doc_url(code: &str) -> String {
+    format!("https://github.com/specgate/specgate/blob/main/docs/rules.md#{code}")
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Fixture workspaces in memory and a stable text rendering of findings.
+    use crate::diag::Diagnostic;
+    use crate::index::Index;
+    use crate::workspace::Workspace;
+
+    pub fn index(files: &[(&str, &str)]) -> Index {
+        Index::build(Workspace::from_files(files.iter().copied()), None)
+    }
+
+    /// `file:line:col code: message` per finding of `code` (all codes when empty).
+    pub fn findings(index: &Index, code: &str) -> String {
+        let diags: Vec<Diagnostic> = super::check(index)
+            .into_iter()
+            .filter(|d| code.is_empty() || d.code == code)
+            .collect();
+        render(index, &diags)
+    }
+
+    pub fn render(index: &Index, diags: &[Diagnostic]) -> String {
+        let mut s = String::new();
+        for d in diags {
+            let src = index
+                .source(&d.location.file)
+                .expect("diagnostic file is indexed");
+            let lc = src.line_index.line_col(
+                &src.text,
+                d.location.span.start,
+                specgate_syntax::text::Encoding::Utf32,
+            );
+            let snippet = &src.text[d.location.span.start as usize..d.location.span.end as usize];
+            s.push_str(&format!(
+                "{}:{}:{} {}[{}] `{}` {}\n",
+                d.location.file,
+                lc.line + 1,
+                lc.col + 1,
+                d.severity.as_str(),
+                d.code,
+                snippet.lines().next().unwrap_or(""),
+                d.message
+            ));
+        }
+        s
+    }
+}

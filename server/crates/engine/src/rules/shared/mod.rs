@@ -1,0 +1,9 @@
+//! What several rules' fixes share: the API's response catalog and
+//! pagination style (`openapi`), dictionary rows and names (`dictionary`),
+//! requirement ranking and IDs (`requirements`), and name similarity.
+//! Text editing itself is [`crate::edit`]'s.
+
+pub mod dictionary;
+pub mod openapi;
+pub mod requirements;
+pub mod similarity;
