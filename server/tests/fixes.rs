@@ -759,3 +759,56 @@ fn fixes_on_half_typed_files_never_panic() {
         }
     }
 }
+
+/// One fix-all: on every fixture, the editor's `source.fixAll` (the
+/// language server calls `ide::fix_all` per file) and `specgate check --fix`
+/// (one pass of `fix_workspace`, safe fixes) write the same text, for every
+/// file whose findings the CLI fixed.
+#[test]
+fn editor_and_cli_fix_all_agree() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("fixes-"))
+        .collect();
+    names.sort();
+    let mut compared = 0;
+    for name in &names {
+        let index = load(name);
+        let diags = rules::check(&index);
+        let files: std::collections::BTreeSet<String> =
+            diags.iter().map(|d| d.location.file.to_string()).collect();
+        for file in files {
+            // The CLI, fixing only this file's findings, for one pass.
+            let ws = Workspace::load(&fixture(name), None).expect("loads");
+            let f = file.clone();
+            let cli = specgate::fix::fix_workspace(
+                ws,
+                false,
+                &move |_, d: &Diagnostic| *d.location.file == *f,
+                1,
+            );
+            // The editor.
+            let edits = specgate::ide::fix_all(&index, &diags, &file);
+            let fix = Fix {
+                title: "fix all".into(),
+                applicability: Applicability::Safe,
+                edits,
+                preferred: false,
+            };
+            let (after, _) = apply(&index, &fix);
+            for (changed, text) in &cli.changed {
+                let editor = after.ws.files.get(changed).map(|s| s.text.to_string());
+                assert_eq!(
+                    editor.as_deref(),
+                    Some(text.as_str()),
+                    "{name}: fix-all of {file}: the editor and the CLI differ in {changed}"
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 8, "only {compared} files compared");
+}

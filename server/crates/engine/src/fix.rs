@@ -146,11 +146,18 @@ impl Accepted {
 /// (possibly in other files too: a shared response created in a components
 /// file). What the editor's `source.fixAll.specgate` applies.
 pub fn fix_all(index: &Index, file: &str) -> Vec<TextEdit> {
-    let diags: Vec<Diagnostic> = crate::rules::check(index)
-        .into_iter()
+    fix_file(index, &crate::rules::check(index), file)
+}
+
+/// [`fix_all`] with the findings already computed (the language server
+/// keeps them): one pass of [`select`] over the findings in `file`.
+pub fn fix_file(index: &Index, diags: &[Diagnostic], file: &str) -> Vec<TextEdit> {
+    let mine: Vec<Diagnostic> = diags
+        .iter()
         .filter(|d| &*d.location.file == file)
+        .cloned()
         .collect();
-    select(index, &diags, false).0
+    select(index, &mine, false).0
 }
 
 /// The outcome of [`fix_workspace`].

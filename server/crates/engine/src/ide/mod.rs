@@ -18,7 +18,7 @@ pub use symbols::{
     code_lenses, document_symbols, workspace_symbols, CodeLens, Symbol, SymbolKind, WorkspaceSymbol,
 };
 
-use crate::diag::{Applicability, Diagnostic, FileId, Location, TextEdit};
+use crate::diag::{Diagnostic, FileId, Location, TextEdit};
 use crate::index::{Index, Parsed, ReqKey, Resolution};
 use crate::model::dictionary::{Attribute, Entity};
 use crate::model::openapi::Operation;
@@ -202,29 +202,10 @@ fn target_location(index: &Index, t: &crate::index::Target) -> Option<Location> 
     Some(loc(&t.file, n.span))
 }
 
-/// Edits of every Safe fix for the findings in `file`, skipping fixes that
-/// would overlap an edit already taken (so the result applies in one go).
+/// The editor's `source.fixAll`: the edits of every safe fix for the
+/// findings in `file`, chosen exactly as `specgate check --fix` chooses
+/// them in one pass ([`crate::fix::select`]: a finding's first safe fix,
+/// identical edits shared, colliding ones left out).
 pub fn fix_all(index: &Index, diags: &[Diagnostic], file: &str) -> Vec<TextEdit> {
-    let mut taken: Vec<TextEdit> = Vec::new();
-    for d in diags.iter().filter(|d| &*d.location.file == file) {
-        for fix in crate::rules::fixes(index, d) {
-            if fix.applicability != Applicability::Safe {
-                continue;
-            }
-            // Replacements may not overlap, nor two insertions share a point.
-            let overlaps = fix.edits.iter().any(|e| {
-                taken.iter().any(|t| {
-                    t.file == e.file
-                        && (t.span.start < e.span.end && e.span.start < t.span.end
-                            || t.span.start == e.span.start)
-                })
-            });
-            if !overlaps {
-                taken.extend(fix.edits.iter().cloned());
-                break; // one fix per finding
-            }
-        }
-    }
-    taken.sort();
-    taken
+    crate::fix::fix_file(index, diags, file)
 }
