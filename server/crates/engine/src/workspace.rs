@@ -402,11 +402,6 @@ impl Workspace {
         ws
     }
 
-    /// Workspace-relative id of an absolute path, if it is inside the root.
-    pub fn relative(&self, abs: &Path) -> Option<String> {
-        relative_to(&self.root, abs)
-    }
-
     /// The role of a file: by the globs of the config, and a spec-kit
     /// feature folder's `spec.md` is a PRD wherever the folder is (while
     /// `files.prd` keeps [`SPEC_KIT_PRD_GLOB`]), the workspace root included.

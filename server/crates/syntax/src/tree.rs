@@ -157,49 +157,6 @@ impl Node {
         }
         Some(cur)
     }
-
-    /// The innermost node (and the map entry it is the key or value of, if
-    /// any) that contains `offset`; used for hover/definition lookups.
-    pub fn path_at(&self, offset: u32) -> Vec<PathStep<'_>> {
-        let mut out = Vec::new();
-        let mut cur = self;
-        'outer: loop {
-            match &cur.value {
-                Value::Map(entries, _) => {
-                    for e in entries {
-                        if e.key_span.contains(offset) {
-                            out.push(PathStep::Key(e));
-                            return out;
-                        }
-                        if e.value.span.contains(offset) && !e.value.span.is_empty() {
-                            out.push(PathStep::Key(e));
-                            cur = &e.value;
-                            continue 'outer;
-                        }
-                    }
-                    return out;
-                }
-                Value::Seq(items, _) => {
-                    for (i, it) in items.iter().enumerate() {
-                        if it.span.contains(offset) {
-                            out.push(PathStep::Index(i, it));
-                            cur = it;
-                            continue 'outer;
-                        }
-                    }
-                    return out;
-                }
-                _ => return out,
-            }
-        }
-    }
-}
-
-/// One step of [`Node::path_at`].
-#[derive(Clone, Copy, Debug)]
-pub enum PathStep<'a> {
-    Key(&'a Entry),
-    Index(usize, &'a Node),
 }
 
 /// A comment in a YAML document (`# …`), with the text after `#`.

@@ -360,11 +360,6 @@ fn is_structured_name(p: &str) -> bool {
     l.ends_with(".yaml") || l.ends_with(".yml") || l.ends_with(".json")
 }
 
-/// Parses one file according to its role.
-pub fn parse_file(source: &SourceFile, role: FileRole, ws: &Workspace) -> Parsed {
-    parse_file_from(source, role, ws, None).0
-}
-
 /// Whether `source` is a YAML file read as a structured document: the kind
 /// whose parse can be updated incrementally.
 fn is_incremental(source: &SourceFile, role: FileRole) -> bool {
@@ -373,7 +368,7 @@ fn is_incremental(source: &SourceFile, role: FileRole) -> bool {
         && !source.id.to_ascii_lowercase().ends_with(".json")
 }
 
-/// [`parse_file`], re-reading a YAML document from `start` (its previous
+/// Parses one file according to its role, re-reading a YAML document from `start` (its previous
 /// parse) when given, and returning the state that lets the next edit do the
 /// same (for large YAML documents).
 fn parse_file_from(

@@ -18,11 +18,7 @@ pub enum Version {
     V3Later,
 }
 
-impl Version {
-    pub fn is_v3(self) -> bool {
-        self != Version::Swagger2
-    }
-}
+impl Version {}
 
 /// The OpenAPI version a document declares at its root, if it is one.
 pub fn detect_version(root: &Node) -> Option<Version> {

@@ -102,10 +102,6 @@ impl ParsedYaml {
         &self.doc
     }
 
-    pub fn into_document(self) -> Document {
-        self.doc
-    }
-
     pub fn text(&self) -> &str {
         &self.text
     }
