@@ -97,6 +97,11 @@ enum Command {
     },
     /// List the rules with their default severities.
     Rules,
+    /// Print one rule's documentation (what, why, example, fix, options).
+    Rule {
+        /// The rule's code, e.g. `unpaginated-list`.
+        code: String,
+    },
     /// Run the language server on stdin/stdout.
     Lsp {
         /// Accepted for clients that pass it (vscode-languageclient); stdio is the only transport.
@@ -212,6 +217,21 @@ fn run(args: Args) -> Result<i32, CliError> {
             print(&s)?;
             Ok(cli::EXIT_OK)
         }
+        Command::Rule { code } => match specgate::rules::rule(&code) {
+            Some(r) => {
+                print(&format!(
+                    "{} (default severity: {})\n\n{}\n",
+                    r.code,
+                    r.default_severity.as_str(),
+                    r.doc()
+                ))?;
+                Ok(cli::EXIT_OK)
+            }
+            None => {
+                eprintln!("specgate: no rule `{code}` (see `specgate rules`)");
+                Ok(EXIT_USAGE)
+            }
+        },
         Command::Lsp { .. } => {
             no_huge_pages();
             specgate::lsp::run();

@@ -30,6 +30,7 @@ use serde_json::json;
 
 pub const RULE: Rule = Rule {
     code: "ambiguous-requirement",
+    source: include_str!("ambiguous_requirement.rs"),
     default_severity: Severity::Warning,
     summary: "A reference to an FR-ID that several features define, none named around it",
     check,

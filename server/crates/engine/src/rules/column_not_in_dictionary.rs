@@ -32,6 +32,7 @@ use specgate_syntax::tree::Span;
 
 pub const RULE: Rule = Rule {
     code: "column-not-in-dictionary",
+    source: include_str!("column_not_in_dictionary.rs"),
     default_severity: Severity::Error,
     summary: "A SQL column is not an attribute of its table's dictionary entity",
     check,

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 
 pub const RULE: Rule = Rule {
     code: "duplicate-requirement",
+    source: include_str!("duplicate_requirement.rs"),
     default_severity: Severity::Error,
     summary: "An FR-ID is defined twice in one scope",
     check,

@@ -16,6 +16,7 @@ use crate::index::Index;
 
 pub const RULE: Rule = Rule {
     code: "invalid-config",
+    source: include_str!("invalid_config.rs"),
     default_severity: Severity::Error,
     summary: "specgate.toml has an unknown key, a wrong type or an invalid value",
     check,

@@ -55,6 +55,7 @@ use crate::model::openapi::Version;
 
 pub const RULE: Rule = Rule {
     code: "invalid-openapi",
+    source: include_str!("invalid_openapi.rs"),
     default_severity: Severity::Warning,
     summary: "An OpenAPI 3.0 document does not fit the 3.0 object model",
     check,

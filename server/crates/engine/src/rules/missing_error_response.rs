@@ -36,6 +36,7 @@ use specgate_syntax::tree::Node;
 
 pub const RULE: Rule = Rule {
     code: "missing-error-response",
+    source: include_str!("missing_error_response.rs"),
     default_severity: Severity::Error,
     summary: "An operation lacks a 2xx, a validation (400/422), 401, 404 or 5xx/default response",
     check,

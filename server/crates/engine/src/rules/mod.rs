@@ -30,10 +30,58 @@ pub mod untraced_operation;
 /// check and fix functions.
 pub struct Rule {
     pub code: &'static str,
+    /// The rule's own file: its documentation is the file's `//!` comment,
+    /// written once, read at run time ([`Rule::doc`]).
+    pub source: &'static str,
     pub default_severity: Severity,
     pub summary: &'static str,
     pub check: fn(&Index, &mut Vec<Diagnostic>),
     pub fixes: fn(&Index, &Diagnostic) -> Vec<Fix>,
+}
+
+impl Rule {
+    /// The rule's documentation (what, why, example, fix, options): its
+    /// file's leading `//!` comment, as Markdown.
+    pub fn doc(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            let Some(rest) = line.strip_prefix("//!") else {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                break;
+            };
+            out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            out.push('\n');
+        }
+        out.trim_end().to_string()
+    }
+}
+
+/// `docs/rules.md`: every rule's documentation, generated from the rule
+/// files (a test keeps the file in step; `specgate rule CODE` prints one).
+pub fn docs_markdown() -> String {
+    let mut s = String::from(
+        "# Rules\n\n<!-- Generated from the rule files' documentation (server/crates/engine/src/rules/*.rs); do not edit. `SPECGATE_BLESS=1 cargo test -p specgate-engine rules_doc` rewrites it. -->\n\n",
+    );
+    for r in ALL {
+        s.push_str(&format!(
+            "- [`{}`](#{}) ({}): {}\n",
+            r.code,
+            r.code,
+            r.default_severity.as_str(),
+            r.summary
+        ));
+    }
+    for r in ALL {
+        s.push_str(&format!(
+            "\n## {}\n\nDefault severity: `{}`.\n\n{}\n",
+            r.code,
+            r.default_severity.as_str(),
+            r.doc()
+        ));
+    }
+    s
 }
 
 pub fn no_fixes(_: &Index, _: &Diagnostic) -> Vec<Fix> {
@@ -98,6 +146,34 @@ pub const DOCS_HOME: &str = "https://github.com/specgate/specgate#rules";
 /// Documentation link of one rule (LSP `codeDescription`, SARIF `helpUri`).
 pub fn doc_url(code: &str) -> String {
     format!("https://github.com/specgate/specgate/blob/main/docs/rules.md#{code}")
+}
+
+#[cfg(test)]
+mod doc_tests {
+    /// `docs/rules.md` is what the rule files say; `doc_url` anchors exist.
+    #[test]
+    fn rules_doc_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../docs/rules.md");
+        let want = super::docs_markdown();
+        if std::env::var_os("SPECGATE_BLESS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/rules.md is stale: run `SPECGATE_BLESS=1 cargo test -p specgate-engine rules_doc`"
+        );
+        for r in super::ALL {
+            assert!(have.contains(&format!("\n## {}\n", r.code)), "{}", r.code);
+            assert!(
+                r.doc().starts_with(&format!("`{}`", r.code)),
+                "{}: {}",
+                r.code,
+                r.doc()
+            );
+        }
+    }
 }
 
 #[cfg(test)]

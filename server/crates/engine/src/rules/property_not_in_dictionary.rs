@@ -30,6 +30,7 @@ use specgate_syntax::tree::{Entry, Node, Span};
 
 pub const RULE: Rule = Rule {
     code: "property-not-in-dictionary",
+    source: include_str!("property_not_in_dictionary.rs"),
     default_severity: Severity::Warning,
     summary:
         "A property of a schema that stands for a dictionary entity is not one of its attributes",

@@ -23,6 +23,7 @@ use crate::index::{Index, Parsed};
 
 pub const RULE: Rule = Rule {
     code: "syntax-error",
+    source: include_str!("syntax_error.rs"),
     default_severity: Severity::Error,
     summary: "A YAML, JSON or SQL file has a syntax error",
     check,

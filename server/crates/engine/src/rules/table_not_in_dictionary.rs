@@ -33,6 +33,7 @@ use serde_json::json;
 
 pub const RULE: Rule = Rule {
     code: "table-not-in-dictionary",
+    source: include_str!("table_not_in_dictionary.rs"),
     default_severity: Severity::Error,
     summary: "A created SQL table matches no entity of the data dictionary",
     check,

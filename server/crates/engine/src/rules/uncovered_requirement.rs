@@ -46,6 +46,7 @@ use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     code: "uncovered-requirement",
+    source: include_str!("uncovered_requirement.rs"),
     default_severity: Severity::Warning,
     summary: "A P0 (or, in MVP mode, MVP) requirement that no operation traces",
     check,

@@ -28,6 +28,7 @@ use serde_json::json;
 
 pub const RULE: Rule = Rule {
     code: "unknown-requirement",
+    source: include_str!("unknown_requirement.rs"),
     default_severity: Severity::Error,
     summary: "A reference to an FR-ID that no PRD defines",
     check,

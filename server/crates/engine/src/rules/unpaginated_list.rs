@@ -82,6 +82,7 @@ use specgate_syntax::tree::Node;
 
 pub const RULE: Rule = Rule {
     code: "unpaginated-list",
+    source: include_str!("unpaginated_list.rs"),
     default_severity: Severity::Error,
     summary: "A GET returning a JSON array (or a wrapper of one) has no pagination",
     check,

@@ -16,6 +16,7 @@ use specgate_syntax::tree::Span;
 
 pub const RULE: Rule = Rule {
     code: "unreadable-file",
+    source: include_str!("unreadable_file.rs"),
     default_severity: Severity::Warning,
     summary: "A file is too large, binary or not UTF-8, and was not checked",
     check,

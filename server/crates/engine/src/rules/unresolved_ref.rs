@@ -21,6 +21,7 @@ use crate::index::Index;
 
 pub const RULE: Rule = Rule {
     code: "unresolved-ref",
+    source: include_str!("unresolved_ref.rs"),
     default_severity: Severity::Error,
     summary: "A $ref points to a missing file or node, or outside the workspace",
     check,

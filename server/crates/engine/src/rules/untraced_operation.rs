@@ -39,6 +39,7 @@ use specgate_syntax::tree::Node;
 
 pub const RULE: Rule = Rule {
     code: "untraced-operation",
+    source: include_str!("untraced_operation.rs"),
     default_severity: Severity::Error,
     summary: "An operation names no FR-ID (x-fr-ids, summary, description or a comment)",
     check,
