@@ -20,8 +20,9 @@
 //! ([`summarize`]). Nothing here runs unless saphyr-parser failed on
 //! indentation, so valid YAML costs nothing.
 
-use super::saphyr::{self as yaml_saphyr, Ctx, Read};
-use crate::tree::{Node, Span, SyntaxError, Value};
+use super::saphyr::{self as yaml_saphyr, map_spans, Ctx, Read, FOREIGN};
+use crate::tree::{Span, SyntaxError};
+use std::sync::Arc;
 
 /// A line that YAML 1.2 finds indented too little.
 #[derive(Clone, Debug)]
@@ -52,7 +53,8 @@ pub(super) fn read_exact(
     let Some(f) = &r.fatal else {
         return (r, Vec::new());
     };
-    if f.msg != "bad indentation" {
+    // (A text long enough to reach FOREIGN is not padded.)
+    if f.msg != "bad indentation" || ce >= (FOREIGN / 2) as usize {
         return (r, Vec::new());
     }
     let fail_at = f.pos as usize;
@@ -78,17 +80,28 @@ pub(super) fn read_exact(
         from = x.line_start;
     }
     padded.push_str(&text[from..ce]);
+    // Offsets of the copy back to the document's: anchors registered while
+    // it is read are stored with these, and an alias's copy keeps its own.
+    let to_doc = move |q: u32| -> u32 {
+        if q >= FOREIGN {
+            q - FOREIGN
+        } else {
+            (cs + unpad(&ins, q as usize)) as u32
+        }
+    };
+    let to_doc: Arc<dyn Fn(u32) -> u32 + Send + Sync> = Arc::new(to_doc);
+    ctx.to_doc = Some(to_doc.clone());
     let mut pr = yaml_saphyr::read(&padded, 0, padded.len(), ctx);
+    ctx.to_doc = None;
     if pr.fatal.is_some() {
         return (r, Vec::new());
     }
-    let map = |q: u32| -> u32 { (cs + unpad(&ins, q as usize)) as u32 };
     let map_span = |sp: &mut Span| {
-        sp.start = map(sp.start);
-        sp.end = map(sp.end).max(sp.start);
+        sp.start = to_doc(sp.start);
+        sp.end = to_doc(sp.end).max(sp.start);
     };
     if let Some(root) = &mut pr.root {
-        remap(root, &map_span);
+        map_spans(root, &map_span);
     }
     for c in &mut pr.comments {
         map_span(&mut c.span);
@@ -113,23 +126,6 @@ fn unpad(ins: &[(usize, usize)], q: usize) -> usize {
         }
     }
     q - shift
-}
-
-fn remap(node: &mut Node, f: &impl Fn(&mut Span)) {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        f(&mut n.span);
-        match &mut n.value {
-            Value::Map(es, _) => {
-                for e in es.iter_mut() {
-                    f(&mut e.key_span);
-                    stack.push(&mut e.value);
-                }
-            }
-            Value::Seq(items, _) => stack.extend(items.iter_mut()),
-            _ => {}
-        }
-    }
 }
 
 fn departure(s: &[u8], x: &Short) -> SyntaxError {

@@ -11,6 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SStyle};
 
@@ -30,6 +31,35 @@ pub(super) struct Ctx {
     pub budget_hit: bool,
     /// Whether any anchor or alias was seen.
     pub saw_anchors: bool,
+    /// Set while a padded copy of a piece is read (`lenient.rs`): the
+    /// copy's offsets are not the document's. Anchored nodes are stored in
+    /// the document's offsets (mapped with this), and the spans inside an
+    /// alias's copy, which already are the document's, get [`FOREIGN`]
+    /// added so that mapping the copy's tree back gives them unchanged.
+    pub to_doc: Option<Arc<dyn Fn(u32) -> u32 + Send + Sync>>,
+}
+
+/// Marks a span offset that is already the document's while a padded copy
+/// is read (see [`Ctx::to_doc`]). Spans are `u32` and a text that long is
+/// never padded, so no real offset carries it.
+pub(super) const FOREIGN: u32 = 1 << 31;
+
+/// Applies `f` to every span of `node` (node spans and key spans).
+pub(super) fn map_spans(node: &mut Node, f: &impl Fn(&mut Span)) {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        f(&mut n.span);
+        match &mut n.value {
+            Value::Map(es, _) => {
+                for e in es.iter_mut() {
+                    f(&mut e.key_span);
+                    stack.push(&mut e.value);
+                }
+            }
+            Value::Seq(items, _) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
 }
 
 impl Ctx {
@@ -39,6 +69,7 @@ impl Ctx {
             budget: (text_len / 2).max(100_000),
             budget_hit: false,
             saw_anchors: false,
+            to_doc: None,
         }
     }
 
@@ -51,8 +82,14 @@ impl Ctx {
             return;
         }
         self.budget -= n;
-        self.anchors
-            .insert(name.to_string(), Some((node.clone(), n)));
+        let mut copy = node.clone();
+        if let Some(to_doc) = &self.to_doc {
+            map_spans(&mut copy, &|s: &mut Span| {
+                s.start = to_doc(s.start);
+                s.end = to_doc(s.end).max(s.start);
+            });
+        }
+        self.anchors.insert(name.to_string(), Some((copy, n)));
     }
 
     /// A copy of the node anchored as `name`, with its outer span moved to
@@ -65,6 +102,12 @@ impl Ctx {
             Some(Some((node, n))) if *n <= self.budget => {
                 self.budget -= *n;
                 let mut c = node.clone();
+                if self.to_doc.is_some() {
+                    map_spans(&mut c, &|s: &mut Span| {
+                        s.start += FOREIGN;
+                        s.end += FOREIGN;
+                    });
+                }
                 c.span = span;
                 return Ok(c);
             }
