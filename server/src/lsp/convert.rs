@@ -7,6 +7,7 @@
 
 use serde_json::json;
 use specgate_engine::diag::{self, FileId, Severity};
+use specgate_engine::ide;
 use specgate_engine::index::Index;
 use specgate_engine::workspace::relative_to;
 use specgate_syntax::text::{Encoding, LineCol};
@@ -21,7 +22,7 @@ pub struct Snapshot {
     /// The state generation it was built from (every change bumps it).
     pub gen: u64,
     pub index: Arc<Index>,
-    /// Every finding, as `rules::check` returned them.
+    /// Every finding, as `ide::Analysis::check` returned them.
     pub diags: Arc<Vec<diag::Diagnostic>>,
     /// Versions of the open documents it includes.
     pub versions: HashMap<FileId, i32>,
@@ -77,6 +78,11 @@ fn position(lc: LineCol) -> ls::Position {
 }
 
 impl Snapshot {
+    /// The engine's answers on this state: the only way the server asks.
+    pub fn analysis(&self) -> ide::Analysis<'_> {
+        ide::Analysis::new(&self.index, &self.diags)
+    }
+
     pub fn uri(&self, file: &str) -> Option<Uri> {
         match self.uris.get(file) {
             Some(u) => Some(u.clone()),
@@ -133,7 +139,7 @@ impl Snapshot {
                 Severity::Hint => ls::DiagnosticSeverity::HINT,
             }),
             code: Some(ls::NumberOrString::String(d.code.to_string())),
-            code_description: specgate_engine::rules::doc_url(d.code)
+            code_description: ide::Analysis::doc_url(d.code)
                 .parse::<Uri>()
                 .ok()
                 .map(|href| ls::CodeDescription { href }),

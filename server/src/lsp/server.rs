@@ -459,7 +459,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         self.query("definition", snap, move |s| {
-            let locs = s.locations(&ide::definition(&s.index, &file, off));
+            let locs = s.locations(&s.analysis().definition(&file, off));
             Ok(match locs.len() {
                 0 => None,
                 1 => Some(ls::GotoDefinitionResponse::Scalar(locs[0].clone())),
@@ -475,7 +475,7 @@ impl LanguageServer for Backend {
         };
         let decl = params.context.include_declaration;
         self.query("references", snap, move |s| {
-            let locs = s.locations(&ide::references(&s.index, &file, off, decl));
+            let locs = s.locations(&s.analysis().references(&file, off, decl));
             Ok((!locs.is_empty()).then_some(locs))
         })
         .await
@@ -486,7 +486,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         self.query("hover", snap, move |s| {
-            Ok(ide::hover(&s.index, &file, off).map(|h| ls::Hover {
+            Ok(s.analysis().hover(&file, off).map(|h| ls::Hover {
                 contents: ls::HoverContents::Markup(ls::MarkupContent {
                     kind: ls::MarkupKind::Markdown,
                     value: h.markdown,
@@ -505,7 +505,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         self.query("completion", snap, move |s| {
-            let items: Vec<ls::CompletionItem> = ide::completion(&s.index, &file, off)
+            let items: Vec<ls::CompletionItem> = s
+                .analysis()
+                .completion(&file, off)
                 .into_iter()
                 .filter_map(|c| {
                     let range = s.range(&file, c.replace)?;
@@ -544,14 +546,14 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         self.query("prepareRename", snap, move |s| {
-            Ok(
-                ide::prepare_rename(&s.index, &file, off).and_then(|(span, id)| {
+            Ok(s.analysis()
+                .prepare_rename(&file, off)
+                .and_then(|(span, id)| {
                     Some(ls::PrepareRenameResponse::RangeWithPlaceholder {
                         range: s.range(&file, span)?,
                         placeholder: id,
                     })
-                }),
-            )
+                }))
         })
         .await
     }
@@ -562,7 +564,10 @@ impl LanguageServer for Backend {
         };
         let new_name = params.new_name;
         self.query("rename", snap, move |s| {
-            let edits = ide::rename(&s.index, &file, off, &new_name).map_err(invalid_params)?;
+            let edits = s
+                .analysis()
+                .rename(&file, off, &new_name)
+                .map_err(invalid_params)?;
             Ok(Some(s.workspace_edit(&edits)))
         })
         .await
@@ -576,7 +581,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         self.query("documentSymbol", snap, move |s| {
-            let syms: Vec<ls::DocumentSymbol> = ide::document_symbols(&s.index, &file)
+            let syms: Vec<ls::DocumentSymbol> = s
+                .analysis()
+                .document_symbols(&file)
                 .into_iter()
                 .filter_map(|x| document_symbol(s, &file, x))
                 .collect();
@@ -593,20 +600,21 @@ impl LanguageServer for Backend {
         let snap = self.latest(gen).await?;
         self.query("workspace/symbol", snap, move |s| {
             #[allow(deprecated)]
-            let syms: Vec<ls::SymbolInformation> =
-                ide::workspace_symbols(&s.index, &params.query, 2000)
-                    .into_iter()
-                    .filter_map(|w| {
-                        Some(ls::SymbolInformation {
-                            name: w.name,
-                            kind: symbol_kind(w.kind),
-                            tags: None,
-                            deprecated: None,
-                            location: s.location(&w.location)?,
-                            container_name: w.container,
-                        })
+            let syms: Vec<ls::SymbolInformation> = s
+                .analysis()
+                .workspace_symbols(&params.query, 2000)
+                .into_iter()
+                .filter_map(|w| {
+                    Some(ls::SymbolInformation {
+                        name: w.name,
+                        kind: symbol_kind(w.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: s.location(&w.location)?,
+                        container_name: w.container,
                     })
-                    .collect();
+                })
+                .collect();
             Ok(Some(ls::WorkspaceSymbolResponse::Flat(syms)))
         })
         .await
@@ -618,7 +626,9 @@ impl LanguageServer for Backend {
         };
         self.query("codeLens", snap, move |s| {
             let uri = s.uri(&file);
-            let lenses = ide::code_lenses(&s.index, &file)
+            let lenses = s
+                .analysis()
+                .code_lenses(&file)
                 .into_iter()
                 .filter_map(|l| {
                     let range = s.range(&file, l.span)?;
@@ -672,7 +682,7 @@ impl LanguageServer for Backend {
                     let Some(found) = s.find_diagnostic(d) else {
                         continue;
                     };
-                    for fix in specgate_engine::rules::fixes(&s.index, found) {
+                    for fix in s.analysis().fixes(found) {
                         out.push(ls::CodeActionOrCommand::CodeAction(ls::CodeAction {
                             title: fix.title.clone(),
                             kind: Some(ls::CodeActionKind::QUICKFIX),
@@ -685,7 +695,7 @@ impl LanguageServer for Backend {
                 }
             }
             if wants(FIX_ALL_KIND) {
-                let edits = ide::fix_all(&s.index, &s.diags, &file);
+                let edits = s.analysis().fix_all(&file);
                 if !edits.is_empty() {
                     out.push(ls::CodeActionOrCommand::CodeAction(ls::CodeAction {
                         title: "Specgate: apply every safe fix in this file".into(),
@@ -719,9 +729,7 @@ impl LanguageServer for Backend {
         let gen = self.shared.lock().gen;
         let snap = self.latest(gen).await?;
         self.query("specgate.inventory", snap, |s| {
-            Ok(Some(Value::String(
-                specgate_engine::inventory::build(&s.index, None).to_markdown(),
-            )))
+            Ok(Some(Value::String(s.analysis().inventory_markdown())))
         })
         .await
     }

@@ -312,7 +312,7 @@ fn compute(
     }
     let ws = index.ws.clone();
     let t2 = Instant::now();
-    let diags = specgate_engine::rules::check(&index);
+    let diags = specgate_engine::ide::Analysis::check(&index);
     let t3 = Instant::now();
     let snapshot = Arc::new(Snapshot {
         gen: inp.gen,

@@ -1,15 +1,20 @@
-//! IDE features computed on the engine's data: definition, references,
-//! hover, completion, rename, symbols, code lenses and fix-all.
+//! IDE features computed on the engine's data: findings, fixes, fix-all,
+//! definition, references, hover, completion, rename, symbols, code lenses
+//! and the inventory, all reached through one [`Analysis`] value.
 //!
 //! Everything here speaks the engine's language: files are [`FileId`]s,
 //! positions are byte offsets and ranges are byte [`Span`]s into the text the
 //! [`Index`] was built from. The language server converts positions with
-//! [`specgate_syntax::text`] and wraps the results in LSP types; nothing here knows LSP.
+//! [`specgate_syntax::text`] and wraps the results in LSP types; nothing here
+//! knows LSP. Fixture tests: `tests.rs` (a workspace written inline, a `$0`
+//! cursor, the expected result next to it).
 
 mod completion;
 mod hover;
 mod nav;
 mod symbols;
+#[cfg(test)]
+mod tests;
 
 pub use completion::{completion, Completion, CompletionKind};
 pub use hover::{hover, Hover};
@@ -18,12 +23,114 @@ pub use symbols::{
     code_lenses, document_symbols, workspace_symbols, CodeLens, Symbol, SymbolKind, WorkspaceSymbol,
 };
 
-use crate::diag::{Diagnostic, FileId, Location, TextEdit};
+use crate::diag::{Diagnostic, FileId, Fix, Location, TextEdit};
 use crate::index::{Index, Parsed, ReqKey, Resolution};
 use crate::model::dictionary::{Attribute, Entity};
 use crate::model::openapi::Operation;
 use crate::model::prd::find_mentions;
 use specgate_syntax::tree::{Node, Span};
+
+/// What an editor can ask of one state of the workspace: the one way in
+/// for the language server. It borrows the [`Index`] (and the findings of
+/// that index, computed once by whoever holds it) and answers with plain
+/// offsets and plain structs.
+#[derive(Clone, Copy)]
+pub struct Analysis<'a> {
+    index: &'a Index,
+    diags: &'a [Diagnostic],
+}
+
+impl<'a> Analysis<'a> {
+    /// `diags` must be `rules::check(index)` (see [`Analysis::check`]).
+    pub fn new(index: &'a Index, diags: &'a [Diagnostic]) -> Self {
+        Analysis { index, diags }
+    }
+
+    /// Every finding of the workspace, sorted: what `Analysis::new` takes.
+    pub fn check(index: &Index) -> Vec<Diagnostic> {
+        crate::rules::check(index)
+    }
+
+    pub fn index(&self) -> &'a Index {
+        self.index
+    }
+
+    /// Every finding, in the order `check` returned them.
+    pub fn diagnostics(&self) -> &'a [Diagnostic] {
+        self.diags
+    }
+
+    /// The fixes of one finding (quick fixes), safe ones first as the rule
+    /// lists them.
+    pub fn fixes(&self, d: &Diagnostic) -> Vec<Fix> {
+        crate::rules::fixes(self.index, d)
+    }
+
+    /// The findings of `file` whose range touches `span`, with their fixes
+    /// (the editor's code actions for a selection).
+    pub fn fixes_at(&self, file: &str, span: Span) -> Vec<(&'a Diagnostic, Vec<Fix>)> {
+        self.diags
+            .iter()
+            .filter(|d| {
+                &*d.location.file == file
+                    && d.location.span.start <= span.end
+                    && span.start <= d.location.span.end
+            })
+            .map(|d| (d, self.fixes(d)))
+            .collect()
+    }
+
+    /// The editor's `source.fixAll`: see [`fix_all`].
+    pub fn fix_all(&self, file: &str) -> Vec<TextEdit> {
+        fix_all(self.index, self.diags, file)
+    }
+
+    pub fn hover(&self, file: &str, offset: u32) -> Option<Hover> {
+        hover(self.index, file, offset)
+    }
+
+    pub fn definition(&self, file: &str, offset: u32) -> Vec<Location> {
+        definition(self.index, file, offset)
+    }
+
+    pub fn references(&self, file: &str, offset: u32, include_decl: bool) -> Vec<Location> {
+        references(self.index, file, offset, include_decl)
+    }
+
+    pub fn completion(&self, file: &str, offset: u32) -> Vec<Completion> {
+        completion(self.index, file, offset)
+    }
+
+    pub fn prepare_rename(&self, file: &str, offset: u32) -> Option<(Span, String)> {
+        prepare_rename(self.index, file, offset)
+    }
+
+    pub fn rename(&self, file: &str, offset: u32, new_name: &str) -> Result<Vec<TextEdit>, String> {
+        rename(self.index, file, offset, new_name)
+    }
+
+    pub fn document_symbols(&self, file: &str) -> Vec<Symbol> {
+        document_symbols(self.index, file)
+    }
+
+    pub fn workspace_symbols(&self, query: &str, limit: usize) -> Vec<WorkspaceSymbol> {
+        workspace_symbols(self.index, query, limit)
+    }
+
+    pub fn code_lenses(&self, file: &str) -> Vec<CodeLens> {
+        code_lenses(self.index, file)
+    }
+
+    /// The endpoint inventory (Markdown), as `specgate inventory` prints it.
+    pub fn inventory_markdown(&self) -> String {
+        crate::inventory::build(self.index, None).to_markdown()
+    }
+
+    /// Where a rule's documentation is (`codeDescription`).
+    pub fn doc_url(code: &str) -> String {
+        crate::rules::doc_url(code)
+    }
+}
 
 /// The requirement ID written at `offset` in `file` (a mention or a
 /// definition), with its span. Works in any kind of file: the ID pattern of
