@@ -49,7 +49,9 @@ pub struct Diagnostic {
     pub message: String,
     pub related: Vec<Related>,
     /// What the rule's fixes need to act on this finding (operation pointer,
-    /// missing codes, entity, …), carried to the editor in LSP `data`.
+    /// entity, …): a struct of the rule's, written by [`Diagnostic::with_data`]
+    /// and read back by [`Diagnostic::data`]. Engine-internal (the LSP sends
+    /// the client only where the finding is).
     pub data: serde_json::Value,
     /// A ceiling on the configured severity, for findings a rule reports
     /// more softly than its others (a note once per document at `hint`).
@@ -78,9 +80,17 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_data(mut self, data: serde_json::Value) -> Self {
-        self.data = data;
+    /// Keeps `data` (a struct of the rule's) for the rule's fixes.
+    pub fn with_data<T: serde::Serialize>(mut self, data: &T) -> Self {
+        // A struct of strings, numbers and lists always serializes.
+        self.data = serde_json::to_value(data).unwrap_or_default();
         self
+    }
+
+    /// The data the rule wrote with [`Diagnostic::with_data`], as its struct
+    /// (`None` when there is none or it is another struct's).
+    pub fn data<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        T::deserialize(&self.data).ok()
     }
 
     pub fn with_related(mut self, file: &FileId, span: Span, message: impl Into<String>) -> Self {

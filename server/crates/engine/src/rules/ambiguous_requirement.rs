@@ -26,13 +26,14 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::EditSet;
 use crate::index::{Index, Parsed, ReqKey, Resolution};
-use serde_json::json;
+use crate::rules::shared::requirements::IdData;
 
 pub const RULE: Rule = Rule {
     code: "ambiguous-requirement",
     source: include_str!("ambiguous_requirement.rs"),
     default_severity: Severity::Warning,
     summary: "A reference to an FR-ID that several features define, none named around it",
+    points_at: "the ID",
     check,
     fixes,
 };
@@ -68,7 +69,8 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             m.id
         );
         out.push(
-            Diagnostic::new(RULE.code, file, m.span, message).with_data(json!({ "id": m.id })),
+            Diagnostic::new(RULE.code, file, m.span, message)
+                .with_data(&IdData { id: m.id.clone() }),
         );
     }
 }
@@ -79,9 +81,10 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
 /// (in an OpenAPI trace the ID stands alone). Needs review: which feature
 /// is meant is the author's call.
 fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
-    let Some(id) = d.data.get("id").and_then(|v| v.as_str()) else {
+    let Some(IdData { id }) = d.data() else {
         return Vec::new();
     };
+    let id = id.as_str();
     let file = &d.location.file;
     if !matches!(
         index.parsed(file),

@@ -22,12 +22,12 @@
 //! Range: the column name.
 
 use super::Rule;
-use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
+use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::EditSet;
 use crate::index::{Index, Parsed};
-use crate::model::dictionary::{normalize_name, Entity};
+use crate::model::dictionary::normalize_name;
+use crate::rules::shared::dictionary::NameData;
 use crate::rules::shared::similarity::near_names;
-use serde_json::json;
 use specgate_syntax::tree::Span;
 
 pub const RULE: Rule = Rule {
@@ -35,6 +35,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("column_not_in_dictionary.rs"),
     default_severity: Severity::Error,
     summary: "A SQL column is not an attribute of its table's dictionary entity",
+    points_at: "the column name",
     check,
     fixes,
 };
@@ -61,19 +62,15 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                         c.name, t.name, entity.name
                     ),
                 )
-                .with_data(json!({ "entity": entity.name, "dictionary": &**dict_file, "column": c.name, "type": c.ty })),
+                .with_data(&NameData {
+                    entity: entity.name.clone(),
+                    dictionary: dict_file.to_string(),
+                    name: c.name.clone(),
+                    sql_type: Some(c.ty.clone()),
+                }),
             );
         }
     }
-}
-
-/// The entity a dictionary finding's data names.
-pub fn entity_of<'a>(index: &'a Index, d: &Diagnostic) -> Option<(&'a FileId, &'a Entity)> {
-    let file = d.data.get("dictionary")?.as_str()?;
-    let name = d.data.get("entity")?.as_str()?;
-    index
-        .entities()
-        .find(|(f, e)| &***f == file && e.name == name)
 }
 
 /// Whole-word occurrences of `word` in `text[span]` (ASCII identifier rules).
@@ -104,15 +101,14 @@ pub fn word_spans(text: &str, span: Span, word: &str) -> Vec<Span> {
 /// of the table uses and that occurs nowhere else in the SQL; adding to the
 /// dictionary always needs review.
 fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
-    let Some((dict_file, entity)) = entity_of(index, d) else {
+    let Some(data) = d.data::<NameData>() else {
         return Vec::new();
     };
-    let (Some(column), Some(ty)) = (
-        d.data.get("column").and_then(|v| v.as_str()),
-        d.data.get("type").and_then(|v| v.as_str()),
-    ) else {
+    let (Some((dict_file, entity)), Some(ty)) = (data.entity(index), data.sql_type.as_deref())
+    else {
         return Vec::new();
     };
+    let column = data.name.as_str();
     let file = &d.location.file;
     let Some(Parsed::Sql(sql)) = index.parsed(file) else {
         return Vec::new();

@@ -16,6 +16,7 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::EditSet;
 use crate::index::Index;
+use crate::rules::shared::requirements::IdData;
 use std::collections::BTreeMap;
 
 pub const RULE: Rule = Rule {
@@ -23,6 +24,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("duplicate_requirement.rs"),
     default_severity: Severity::Error,
     summary: "An FR-ID is defined twice in one scope",
+    points_at: "both definitions",
     check,
     fixes,
 };
@@ -50,7 +52,7 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                     defs.len()
                 ),
             )
-            .with_data(serde_json::json!({ "id": id }));
+            .with_data(&IdData { id: id.to_string() });
             for (j, (f2, r2)) in defs.iter().enumerate() {
                 if i != j {
                     d = d.with_related(f2, r2.span, format!("{id} is also defined here"));
@@ -65,9 +67,10 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
 /// every ID mentioned anywhere), with the same zero padding. Preferred on
 /// the later definition; needs review either way (traces may mean either).
 fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
-    let Some(id) = d.data.get("id").and_then(|v| v.as_str()) else {
+    let Some(IdData { id }) = d.data() else {
         return Vec::new();
     };
+    let id = id.as_str();
     let Some(next) = crate::rules::shared::requirements::next_free_id(index, id) else {
         return Vec::new();
     };

@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("invalid_config.rs"),
     default_severity: Severity::Error,
     summary: "specgate.toml has an unknown key, a wrong type or an invalid value",
+    points_at: "the key or value",
     check,
     fixes: super::no_fixes,
 };

@@ -58,6 +58,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("invalid_openapi.rs"),
     default_severity: Severity::Warning,
     summary: "An OpenAPI 3.0 document does not fit the 3.0 object model",
+    points_at: "the key of the object missing a field, or the wrong value",
     check,
     fixes: super::no_fixes,
 };

@@ -31,7 +31,6 @@ use crate::edit::{prefer_first, EditSet, Pos, Val};
 use crate::index::Index;
 use crate::model::openapi::Operation;
 use crate::rules::shared::openapi;
-use serde_json::json;
 use specgate_syntax::tree::Node;
 
 pub const RULE: Rule = Rule {
@@ -39,6 +38,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("missing_error_response.rs"),
     default_severity: Severity::Error,
     summary: "An operation lacks a 2xx, a validation (400/422), 401, 404 or 5xx/default response",
+    points_at: "the `responses` key (the method key if absent)",
     check,
     fixes,
 };
@@ -128,7 +128,6 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             .iter()
             .map(|n| format!("{} ({})", n.code, n.why))
             .collect();
-        let codes: Vec<&str> = needs.iter().map(|n| n.code).collect();
         out.push(
             Diagnostic::new(
                 RULE.code,
@@ -140,7 +139,7 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                     list.join(", ")
                 ),
             )
-            .with_data(json!({ "pointer": op.pointer, "missing": codes })),
+            .with_data(&openapi::OpData::of(op)),
         );
     }
 }

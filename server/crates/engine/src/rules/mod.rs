@@ -35,6 +35,8 @@ pub struct Rule {
     pub source: &'static str,
     pub default_severity: Severity,
     pub summary: &'static str,
+    /// Where its findings point (the README's rule table).
+    pub points_at: &'static str,
     pub check: fn(&Index, &mut Vec<Diagnostic>),
     pub fixes: fn(&Index, &Diagnostic) -> Vec<Fix>,
 }
@@ -79,6 +81,28 @@ pub fn docs_markdown() -> String {
             r.code,
             r.default_severity.as_str(),
             r.doc()
+        ));
+    }
+    s
+}
+
+/// The lines around the README's rule table (which [`readme_table`] writes).
+pub const README_TABLE_START: &str =
+    "<!-- The rule table is generated from the rule files; `SPECGATE_BLESS=1 cargo test -p specgate-engine rules_doc` rewrites it. -->";
+pub const README_TABLE_END: &str = "<!-- end of the rule table -->";
+
+/// The README's rule table: code (linked to its documentation), default
+/// severity, what it finds, where it points.
+pub fn readme_table() -> String {
+    let mut s =
+        String::from("| Code | Default | What it finds | Where it points |\n|---|---|---|---|\n");
+    for r in ALL {
+        s.push_str(&format!(
+            "| [`{0}`](docs/rules.md#{0}) | {1} | {2} | {3} |\n",
+            r.code,
+            r.default_severity.as_str(),
+            r.summary,
+            r.points_at
         ));
     }
     s
@@ -150,12 +174,17 @@ pub fn doc_url(code: &str) -> String {
 
 #[cfg(test)]
 mod doc_tests {
-    /// `docs/rules.md` is what the rule files say; `doc_url` anchors exist.
+    use super::{README_TABLE_END, README_TABLE_START};
+
+    /// `docs/rules.md` and the README's rule table are what the rule files
+    /// say; `doc_url` anchors exist.
     #[test]
     fn rules_doc_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../docs/rules.md");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
+        let bless = std::env::var_os("SPECGATE_BLESS").is_some();
+        let path = root.join("docs/rules.md");
         let want = super::docs_markdown();
-        if std::env::var_os("SPECGATE_BLESS").is_some() {
+        if bless {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &want).unwrap();
         }
@@ -163,6 +192,29 @@ mod doc_tests {
         assert!(
             have == want,
             "docs/rules.md is stale: run `SPECGATE_BLESS=1 cargo test -p specgate-engine rules_doc`"
+        );
+
+        let readme_path = root.join("README.md");
+        let readme = std::fs::read_to_string(&readme_path).unwrap();
+        let (Some(a), Some(b)) = (
+            readme.find(README_TABLE_START),
+            readme.find(README_TABLE_END),
+        ) else {
+            panic!("README.md lacks the rule table markers");
+        };
+        let table_at = a + README_TABLE_START.len() + 1;
+        let fresh = format!(
+            "{}{}{}",
+            &readme[..table_at],
+            super::readme_table(),
+            &readme[b..]
+        );
+        if bless {
+            std::fs::write(&readme_path, &fresh).unwrap();
+        }
+        assert!(
+            readme[table_at..b] == *super::readme_table(),
+            "README.md's rule table is stale: run `SPECGATE_BLESS=1 cargo test -p specgate-engine rules_doc`"
         );
         for r in super::ALL {
             assert!(have.contains(&format!("\n## {}\n", r.code)), "{}", r.code);

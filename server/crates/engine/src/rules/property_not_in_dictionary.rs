@@ -24,8 +24,8 @@ use crate::edit::structured::{ancestors, key_span};
 use crate::edit::EditSet;
 use crate::index::Index;
 use crate::model::dictionary::{normalize_name, snake_case, Entity};
+use crate::rules::shared::dictionary::NameData;
 use crate::rules::shared::similarity::near_names;
-use serde_json::json;
 use specgate_syntax::tree::{Entry, Node, Span};
 
 pub const RULE: Rule = Rule {
@@ -34,6 +34,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary:
         "A property of a schema that stands for a dictionary entity is not one of its attributes",
+    points_at: "the property key",
     check,
     fixes,
 };
@@ -144,7 +145,12 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                         p.key, entity.name
                     ),
                 )
-                .with_data(json!({ "entity": entity.name, "dictionary": &**dict_file, "property": p.key, "schema": schema })),
+                .with_data(&NameData {
+                    entity: entity.name.clone(),
+                    dictionary: dict_file.to_string(),
+                    name: p.key.clone(),
+                    sql_type: None,
+                }),
             );
         }
     }
@@ -178,12 +184,13 @@ fn in_schema_style(props: &[&str], name: &str) -> String {
 /// a close attribute (also renamed in the schema's `required` list). Same
 /// safety as for columns: only a one-letter slip of a longer name is safe.
 fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
-    let Some((dict_file, entity)) = super::column_not_in_dictionary::entity_of(index, d) else {
+    let Some(data) = d.data::<NameData>() else {
         return Vec::new();
     };
-    let Some(prop) = d.data.get("property").and_then(|v| v.as_str()) else {
+    let Some((dict_file, entity)) = data.entity(index) else {
         return Vec::new();
     };
+    let prop = data.name.as_str();
     let file = &d.location.file;
     let Some(root) = index.doc(file).and_then(|doc| doc.root.as_ref()) else {
         return Vec::new();

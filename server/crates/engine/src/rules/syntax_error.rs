@@ -26,6 +26,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("syntax_error.rs"),
     default_severity: Severity::Error,
     summary: "A YAML, JSON or SQL file has a syntax error",
+    points_at: "the broken spot",
     check,
     fixes: super::no_fixes,
 };

@@ -29,13 +29,14 @@ use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::edit::EditSet;
 use crate::index::{Index, Parsed};
 use crate::model::sql::{replay, SqlFile, Table, TableFate};
-use serde_json::json;
+use crate::rules::shared::dictionary::TableData;
 
 pub const RULE: Rule = Rule {
     code: "table-not-in-dictionary",
     source: include_str!("table_not_in_dictionary.rs"),
     default_severity: Severity::Error,
     summary: "A created SQL table matches no entity of the data dictionary",
+    points_at: "the table name (the first created table)",
     check,
     fixes,
 };
@@ -115,11 +116,13 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             .iter()
             .enumerate()
             .filter(|(i, _)| !t.fate.column_gone(*i))
-            .map(|(_, c)| json!({ "name": c.name, "type": c.ty }))
+            .map(|(_, c)| (c.name.clone(), c.ty.clone()))
             .collect();
         out.push(
-            Diagnostic::new(RULE.code, t.file, t.table.span, message)
-                .with_data(json!({ "table": t.name, "columns": columns })),
+            Diagnostic::new(RULE.code, t.file, t.table.span, message).with_data(&TableData {
+                table: t.name.to_string(),
+                columns,
+            }),
         );
     }
 }
@@ -148,7 +151,7 @@ fn no_dictionary(index: &Index, first: &LiveTable, created: &[LiveTable]) -> Dia
             "no data dictionary was found, so {tables} that the SQL creates cannot be checked: no file matches {globs}; add one, or point `files.dictionary` in specgate.toml at yours (`when_no_dictionary = \"off\"` under [rules.table-not-in-dictionary] silences this)"
         ),
     )
-    .with_data(json!({ "no_dictionary": true, "tables": names }))
+    // No data: the finding is about the workspace, and has no fix.
 }
 
 /// "Add entity Visit Rating to the data dictionary": a section (Markdown
@@ -157,29 +160,20 @@ fn no_dictionary(index: &Index, first: &LiveTable, created: &[LiveTable]) -> Dia
 /// `Table:` line when the name does not map back to the table. Needs
 /// review: what the entity means is for a human to write.
 fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
-    let Some(table) = d.data.get("table").and_then(|v| v.as_str()) else {
+    let Some(TableData { table, columns }) = d.data() else {
         return Vec::new();
     };
+    let table = table.as_str();
     let Some(dict) = crate::rules::shared::dictionary::main_dictionary(index) else {
         return Vec::new();
     };
-    let attrs: Vec<(String, String)> = d
-        .data
-        .get("columns")
-        .and_then(|c| c.as_array())
-        .map(|cols| {
-            cols.iter()
-                .filter_map(|c| {
-                    let n = c.get("name")?.as_str()?;
-                    let t = c.get("type").and_then(|t| t.as_str()).unwrap_or("");
-                    Some((
-                        n.to_string(),
-                        crate::rules::shared::dictionary::type_from_sql(index, t),
-                    ))
-                })
-                .collect()
+    let attrs: Vec<(String, String)> = columns
+        .into_iter()
+        .map(|(n, t)| {
+            let t = crate::rules::shared::dictionary::type_from_sql(index, &t);
+            (n, t)
         })
-        .unwrap_or_default();
+        .collect();
     let (name, needs_table) = crate::rules::shared::dictionary::entity_name_for_table(index, table);
     let mut set = EditSet::new(index);
     if !crate::rules::shared::dictionary::add_entity(

@@ -42,6 +42,7 @@ use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::{EditSet, Pos, Val};
 use crate::index::{Index, ReqKey, Resolution};
 use crate::model::Priority;
+use crate::rules::shared::requirements::IdData;
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
@@ -49,6 +50,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("uncovered_requirement.rs"),
     default_severity: Severity::Warning,
     summary: "A P0 (or, in MVP mode, MVP) requirement that no operation traces",
+    points_at: "the ID at its definition (the PRD's title for the `info`)",
     check,
     fixes,
 };
@@ -150,7 +152,7 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                         req.id, req.title, req.id
                     ),
                 )
-                .with_data(serde_json::json!({ "id": req.id })),
+                .with_data(&IdData { id: req.id.clone() }),
             );
         }
     }
@@ -227,8 +229,8 @@ fn not_designed_yet(
         .title_span
         .or_else(|| prd.requirements.first().map(|r| r.span))
         .unwrap_or_default();
-    let mut d = Diagnostic::new(RULE.code, file, span, message)
-        .with_data(serde_json::json!({ "unchecked": n }));
+    // No data: the finding is about the PRD as a whole, and has no fix.
+    let mut d = Diagnostic::new(RULE.code, file, span, message);
     d.severity = Severity::Info;
     d
 }
@@ -405,9 +407,10 @@ fn no_api_fix(index: &Index, d: &Diagnostic) -> Option<Fix> {
 /// request body for writes, and the responses the rules require (reusing
 /// the API's own), so the stub raises no finding of its own. Needs review.
 fn stub_fix(index: &Index, d: &Diagnostic) -> Vec<Fix> {
-    let Some(id) = d.data.get("id").and_then(|v| v.as_str()) else {
+    let Some(IdData { id }) = d.data() else {
         return Vec::new();
     };
+    let id = id.as_str();
     let Resolution::Found(k) = index.resolve_id(&d.location.file, id) else {
         return Vec::new();
     };

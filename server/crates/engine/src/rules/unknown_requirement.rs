@@ -24,13 +24,14 @@ use crate::edit::{prefer_first, EditSet};
 use crate::index::{Index, Resolution};
 use crate::rules::shared::openapi::short;
 use crate::rules::shared::requirements;
-use serde_json::json;
+use crate::rules::shared::requirements::IdData;
 
 pub const RULE: Rule = Rule {
     code: "unknown-requirement",
     source: include_str!("unknown_requirement.rs"),
     default_severity: Severity::Error,
     summary: "A reference to an FR-ID that no PRD defines",
+    points_at: "the ID",
     check,
     fixes,
 };
@@ -47,7 +48,8 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             Resolution::Unknown => format!("{} is not defined in any PRD: fix the ID or add the requirement", m.id),
         };
         out.push(
-            Diagnostic::new(RULE.code, file, m.span, message).with_data(json!({ "id": m.id })),
+            Diagnostic::new(RULE.code, file, m.span, message)
+                .with_data(&IdData { id: m.id.clone() }),
         );
     }
 }
@@ -56,9 +58,10 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
 /// spelling (`FR-100` ↔ `FR-010`), in number, and in title when the mention
 /// sits in an operation (or a line) whose words match a requirement.
 fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
-    let Some(id) = d.data.get("id").and_then(|v| v.as_str()) else {
+    let Some(IdData { id }) = d.data() else {
         return Vec::new();
     };
+    let id = id.as_str();
     let file = &d.location.file;
     if index.resolve_id(file, id) != Resolution::Unknown {
         return Vec::new();

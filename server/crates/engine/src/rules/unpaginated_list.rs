@@ -77,7 +77,6 @@ use crate::model::dictionary::snake_case;
 use crate::model::openapi::Operation;
 use crate::rules::shared::dictionary::singularize;
 use crate::rules::shared::openapi;
-use serde_json::json;
 use specgate_syntax::tree::Node;
 
 pub const RULE: Rule = Rule {
@@ -85,6 +84,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("unpaginated_list.rs"),
     default_severity: Severity::Error,
     summary: "A GET returning a JSON array (or a wrapper of one) has no pagination",
+    points_at: "the method key",
     check,
     fixes,
 };
@@ -456,7 +456,7 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                     op.label()
                 ),
             )
-            .with_data(json!({ "pointer": op.pointer, "status": shape.status, "wrapper": shape.wrapper })),
+            .with_data(&openapi::OpData::of(op)),
         );
     }
 }

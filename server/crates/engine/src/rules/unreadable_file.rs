@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("unreadable_file.rs"),
     default_severity: Severity::Warning,
     summary: "A file is too large, binary or not UTF-8, and was not checked",
+    points_at: "the file",
     check,
     fixes: super::no_fixes,
 };

@@ -24,6 +24,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("unresolved_ref.rs"),
     default_severity: Severity::Error,
     summary: "A $ref points to a missing file or node, or outside the workspace",
+    points_at: "the `$ref` value",
     check,
     fixes: super::no_fixes,
 };

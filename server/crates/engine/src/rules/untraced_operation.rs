@@ -32,9 +32,9 @@ use crate::config::WhenNoPrd;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::{prefer_first, EditSet, Pos, Val};
 use crate::index::Index;
+use crate::rules::shared::openapi::OpData;
 use crate::rules::shared::openapi::{op_for, short, OP_HEAD};
 use crate::rules::shared::requirements::{self, rank_requirements};
-use serde_json::json;
 use specgate_syntax::tree::Node;
 
 pub const RULE: Rule = Rule {
@@ -42,6 +42,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("untraced_operation.rs"),
     default_severity: Severity::Error,
     summary: "An operation names no FR-ID (x-fr-ids, summary, description or a comment)",
+    points_at: "the method key (the operation's first key when it is written in a file of its own; the first API root's `paths` key when there is no PRD)",
     check,
     fixes,
 };
@@ -73,7 +74,7 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                     op.label()
                 ),
             )
-            .with_data(json!({ "pointer": op.pointer, "method": op.method, "path": op.path })),
+            .with_data(&OpData::of(op)),
         );
     }
 }

@@ -10,7 +10,38 @@ use crate::edit::table::{self, csv_cells, csv_field, line_at, md_cells, md_row, 
 use crate::edit::EditSet;
 use crate::index::{Index, Parsed};
 use crate::model::dictionary::{pluralize, snake_case, DictFormat, Dictionary, Entity};
+use serde::{Deserialize, Serialize};
 use specgate_syntax::tree::{Node, Span, Value};
+
+/// The data of a finding about a name that an entity of the dictionary
+/// lacks (a column, a property), for its fixes.
+#[derive(Serialize, Deserialize)]
+pub struct NameData {
+    /// The entity, and the dictionary file that defines it.
+    pub entity: String,
+    pub dictionary: String,
+    /// The column or property name.
+    pub name: String,
+    /// The column's SQL type (none for a property).
+    pub sql_type: Option<String>,
+}
+
+impl NameData {
+    /// The entity the finding is about.
+    pub fn entity<'a>(&self, index: &'a Index) -> Option<(&'a FileId, &'a Entity)> {
+        index
+            .entities()
+            .find(|(f, e)| ***f == *self.dictionary && e.name == self.entity)
+    }
+}
+
+/// The data of a finding about a table that no entity stands for.
+#[derive(Serialize, Deserialize)]
+pub struct TableData {
+    pub table: String,
+    /// Its columns: name and SQL type.
+    pub columns: Vec<(String, String)>,
+}
 
 /// A type family, to write a type in the dictionary's vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

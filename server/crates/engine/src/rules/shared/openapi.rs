@@ -9,8 +9,24 @@ use crate::edit::structured::Pos;
 use crate::edit::EditSet;
 use crate::index::{Api, Index, Target};
 use crate::model::openapi::{Operation, Version};
+use serde::{Deserialize, Serialize};
 use specgate_syntax::tree::{CollStyle, Entry, Node, Value};
 use std::collections::BTreeMap;
+
+/// The data of a finding about one operation, for its fixes: where the
+/// operation is in the finding's file.
+#[derive(Serialize, Deserialize)]
+pub struct OpData {
+    pub pointer: Vec<String>,
+}
+
+impl OpData {
+    pub fn of(op: &Operation) -> OpData {
+        OpData {
+            pointer: op.pointer.clone(),
+        }
+    }
+}
 
 /// Keys an operation's `x-fr-ids`, `parameters`… go after / before.
 pub const OP_HEAD: &[&str] = &[
@@ -987,24 +1003,13 @@ pub fn json_schema_entry(resp: &Node) -> Option<&Entry> {
     resp.entry("schema")
 }
 
-/// The operation a diagnostic's `data.pointer` names in its file.
+/// The operation a finding's [`OpData`] names in its file.
 pub fn op_for<'a>(index: &'a Index, d: &crate::diag::Diagnostic) -> Option<&'a Operation> {
-    let ptr: Vec<String> = d
-        .data
-        .get("pointer")?
-        .as_array()?
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect();
+    let OpData { pointer } = d.data()?;
     index
         .operations
         .iter()
-        .find(|o| o.file == d.location.file && o.pointer == ptr)
-}
-
-/// A string field of a diagnostic's data.
-pub fn data_str<'a>(d: &'a crate::diag::Diagnostic, key: &str) -> Option<&'a str> {
-    d.data.get(key).and_then(|v| v.as_str())
+        .find(|o| o.file == d.location.file && o.pointer == pointer)
 }
 
 /// Shortens a title for a fix label.

@@ -5,6 +5,13 @@ use super::similarity::{edit_distance, rank};
 use crate::index::{Index, ReqKey, Resolution};
 use crate::model::openapi::Operation;
 use crate::model::prd::Requirement;
+use serde::{Deserialize, Serialize};
+
+/// The data of a finding about one written requirement ID, for its fixes.
+#[derive(Serialize, Deserialize)]
+pub struct IdData {
+    pub id: String,
+}
 
 /// An ID as prefix, number and zero-padded width (`FR-006` → `FR-`, 6, 3).
 #[derive(Clone, Debug, PartialEq, Eq)]
