@@ -12,4 +12,4 @@ pub mod lsp;
 pub use specgate_engine::{
     config, diag, edit, fix, ide, index, inventory, memo, model, rules, workspace,
 };
-pub use specgate_syntax::{parse, queries, text, tree};
+pub use specgate_syntax::{markdown, parse, sql, text, tree};

@@ -6,7 +6,8 @@ use super::log::Logger;
 use ropey::Rope;
 use specgate_engine::config::CONFIG_FILE;
 use specgate_engine::diag::FileId;
-use specgate_engine::index::reuse::{Counts, Reuse};
+use specgate_engine::ide::AnalysisHost;
+use specgate_engine::index::reuse::Counts;
 use specgate_engine::index::Index;
 use specgate_engine::workspace::{FileRole, Workspace};
 use specgate_syntax::text::Encoding;
@@ -286,38 +287,29 @@ struct Output {
     elapsed: Duration,
     /// Where the time went, for the log.
     phases: String,
-    reuse: Reuse,
 }
 
+/// One round on a blocking thread: the new state of the workspace, given
+/// to the session's [`AnalysisHost`] (which reuses what the previous round
+/// computed), and the findings converted for the client.
 fn compute(
     ws: Option<Workspace>,
-    prev: Option<Arc<Index>>,
-    retired: Option<Arc<Index>>,
-    mut reuse: Reuse,
+    host: &mut AnalysisHost,
     inp: &Inputs,
 ) -> std::io::Result<Output> {
     let t0 = Instant::now();
-    // The index before the previous one: its trees become spares for the
-    // incremental re-read of the edited file (see `reuse`).
-    if let Some(old) = retired {
-        reuse.retire(old);
-    }
-    let t_recycled = Instant::now();
     let ws = update_workspace(ws, inp)?;
     let t1 = Instant::now();
-    let index = Index::build_reusing(ws, prev.as_deref(), &mut reuse);
-    drop(prev);
-    for (f, _, _) in &inp.open {
-        reuse.prepare(f, &index);
-    }
+    let times = host.apply(ws, inp.open.iter().map(|(f, _, _)| f));
+    let Some(index) = host.index().cloned() else {
+        return Err(std::io::Error::other("no index after an update"));
+    };
     let ws = index.ws.clone();
-    let t2 = Instant::now();
-    let diags = specgate_engine::ide::Analysis::check(&index);
     let t3 = Instant::now();
     let snapshot = Arc::new(Snapshot {
         gen: inp.gen,
-        index: Arc::new(index),
-        diags: Arc::new(diags),
+        index,
+        diags: host.diagnostics().clone(),
         versions: inp.versions.clone(),
         uris: inp.uris.clone(),
         root: inp.uri_root.clone(),
@@ -355,18 +347,17 @@ fn compute(
         by_file,
         elapsed: t4 - t0,
         phases: format!(
-            "recycle {:.1} ms, text {:.1} ms, index {:.1} ms ({}), rules {:.1} ms, convert {:.1} ms",
-            ms(t0, t_recycled),
-            ms(t_recycled, t1),
-            ms(t1, t2),
-            match reuse.take_counts() {
+            "text {:.1} ms, recycle {:.1} ms, index {:.1} ms ({}), rules {:.1} ms, convert {:.1} ms",
+            ms(t0, t1),
+            times.recycle.as_secs_f64() * 1e3,
+            times.index.as_secs_f64() * 1e3,
+            match times.reread {
                 c if c == Counts::default() => "no YAML re-read".to_string(),
                 c => format!("YAML re-reads: {} recycled, {} copied, {} full", c.spare, c.copy, c.full),
             },
-            ms(t2, t3),
+            times.rules.as_secs_f64() * 1e3,
             ms(t3, t4)
         ),
-        reuse,
     })
 }
 
@@ -379,8 +370,8 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
     let mut published_uri: HashMap<FileId, Uri> = HashMap::new();
     let mut to_publish: BTreeSet<FileId> = BTreeSet::new();
     let mut analysed_gen: Option<u64> = None;
-    let mut reuse = Reuse::new();
-    let mut retired: Option<Arc<Index>> = None;
+    // The session's analysis state; lent to the blocking thread of each round.
+    let mut host = AnalysisHost::new();
     loop {
         let debounce = {
             let st = shared.lock();
@@ -414,11 +405,18 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
         };
         let inp = Arc::new(inp);
         let job = {
-            let (ws, prev, inp) = (ws.take(), prev.clone(), inp.clone());
-            let (old, r) = (retired.take(), std::mem::take(&mut reuse));
-            tokio::task::spawn_blocking(move || compute(ws, prev, old, r, &inp))
+            let (ws, inp) = (ws.take(), inp.clone());
+            let mut h = std::mem::take(&mut host);
+            tokio::task::spawn_blocking(move || {
+                let out = compute(ws, &mut h, &inp);
+                (out, h)
+            })
         };
-        let result = job.await;
+        // A round that panicked loses the host: the next one starts afresh.
+        let result = job.await.map(|(out, h)| {
+            host = h;
+            out
+        });
         if let Some(p) = ongoing {
             let msg = match &result {
                 Ok(Ok(out)) => format!("{} files", out.snapshot.index.files.len()),
@@ -453,16 +451,11 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
             ));
         }
         ws = Some(out.ws);
-        reuse = out.reuse;
-        let old_prev = prev.replace(out.snapshot.index.clone());
+        prev = Some(out.snapshot.index.clone());
         let snapshot = out.snapshot;
-        let old_snap = shared.snap_tx.send_replace(Some(snapshot.clone()));
-        // The previous index is recycled by the next round (its trees are
-        // then freed off the async threads, or reused).
-        drop(old_snap);
-        if let Some(stale) = std::mem::replace(&mut retired, old_prev) {
-            tokio::task::spawn_blocking(move || drop(stale));
-        }
+        // The previous snapshot's index is now the host's retired one: the
+        // next round recycles its trees (off the async threads).
+        drop(shared.snap_tx.send_replace(Some(snapshot.clone())));
         if shared.lock().gen != inp.gen {
             continue; // overtaken: publish the next round's results instead
         }

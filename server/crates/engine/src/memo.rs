@@ -24,7 +24,6 @@
 //! Lookups compare the texts byte for byte: no hash decides equality.
 
 use specgate_syntax::tree::Span;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Entries shorter than this are walked again: cheaper than a lookup.
@@ -78,60 +77,17 @@ pub struct Pass<'a, T> {
     pub hits: u32,
 }
 
-/// A fast hash for the memo's tables and key lookups: the keys are short
-/// names and small integers hashed thousands of times a keystroke, where
-/// SipHash (std's default) was 3% of the CPU time. Not for untrusted keys
-/// in adversarial settings; here a collision costs only a comparison.
-#[derive(Default, Clone, Copy)]
-pub struct FastHasher(u64);
+/// `HashMap`s with a fast hash (rustc's FxHash): the memo's tables and
+/// key lookups hash short names and small integers thousands of times a
+/// keystroke, where SipHash (std's default) was 3% of the CPU time. Not for
+/// untrusted keys in adversarial settings; here a collision costs only a
+/// comparison.
+pub type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]));
-        }
-        let mut last = [0u8; 8];
-        let rest = chunks.remainder();
-        last[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(last) ^ (rest.len() as u64) << 59);
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        // Mix the high bits down: hashbrown takes its control bits from the top.
-        let x = self.0;
-        (x ^ (x >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (x >> 32)
-    }
-}
-
-impl FastHasher {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-/// `HashMap`s with [`FastHasher`].
-pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
-
-/// [`FastHasher`] of a string.
+/// The fast hash of a string.
 pub fn fast_hash(s: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = FastHasher::default();
-    s.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
 }
 
 impl<'a, T: Relocate + 'static> Pass<'a, T> {

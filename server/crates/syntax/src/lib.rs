@@ -4,11 +4,13 @@
 //!   (UTF-8 and UTF-16) and back;
 //! - [`tree`]: the located tree every reader produces (spans into the text);
 //! - [`parse`]: YAML and JSON readers (a parse never fails: a tree plus errors);
-//! - [`queries`]: the tree-sitter readers of Markdown blocks and SQL tables.
+//! - [`markdown`]: the Markdown outline (tree-sitter-md);
+//! - [`sql`]: the tree-sitter-sequel grammar and its table query.
 //!
 //! Nothing here knows of requirements, rules or editors.
 
+pub mod markdown;
 pub mod parse;
-pub mod queries;
+pub mod sql;
 pub mod text;
 pub mod tree;

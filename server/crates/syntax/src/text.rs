@@ -152,6 +152,33 @@ impl LineIndex {
     }
 }
 
+// Lines of a text at hand, without a `LineIndex` (edits compute them on the
+// text they change).
+
+/// Column (in bytes) of `offset` on its line.
+pub fn col(text: &str, offset: u32) -> u32 {
+    let o = (offset as usize).min(text.len());
+    let ls = text[..o].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (o - ls) as u32
+}
+
+/// Byte offset of the start of the line holding `offset`.
+pub fn line_start(text: &str, offset: u32) -> u32 {
+    let o = (offset as usize).min(text.len());
+    text[..o].rfind('\n').map(|i| i + 1).unwrap_or(0) as u32
+}
+
+/// Byte offset of the end of the line holding `offset` (before `\r\n`/`\n`).
+pub fn line_end(text: &str, offset: u32) -> u32 {
+    let o = (offset as usize).min(text.len());
+    let e = text[o..].find('\n').map(|i| o + i).unwrap_or(text.len());
+    if e > o && text.as_bytes()[e - 1] == b'\r' {
+        (e - 1) as u32
+    } else {
+        e as u32
+    }
+}
+
 /// Number of `enc` units in `s`.
 pub fn count_units(s: &str, enc: Encoding) -> u32 {
     match enc {

@@ -232,6 +232,54 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+// Spans of a text at hand.
+
+/// The text of `span`, or `""` when it is out of range or not on char
+/// boundaries (readers never index text directly).
+pub fn slice(text: &str, span: Span) -> &str {
+    text.get(span.start as usize..span.end as usize)
+        .unwrap_or("")
+}
+
+/// `span` without leading and trailing whitespace (including line endings).
+pub fn trim_span(text: &str, span: Span) -> Span {
+    let s = slice(text, span);
+    let lead = s.len() - s.trim_start().len();
+    let inner = s.trim();
+    let start = span.start + lead as u32;
+    Span::new(start, start + inner.len() as u32)
+}
+
+/// Offset just after the line ending that follows `offset` (which should be
+/// the end of a line's content); `offset` itself when there is none.
+pub fn after_line_ending(text: &str, offset: u32) -> u32 {
+    let b = text.as_bytes();
+    let mut i = (offset as usize).min(b.len());
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'\r') if b.get(i + 1) == Some(&b'\n') => (i + 2) as u32,
+        Some(b'\r' | b'\n') => (i + 1) as u32,
+        _ => offset.min(b.len() as u32),
+    }
+}
+
+/// The line containing `offset`, without its line ending.
+pub fn line_around(text: &str, offset: u32) -> Span {
+    let b = text.as_bytes();
+    let off = (offset as usize).min(b.len());
+    let start = b[..off]
+        .iter()
+        .rposition(|&c| c == b'\n' || c == b'\r')
+        .map_or(0, |p| p + 1);
+    let end = b[off..]
+        .iter()
+        .position(|&c| c == b'\n' || c == b'\r')
+        .map_or(b.len(), |p| off + p);
+    Span::new(start as u32, end as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

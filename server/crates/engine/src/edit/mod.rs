@@ -7,7 +7,6 @@
 //! Fixes never re-serialize a document: each edit replaces or inserts only
 //! the bytes it must, so comments, key order, quoting and indentation stay.
 
-pub mod cache;
 pub mod refs;
 pub mod render;
 #[cfg(test)]
@@ -127,7 +126,7 @@ impl<'a> EditSet<'a> {
             let text: &str = &fd.source.text;
             let format = Format::of(file);
             let st = match index.apis_of(file).next() {
-                Some(api) => (*cache::memo_keyed(index, api, "style", file, |index, api| {
+                Some(api) => (*index.api_fact_keyed(api, "style", file, |index, api| {
                     file_style(index, Some(api), file, text, doc, format)
                 }))
                 .clone(),

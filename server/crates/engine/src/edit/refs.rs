@@ -50,6 +50,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path("openapi.yaml", "schemas/pet.yaml"),
+            "schemas/pet.yaml"
+        );
+        assert_eq!(
+            relative_path("api/openapi.yaml", "api/pet.yaml"),
+            "pet.yaml"
+        );
+        assert_eq!(
+            relative_path("api/paths/a.yaml", "api/common.yaml"),
+            "../common.yaml"
+        );
+        assert_eq!(relative_path("a/b.yaml", "c/d.yaml"), "../c/d.yaml");
+    }
+
+    #[test]
     fn relative_refs() {
         assert_eq!(
             relative_path("api/paths/a.yaml", "api/components/r.yaml"),

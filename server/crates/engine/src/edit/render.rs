@@ -37,7 +37,7 @@ impl Raw {
     /// The text of `span` in `text` (a block collection when `block`).
     pub fn of(text: &str, span: specgate_syntax::tree::Span, block: bool) -> Raw {
         let col = if block {
-            super::style::col(text, span.start)
+            specgate_syntax::text::col(text, span.start)
         } else {
             let ind = super::style::line_indent(text, span.start);
             ind.len() as u32

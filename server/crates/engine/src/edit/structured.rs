@@ -4,8 +4,9 @@
 //! key order, quoting and the rest of the document stay as they were.
 
 use super::render::{Renderer, Val};
-use super::style::{self, col, line_end, line_indent, line_start, logical_indent, Format, Style};
+use super::style::{self, line_indent, logical_indent, Format, Style};
 use crate::diag::{FileId, TextEdit};
+use specgate_syntax::text::{col, line_end, line_start};
 use specgate_syntax::tree::{CollStyle, Document, Entry, Node, Span, Value};
 
 /// Where a new map entry goes among the existing ones.

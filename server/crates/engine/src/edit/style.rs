@@ -2,6 +2,7 @@
 //! collections, line endings. Fixes write new text in the style detected here
 //! so that an inserted piece looks like its neighbours.
 
+use specgate_syntax::text::{col, line_start};
 use specgate_syntax::tree::{CollStyle, Document, Node, ScalarStyle, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,30 +91,6 @@ impl Style {
         } else {
             " ".repeat(self.indent as usize)
         }
-    }
-}
-
-/// Column (in bytes) of `offset` on its line.
-pub fn col(text: &str, offset: u32) -> u32 {
-    let o = (offset as usize).min(text.len());
-    let ls = text[..o].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    (o - ls) as u32
-}
-
-/// Byte offset of the start of the line holding `offset`.
-pub fn line_start(text: &str, offset: u32) -> u32 {
-    let o = (offset as usize).min(text.len());
-    text[..o].rfind('\n').map(|i| i + 1).unwrap_or(0) as u32
-}
-
-/// Byte offset of the end of the line holding `offset` (before `\r\n`/`\n`).
-pub fn line_end(text: &str, offset: u32) -> u32 {
-    let o = (offset as usize).min(text.len());
-    let e = text[o..].find('\n').map(|i| o + i).unwrap_or(text.len());
-    if e > o && text.as_bytes()[e - 1] == b'\r' {
-        (e - 1) as u32
-    } else {
-        e as u32
     }
 }
 
@@ -555,6 +532,7 @@ pub fn decide(text: &str, v: &Votes, format: Format) -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use specgate_syntax::text::line_end;
 
     #[test]
     fn line_helpers() {

@@ -1,7 +1,7 @@
 //! Markdown pipe tables and CSV rows: reading a row's cells with their
 //! spans, and writing a new row aligned like the table it joins.
 
-use super::style::{line_end, line_start};
+use specgate_syntax::text::{line_end, line_start};
 use specgate_syntax::tree::Span;
 
 /// One cell of a table row.

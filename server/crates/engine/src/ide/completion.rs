@@ -1,6 +1,7 @@
 //! Completion: FR-IDs (with their titles) where requirements are named,
 //! `$ref` targets, and dictionary attributes inside `CREATE TABLE`.
 
+use crate::edit::refs::relative_path;
 use crate::index::{Index, Parsed, Resolution};
 use crate::workspace::FileRole;
 use regex::Regex;
@@ -302,24 +303,6 @@ fn describe(n: &Node) -> Option<String> {
     None
 }
 
-/// `to` relative to the folder of `from` (`../common/errors.yaml`).
-fn relative_path(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = match from.rsplit_once('/') {
-        Some((d, _)) => d.split('/').collect(),
-        None => Vec::new(),
-    };
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(to_parts.len() - 1);
-    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
-    parts.extend(&to_parts[common..]);
-    parts.join("/")
-}
-
 fn create_table_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -391,23 +374,6 @@ fn attribute_completion(index: &Index, text: &str, off: usize) -> Vec<Completion
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relative_paths() {
-        assert_eq!(
-            relative_path("openapi.yaml", "schemas/pet.yaml"),
-            "schemas/pet.yaml"
-        );
-        assert_eq!(
-            relative_path("api/openapi.yaml", "api/pet.yaml"),
-            "pet.yaml"
-        );
-        assert_eq!(
-            relative_path("api/paths/a.yaml", "api/common.yaml"),
-            "../common.yaml"
-        );
-        assert_eq!(relative_path("a/b.yaml", "c/d.yaml"), "../c/d.yaml");
-    }
 
     #[test]
     fn keys_on_lines() {

@@ -10,6 +10,7 @@
 //! cursor, the expected result next to it).
 
 mod completion;
+mod host;
 mod hover;
 mod nav;
 mod symbols;
@@ -17,6 +18,7 @@ mod symbols;
 mod tests;
 
 pub use completion::{completion, Completion, CompletionKind};
+pub use host::{AnalysisHost, ApplyTimes};
 pub use hover::{hover, Hover};
 pub use nav::{definition, prepare_rename, references, rename};
 pub use symbols::{
@@ -257,11 +259,7 @@ fn schema_target<'a>(index: &'a Index, file: &str, offset: u32) -> Option<DictTa
     // A schema key in a `components/schemas` map of any file of an API.
     if index.apis_of(file).next().is_some() {
         let root = index.doc(file)?.root.as_ref()?;
-        let schemas = root
-            .get("components")
-            .and_then(|c| c.get("schemas"))
-            .or_else(|| root.get("definitions"));
-        for e in schemas.map(Node::entries).unwrap_or_default() {
+        for e in crate::model::openapi::schema_maps(root).flat_map(Node::entries) {
             if e.key_span.contains(offset) {
                 let marked = e.value.get("x-entity").and_then(Node::as_str);
                 let (df, ent) = index.entity_named_from(marked.unwrap_or(&e.key), file)?;

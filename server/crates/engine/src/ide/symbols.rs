@@ -166,14 +166,8 @@ fn api_symbols(index: &Index, file: &str) -> Vec<Symbol> {
 }
 
 fn schema_symbols(root: &Node) -> Vec<Symbol> {
-    let schemas = root
-        .get("components")
-        .and_then(|c| c.get("schemas"))
-        .or_else(|| root.get("definitions"));
-    schemas
-        .map(Node::entries)
-        .unwrap_or_default()
-        .iter()
+    crate::model::openapi::schema_maps(root)
+        .flat_map(Node::entries)
         .map(|e| {
             leaf(
                 e.key.clone(),

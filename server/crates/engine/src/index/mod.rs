@@ -5,6 +5,7 @@
 //! object did not change keeps its parse from the previous index, so an edit
 //! re-parses one file and re-joins the (cheap) workspace view.
 
+mod facts;
 pub mod lists;
 pub mod reuse;
 
@@ -128,6 +129,8 @@ pub struct Index {
     /// OpenAPI 3.2 `$self`: the documents that name their own URI.
     selves: SelfUris,
     lookup: MapLookup,
+    /// Facts about APIs that fixes ask for (see `facts.rs`).
+    facts: facts::Facts,
     /// Walk results kept for the next build (see [`crate::memo`]).
     pub(crate) memo: Mutex<Memos>,
 }
@@ -592,6 +595,7 @@ impl Index {
             ref_targets: HashMap::new(),
             selves: SelfUris::from_files(&files),
             lookup: MapLookup::default(),
+            facts: Default::default(),
             memo: Mutex::default(),
         };
 
@@ -917,7 +921,7 @@ impl Index {
         if features.is_empty() || span.end as usize > text.len() {
             return None;
         }
-        let line = specgate_syntax::queries::line_around(text, span.start);
+        let line = specgate_syntax::tree::line_around(text, span.start);
         let para = paragraph_around(text, line);
         for region in [line, para] {
             let names = feature_namings(text, region, span, &features);
@@ -1385,7 +1389,7 @@ fn nested_texts<'a>(n: &'a Node, depth: u32, f: &mut dyn FnMut(&'a Node, &'a str
 /// The paragraph holding `line`: the lines around it up to a blank line
 /// (at most 40 lines each way).
 fn paragraph_around(text: &str, line: Span) -> Span {
-    let blank = |l: Span| specgate_syntax::queries::slice(text, l).trim().is_empty();
+    let blank = |l: Span| specgate_syntax::tree::slice(text, l).trim().is_empty();
     let (mut start, mut end) = (line.start, line.end);
     for _ in 0..40 {
         if start == 0 {
@@ -1397,7 +1401,7 @@ fn paragraph_around(text: &str, line: Span) -> Span {
         {
             p -= 1;
         }
-        let prev = specgate_syntax::queries::line_around(text, p);
+        let prev = specgate_syntax::tree::line_around(text, p);
         if blank(prev) {
             break;
         }
@@ -1415,7 +1419,7 @@ fn paragraph_around(text: &str, line: Span) -> Span {
         if n >= b.len() || n == end as usize {
             break;
         }
-        let next = specgate_syntax::queries::line_around(text, n as u32);
+        let next = specgate_syntax::tree::line_around(text, n as u32);
         if blank(next) {
             break;
         }

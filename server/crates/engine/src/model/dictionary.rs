@@ -4,10 +4,9 @@
 use super::prd::{clean_inline, normalized};
 use super::Span;
 use regex::Regex;
-use specgate_syntax::queries::{
-    after_line_ending, line_around, markdown_outline, slice, trim_span, MdBlock, MdHeading, MdTable,
-};
+use specgate_syntax::markdown::{markdown_outline, MdBlock, MdHeading, MdTable};
 use specgate_syntax::tree::Node;
+use specgate_syntax::tree::{after_line_ending, line_around, slice, trim_span};
 use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -496,7 +495,7 @@ fn read_attribute_table(text: &str, t: &MdTable, cols: AttrColumns, p: &mut Pend
     p.attributes.clear();
     p.insert_at = t.body_start;
     p.section_end = t.span.end;
-    let cell = |row: &specgate_syntax::queries::MdRow, i: Option<usize>| {
+    let cell = |row: &specgate_syntax::markdown::MdRow, i: Option<usize>| {
         i.and_then(|i| row.cells.get(i))
             .map(|c| clean_inline(slice(text, *c)))
             .filter(|s| !s.is_empty())
@@ -1151,8 +1150,8 @@ mod tests {
     fn markdown_same_with_either_outline() {
         let lists = "### Entity: Task\n**Fields**:\n- **id**: UUID, primary key\n- `done` (bool): whether\n\n**Relationships**:\n- **project**: belongs to Project\n";
         for text in [CLINIC, lists, &CLINIC.replace('\n', "\r\n")] {
-            let ts = specgate_syntax::queries::markdown_outline_tree_sitter(text).unwrap();
-            let lines = specgate_syntax::queries::markdown_outline_lines(text);
+            let ts = specgate_syntax::markdown::markdown_outline_tree_sitter(text).unwrap();
+            let lines = specgate_syntax::markdown::markdown_outline_lines(text);
             let a = markdown_from_outline(text, &ts);
             assert!(!a.entities.is_empty());
             assert_eq!(a, markdown_from_outline(text, &lines));

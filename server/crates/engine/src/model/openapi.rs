@@ -21,6 +21,17 @@ pub enum Version {
 impl Version {}
 
 /// The OpenAPI version a document declares at its root, if it is one.
+/// The named schemas of a document: `components/schemas` (OpenAPI 3) and
+/// `definitions` (Swagger 2.0); a shared components file may hold either.
+pub fn schema_maps(root: &Node) -> impl Iterator<Item = &Node> {
+    [
+        root.get("components").and_then(|c| c.get("schemas")),
+        root.get("definitions"),
+    ]
+    .into_iter()
+    .flatten()
+}
+
 pub fn detect_version(root: &Node) -> Option<Version> {
     if let Some(v) = root.get("openapi") {
         let s = v.as_str().unwrap_or("3.0");

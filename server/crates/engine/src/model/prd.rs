@@ -2,14 +2,15 @@
 //! title, priority and release, and every other mention of an ID.
 //!
 //! The document's block structure (headings, pipe tables, list items, code)
-//! comes from [`specgate_syntax::queries::markdown_outline`] (tree-sitter-md). An ID
+//! comes from [`specgate_syntax::markdown::markdown_outline`] (tree-sitter-md). An ID
 //! is *defined* where it starts a heading, a list item, or a table row's ID
 //! cell (the column headed "ID", else the first); everything else —
 //! prose, other columns, code, HTML comments — is a mention.
 
 use super::{IdMention, Priority, Span};
 use regex::Regex;
-use specgate_syntax::queries::{line_around, markdown_outline, slice, MdBlock, MdTable};
+use specgate_syntax::markdown::{markdown_outline, MdBlock, MdTable};
+use specgate_syntax::tree::{line_around, slice};
 use std::sync::OnceLock;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -895,8 +896,8 @@ mod tests {
     fn same_with_either_outline() {
         let lists = "### Functional Requirements\n\n- **FR-001**: System MUST allow users to create accounts\n- FR-003: Users MAY reset their password [MVP]\n  - FR-006: nested item, depends on FR-001\n1. `FR-007` Ordered (Priority: P2)\n\n```\n- FR-008 in code\n```\n<!--\n- FR-009\n-->\n";
         for text in [CLINIC, lists, &CLINIC.replace('\n', "\r\n")] {
-            let ts = specgate_syntax::queries::markdown_outline_tree_sitter(text).unwrap();
-            let lines = specgate_syntax::queries::markdown_outline_lines(text);
+            let ts = specgate_syntax::markdown::markdown_outline_tree_sitter(text).unwrap();
+            let lines = specgate_syntax::markdown::markdown_outline_lines(text);
             let a = prd_from_outline(text, &ids(), &ts);
             assert!(!a.requirements.is_empty());
             assert_eq!(a, prd_from_outline(text, &ids(), &lines));
@@ -1065,8 +1066,8 @@ mod tests {
     fn large_prd_by_line_scanner_matches_tree_sitter() {
         // Same answer from both outlines on a mid-sized generated document.
         let text = generated(3000);
-        let ts = specgate_syntax::queries::markdown_outline_tree_sitter(&text).unwrap();
-        let lines = specgate_syntax::queries::markdown_outline_lines(&text);
+        let ts = specgate_syntax::markdown::markdown_outline_tree_sitter(&text).unwrap();
+        let lines = specgate_syntax::markdown::markdown_outline_lines(&text);
         assert_eq!(ts, lines);
         let p = parse_prd(&text, &ids());
         assert!(p.requirements.len() > 900);
@@ -1089,14 +1090,14 @@ mod tests {
             p.mentions.len()
         );
         let t = std::time::Instant::now();
-        let o = specgate_syntax::queries::markdown_outline_lines(&text);
+        let o = specgate_syntax::markdown::markdown_outline_lines(&text);
         println!(
             "  line-scanner outline {:?} ({} blocks)",
             t.elapsed(),
             o.len()
         );
         let t = std::time::Instant::now();
-        let o = specgate_syntax::queries::markdown_outline_tree_sitter(&text).unwrap();
+        let o = specgate_syntax::markdown::markdown_outline_tree_sitter(&text).unwrap();
         println!(
             "  tree-sitter-md outline {:?} ({} blocks)",
             t.elapsed(),

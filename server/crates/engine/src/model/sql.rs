@@ -9,7 +9,7 @@
 //!    with `CREATE`/`ALTER` (a forgotten `;` or an unclosed `(` does not
 //!    swallow the rest of the file). Comments give the FR-ID mentions.
 //! 2. Each `CREATE TABLE` / `ALTER TABLE` statement is parsed on its own by
-//!    tree-sitter-sequel ([`specgate_syntax::queries::SQL_TABLES`]). When that parse
+//!    tree-sitter-sequel ([`specgate_syntax::sql::SQL_TABLES`]). When that parse
 //!    is clean, tables and columns come from the tree.
 //! 3. When tree-sitter-sequel reports an error — it lacks several common
 //!    forms: `CONSTRAINT x UNIQUE (…)`, `CONSTRAINT x FOREIGN KEY`,
@@ -1349,10 +1349,10 @@ struct TsReader {
 
 impl TsReader {
     fn new() -> Option<TsReader> {
-        let query = specgate_syntax::queries::sql_tables()?;
+        let query = specgate_syntax::sql::sql_tables()?;
         let mut parser = Parser::new();
         parser
-            .set_language(&specgate_syntax::queries::sql_language())
+            .set_language(&specgate_syntax::sql::sql_language())
             .ok()?;
         Some(TsReader {
             parser,

@@ -56,12 +56,8 @@ pub fn entity_schemas(index: &Index) -> Vec<(String, FileId, &Node, &Entity, &Fi
             let Some(root) = index.doc(file).and_then(|d| d.root.as_ref()) else {
                 continue;
             };
-            let maps = [
-                root.get("components").and_then(|c| c.get("schemas")),
-                root.get("definitions"),
-            ];
             let mut found: Vec<(&str, FileId, &Node)> = Vec::new();
-            for map in maps.into_iter().flatten() {
+            for map in crate::model::openapi::schema_maps(root) {
                 for e in map.entries() {
                     let (f, n) = index.deref(file, &e.value);
                     found.push((&e.key, f, n));

@@ -5,12 +5,12 @@
 use crate::diag::FileId;
 use crate::edit::render::Val;
 use crate::edit::structured::{ancestors, Pos};
-use crate::edit::style::line_end;
 use crate::edit::table::{self, csv_cells, csv_field, line_at, md_cells, md_row, md_table_around};
 use crate::edit::EditSet;
 use crate::index::{Index, Parsed};
 use crate::model::dictionary::{pluralize, snake_case, DictFormat, Dictionary, Entity};
 use serde::{Deserialize, Serialize};
+use specgate_syntax::text::line_end;
 use specgate_syntax::tree::{Node, Span, Value};
 
 /// The data of a finding about a name that an entity of the dictionary

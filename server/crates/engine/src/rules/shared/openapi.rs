@@ -162,7 +162,7 @@ pub struct Catalog {
 impl Catalog {
     /// The catalog of an API (computed once per index state).
     pub fn of(index: &Index, api: &Api) -> std::sync::Arc<Catalog> {
-        crate::edit::cache::memo(index, api, "catalog", Catalog::new)
+        index.api_fact(api, "catalog", Catalog::new)
     }
 
     pub fn new(index: &Index, api: &Api) -> Catalog {
@@ -572,7 +572,7 @@ struct Params {
 }
 
 fn params_of(index: &Index, api: &Api) -> std::sync::Arc<Params> {
-    crate::edit::cache::memo(index, api, "params", |index, api| {
+    index.api_fact(api, "params", |index, api| {
         let mut ps = Params {
             uses: Vec::new(),
             containers: vec![Target {
@@ -686,7 +686,7 @@ const PAGE_PARAMS: &[&str] = &[
 
 /// The pagination style the API's operations already use, if any.
 pub fn detect_pagination(index: &Index, api: &Api) -> Option<PaginationStyle> {
-    *crate::edit::cache::memo(index, api, "pagination", detect_pagination_uncached)
+    *index.api_fact(api, "pagination", detect_pagination_uncached)
 }
 
 fn detect_pagination_uncached(index: &Index, api: &Api) -> Option<PaginationStyle> {
@@ -730,10 +730,7 @@ pub fn envelope_names(index: &Index, api: &Api, style: PaginationStyle) -> (Stri
         PaginationStyle::Offset => "envelope-offset",
         PaginationStyle::Page => "envelope-page",
     };
-    (*crate::edit::cache::memo(index, api, kind, |i, a| {
-        envelope_names_uncached(i, a, style)
-    }))
-    .clone()
+    (*index.api_fact(api, kind, |i, a| envelope_names_uncached(i, a, style))).clone()
 }
 
 fn envelope_names_uncached(index: &Index, api: &Api, style: PaginationStyle) -> (String, String) {

@@ -1,27 +1,22 @@
-//! Tree-sitter queries (the `.scm` files under `queries/`), compiled once,
-//! and the Markdown outline that the PRD and data dictionary readers share.
+//! The Markdown outline that the PRD and data dictionary readers share
+//! (headings, pipe tables, list items, paragraphs, code), read with
+//! tree-sitter-md and its query `queries/markdown_blocks.scm`, compiled once.
 //!
 //! A query that fails to compile yields `None` (a test compiles each one), so
 //! readers fall back to their hand-written scanners instead of panicking.
 
-use crate::tree::Span;
+use crate::tree::{after_line_ending, slice, trim_span, Span};
 use std::sync::OnceLock;
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
 
 /// Block structure of Markdown: headings, pipe tables, list items, paragraphs, code.
 pub const MARKDOWN_BLOCKS: &str = include_str!("../../../../queries/markdown_blocks.scm");
-/// Tables and columns of one `CREATE TABLE` / `ALTER TABLE` statement.
-pub const SQL_TABLES: &str = include_str!("../../../../queries/sql_tables.scm");
 
 pub fn markdown_language() -> Language {
     tree_sitter_md::LANGUAGE.into()
 }
 
-pub fn sql_language() -> Language {
-    tree_sitter_sequel::LANGUAGE.into()
-}
-
-fn compile(
+pub(crate) fn compile(
     cell: &'static OnceLock<Option<Query>>,
     lang: Language,
     src: &str,
@@ -33,58 +28,6 @@ fn compile(
 pub fn markdown_blocks() -> Option<&'static Query> {
     static Q: OnceLock<Option<Query>> = OnceLock::new();
     compile(&Q, markdown_language(), MARKDOWN_BLOCKS)
-}
-
-/// [`SQL_TABLES`] compiled for tree-sitter-sequel.
-pub fn sql_tables() -> Option<&'static Query> {
-    static Q: OnceLock<Option<Query>> = OnceLock::new();
-    compile(&Q, sql_language(), SQL_TABLES)
-}
-
-/// The text of `span`, or `""` when it is out of range or not on char
-/// boundaries (readers never index text directly).
-pub fn slice(text: &str, span: Span) -> &str {
-    text.get(span.start as usize..span.end as usize)
-        .unwrap_or("")
-}
-
-/// `span` without leading and trailing whitespace (including line endings).
-pub fn trim_span(text: &str, span: Span) -> Span {
-    let s = slice(text, span);
-    let lead = s.len() - s.trim_start().len();
-    let inner = s.trim();
-    let start = span.start + lead as u32;
-    Span::new(start, start + inner.len() as u32)
-}
-
-/// Offset just after the line ending that follows `offset` (which should be
-/// the end of a line's content); `offset` itself when there is none.
-pub fn after_line_ending(text: &str, offset: u32) -> u32 {
-    let b = text.as_bytes();
-    let mut i = (offset as usize).min(b.len());
-    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
-        i += 1;
-    }
-    match b.get(i) {
-        Some(b'\r') if b.get(i + 1) == Some(&b'\n') => (i + 2) as u32,
-        Some(b'\r' | b'\n') => (i + 1) as u32,
-        _ => offset.min(b.len() as u32),
-    }
-}
-
-/// The line containing `offset`, without its line ending.
-pub fn line_around(text: &str, offset: u32) -> Span {
-    let b = text.as_bytes();
-    let off = (offset as usize).min(b.len());
-    let start = b[..off]
-        .iter()
-        .rposition(|&c| c == b'\n' || c == b'\r')
-        .map_or(0, |p| p + 1);
-    let end = b[off..]
-        .iter()
-        .position(|&c| c == b'\n' || c == b'\r')
-        .map_or(b.len(), |p| off + p);
-    Span::new(start as u32, end as u32)
 }
 
 /// One block of a Markdown outline.
@@ -831,6 +774,8 @@ pub fn markdown_outline_lines(text: &str) -> Vec<MdBlock> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sql::{sql_language, sql_tables, SQL_TABLES};
+    use crate::tree::line_around;
 
     #[test]
     fn every_query_compiles() {
