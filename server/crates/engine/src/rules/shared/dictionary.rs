@@ -11,7 +11,7 @@ use crate::index::{Index, Parsed};
 use crate::model::dictionary::{pluralize, snake_case, DictFormat, Dictionary, Entity};
 use serde::{Deserialize, Serialize};
 use specgate_syntax::text::line_end;
-use specgate_syntax::tree::{Node, Span, Value};
+use specgate_syntax::tree::{slice, Node, Span, Value};
 
 /// The data of a finding about a name that an entity of the dictionary
 /// lacks (a column, a property), for its fixes.
@@ -758,8 +758,10 @@ fn md_add_entity(
     let (heading, at) = match dict.entities.iter().max_by_key(|e| e.span.start) {
         Some(e) => {
             let l = line_at(text, e.span.start);
-            let pre = &text[l.start as usize..e.span.start as usize];
-            let post = &text[e.span.end as usize..l.end as usize];
+            // (A heading the Markdown reader read across lines, as it may
+            // with control characters, has no text after it on its line.)
+            let pre = slice(text, Span::new(l.start, e.span.start));
+            let post = slice(text, Span::new(e.span.end, l.end));
             let sec = if e.section_span.is_empty() {
                 line_at(text, e.span.start)
             } else {
