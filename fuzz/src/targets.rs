@@ -208,7 +208,7 @@ pub fn workspace(data: &[u8]) {
     let files = workspace_files(data);
     let ws = Workspace::from_files(files.iter().map(|(n, t)| (*n, t.as_str())));
     let index = Index::build(ws.clone(), None);
-    let diags = specgate_engine::rules::check(&index);
+    let diags = specgate_engine::triage::check(&index);
     check_diagnostics(&index, &diags);
     for d in &diags {
         let _ = specgate_engine::rules::fixes(&index, d);

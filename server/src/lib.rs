@@ -10,6 +10,7 @@ pub mod cli;
 pub mod lsp;
 
 pub use specgate_engine::{
-    config, diag, edit, fix, ide, index, inventory, memo, model, rules, workspace,
+    baseline, config, diag, edit, fix, ide, index, inventory, memo, model, rules, suppress, triage,
+    workspace,
 };
 pub use specgate_syntax::{markdown, parse, sql, text, tree};

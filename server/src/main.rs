@@ -52,6 +52,16 @@ enum CheckFormat {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (annotations on a pull request).
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailLevel {
+    Error,
+    Warning,
+    Info,
+    Hint,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -84,6 +94,21 @@ enum Command {
         /// of each finding). Implies --fix.
         #[arg(long)]
         unsafe_fixes: bool,
+        /// The lowest severity of a reported finding that makes the exit
+        /// code 1 (suppressed and baselined findings never do).
+        #[arg(long, value_enum, default_value = "error")]
+        fail_level: FailLevel,
+        /// Print how many findings each rule reported (and how many were
+        /// suppressed or baselined) instead of the findings.
+        #[arg(long)]
+        statistics: bool,
+        /// Record every finding of the workspace in the baseline (FILE, or
+        /// `files.baseline` of specgate.toml, default specgate-baseline.json
+        /// at the root), dropping entries that match nothing; later runs
+        /// report only new findings. Exits 0.
+        #[arg(long, value_name = "FILE", num_args = 0..=1)]
+        #[allow(clippy::option_option)]
+        write_baseline: Option<Option<PathBuf>>,
     },
     /// Print the Endpoint Inventory: operations, their FR-IDs, the coverage matrix.
     Inventory {
@@ -97,10 +122,14 @@ enum Command {
     },
     /// List the rules with their default severities.
     Rules,
-    /// Print one rule's documentation (what, why, example, fix, options).
+    /// Print one rule's documentation (what, why, example, fix, options,
+    /// how to suppress it), or every rule's with `--all`.
     Rule {
         /// The rule's code, e.g. `unpaginated-list`.
-        code: String,
+        #[arg(required_unless_present = "all")]
+        code: Option<String>,
+        #[arg(long)]
+        all: bool,
     },
     /// Run the language server on stdin/stdout.
     Lsp {
@@ -141,8 +170,18 @@ fn run(args: Args) -> Result<i32, CliError> {
             color,
             fix,
             unsafe_fixes,
+            fail_level,
+            statistics,
+            write_baseline,
         } => {
             let target = cli::resolve_target(&paths)?;
+            if let Some(file) = write_baseline {
+                let index = cli::load(&target, config.as_deref())?;
+                let diags = specgate::triage::check(&index);
+                let report = cli::write_baseline(&index, &diags, file.as_deref())?;
+                eprint!("{report}");
+                return Ok(cli::EXIT_OK);
+            }
             let index = if fix || unsafe_fixes {
                 let run = cli::fix::run(&target, config.as_deref(), unsafe_fixes)?;
                 cli::fix::write(&target.root, &run)?;
@@ -156,19 +195,39 @@ fn run(args: Args) -> Result<i32, CliError> {
             } else {
                 cli::load(&target, config.as_deref())?
             };
-            let diags = cli::filter_to_target(&index, &target, specgate::rules::check(&index));
+            let diags = cli::filter_to_target(&index, &target, specgate::triage::check(&index));
             let color = match color.as_str() {
                 "always" => true,
                 "never" => false,
                 _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
-            let text = match format {
-                CheckFormat::Text => output::text(&index, &diags, color),
-                CheckFormat::Json => output::json(&index, &diags),
-                CheckFormat::Sarif => output::sarif(&index, &diags),
+            let reported: Vec<specgate::diag::Diagnostic> = diags
+                .iter()
+                .filter(|d| d.triage == specgate::diag::Triage::Reported)
+                .cloned()
+                .collect();
+            let text = if statistics {
+                output::statistics(&diags)
+            } else {
+                match format {
+                    CheckFormat::Text => {
+                        let mut t = output::text(&index, &reported, color);
+                        t.push_str(&cli::hidden_note(&diags));
+                        t
+                    }
+                    CheckFormat::Json => output::json(&index, &reported),
+                    CheckFormat::Sarif => output::sarif(&index, &diags),
+                    CheckFormat::Github => output::github(&index, &reported),
+                }
             };
             print(&text)?;
-            let code = cli::exit_code(&diags);
+            let level = match fail_level {
+                FailLevel::Error => specgate::diag::Severity::Error,
+                FailLevel::Warning => specgate::diag::Severity::Warning,
+                FailLevel::Info => specgate::diag::Severity::Info,
+                FailLevel::Hint => specgate::diag::Severity::Hint,
+            };
+            let code = cli::exit_code(&diags, level);
             // The process exits next: freeing a large spec's trees one node
             // at a time would cost ~10 ms for nothing (Stripe: 9–13 ms).
             std::mem::forget((index, diags));
@@ -217,21 +276,32 @@ fn run(args: Args) -> Result<i32, CliError> {
             print(&s)?;
             Ok(cli::EXIT_OK)
         }
-        Command::Rule { code } => match specgate::rules::rule(&code) {
-            Some(r) => {
-                print(&format!(
+        Command::Rule { code, all } => {
+            let show = |r: &specgate::rules::Rule| {
+                format!(
                     "{} (default severity: {})\n\n{}\n",
                     r.code,
                     r.default_severity.as_str(),
-                    r.doc()
-                ))?;
-                Ok(cli::EXIT_OK)
+                    r.full_doc()
+                )
+            };
+            if all {
+                let docs: Vec<String> = specgate::rules::ALL.iter().map(show).collect();
+                print(&docs.join("\n"))?;
+                return Ok(cli::EXIT_OK);
             }
-            None => {
-                eprintln!("specgate: no rule `{code}` (see `specgate rules`)");
-                Ok(EXIT_USAGE)
+            let code = code.unwrap_or_default();
+            match specgate::rules::rule(&code) {
+                Some(r) => {
+                    print(&show(r))?;
+                    Ok(cli::EXIT_OK)
+                }
+                None => {
+                    eprintln!("specgate: no rule `{code}` (see `specgate rules`)");
+                    Ok(EXIT_USAGE)
+                }
             }
-        },
+        }
         Command::Lsp { .. } => {
             no_huge_pages();
             specgate::lsp::run();

@@ -27,3 +27,29 @@ fn rule_prints_its_documentation() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no rule `unpaginated-lists`"));
 }
+
+#[test]
+fn rule_all_prints_every_rule_with_how_to_suppress_it() {
+    let out = Command::new(env!("CARGO_BIN_EXE_specgate"))
+        .args(["rule", "--all"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for r in specgate::rules::ALL {
+        assert!(
+            text.contains(&format!("{} (default severity: ", r.code)),
+            "{}",
+            r.code
+        );
+    }
+    assert!(
+        text.contains("`# specgate-ignore: unpaginated-list — reason`"),
+        "{text}"
+    );
+    // Every rule's section, and the one in unused-suppression's own text.
+    assert_eq!(
+        text.matches("**Suppressing.**").count(),
+        specgate::rules::ALL.len() + 1
+    );
+}

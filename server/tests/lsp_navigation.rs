@@ -484,10 +484,17 @@ async fn code_actions_offer_the_rules_fixes() {
                     && x.location.span.start as u64 == d["data"]["span"][0].as_u64().unwrap()
             })
             .expect("published diagnostic is an engine finding");
+        // The rule's fixes, then "Ignore CODE here" (issue 12).
+        let analysis = specgate::ide::Analysis::new(&index, &all);
         let want: Vec<String> = specgate::rules::fixes(&index, engine)
             .into_iter()
+            .chain(analysis.ignore_fix(engine))
             .map(|f| f.title)
             .collect();
+        assert_eq!(
+            want.last().map(String::as_str),
+            Some(format!("Ignore {} here", engine.code).as_str())
+        );
         let got = c
             .request(
                 "textDocument/codeAction",

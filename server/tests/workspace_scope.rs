@@ -9,23 +9,13 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod lsp_support;
+use lsp_support::copy_dir;
+
 const FEATURE: &str = "specs/001-task-api";
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/scope-speckit")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dst = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), dst).unwrap();
-        }
-    }
 }
 
 /// Runs `specgate ARGS --format json` in `cwd`: exit code and parsed output.
@@ -377,8 +367,6 @@ fn a_real_feature_folder_is_the_same_checked_four_ways() {
         w.operations.len()
     );
 }
-
-mod lsp_support;
 
 /// An editor opening the feature folder of a repository: the server reads
 /// the repository (same root as `check`) and publishes the findings that

@@ -215,8 +215,87 @@ pub fn scope_inventory(index: &Index, target: &Target, mut inv: Inventory) -> In
     inv
 }
 
-pub fn exit_code(diags: &[Diagnostic]) -> i32 {
-    if diags.iter().any(|d| d.severity == Severity::Error) {
+/// "3 findings suppressed, 120 in the baseline (not shown)." or nothing.
+pub fn hidden_note(diags: &[Diagnostic]) -> String {
+    use specgate_engine::diag::Triage;
+    let sup = diags
+        .iter()
+        .filter(|d| matches!(d.triage, Triage::Suppressed { .. }))
+        .count();
+    let base = diags
+        .iter()
+        .filter(|d| d.triage == Triage::Baselined)
+        .count();
+    let mut parts = Vec::new();
+    if sup > 0 {
+        parts.push(format!("{sup} suppressed where they are written"));
+    }
+    if base > 0 {
+        parts.push(format!("{base} in the baseline"));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!(
+        "Not shown: {} (`--statistics` counts them).\n",
+        parts.join(", ")
+    )
+}
+
+/// Writes the baseline of `diags` (every finding but the suppressed ones
+/// and the baseline's own) to `file` (`None`: the configured one, at the
+/// root), keeping entries with a reason; returns what it did, for stderr.
+pub fn write_baseline(
+    index: &Index,
+    diags: &[Diagnostic],
+    file: Option<&Path>,
+) -> Result<String, CliError> {
+    use specgate_engine::baseline::{key::FindingKey, Baseline};
+    use specgate_engine::diag::Triage;
+    let path = match file {
+        Some(f) => f.to_path_buf(),
+        None => index.ws.root.join(&index.config().baseline_file),
+    };
+    let old = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| Baseline::parse(&t).ok());
+    let keys: Vec<(FindingKey, String)> = diags
+        .iter()
+        .filter(|d| !matches!(d.triage, Triage::Suppressed { .. }))
+        .filter(|d| d.code != specgate_engine::rules::stale_baseline_entry::RULE.code)
+        .map(|d| (FindingKey::of(index, d), d.message.clone()))
+        .collect();
+    let findings = keys.len();
+    let new = Baseline::from_findings(keys, old.as_ref());
+    let dropped = old.as_ref().map_or(0, |o| {
+        o.entries
+            .iter()
+            .filter(|e| !new.entries.iter().any(|n| n.key == e.key))
+            .count()
+    });
+    std::fs::write(&path, new.to_json())
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    Ok(format!(
+        "specgate: wrote {} ({} entries for {findings} findings{})\n",
+        path.display(),
+        new.entries.len(),
+        if dropped > 0 {
+            format!("; {dropped} entries that matched nothing dropped")
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// 1 when a reported finding is at `fail_level` or above (suppressed and
+/// baselined ones never count).
+pub fn exit_code(diags: &[Diagnostic], fail_level: Severity) -> i32 {
+    let counts = |d: &&Diagnostic| d.triage == specgate_engine::diag::Triage::Reported;
+    if diags
+        .iter()
+        .filter(counts)
+        .any(|d| d.severity >= fail_level)
+    {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -1,7 +1,7 @@
 //! Printing diagnostics: rustc/ruff-like text, JSON, SARIF 2.1.0.
 
 use serde_json::{json, Value};
-use specgate_engine::diag::{Diagnostic, Severity};
+use specgate_engine::diag::{Diagnostic, Severity, Triage};
 use specgate_engine::index::Index;
 use specgate_syntax::text::{Encoding, LineCol};
 use std::fmt::Write;
@@ -74,6 +74,77 @@ fn plural(n: usize, w: &str) -> String {
     } else {
         format!("{n} {w}s")
     }
+}
+
+/// GitHub Actions workflow commands: one annotation per finding on the
+/// pull request (`::error file=…,line=…,col=…,title=…::message`).
+pub fn github(index: &Index, diags: &[Diagnostic]) -> String {
+    // Workflow command values escape `%`, CR and LF (and `,`/`:` in properties).
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for d in diags {
+        let (s, e) = position(index, d);
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Hint => "notice",
+        };
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            prop(&d.location.file),
+            s.line,
+            s.col,
+            e.line,
+            e.col,
+            prop(&format!("specgate {}", d.code)),
+            data(&d.message)
+        );
+    }
+    out
+}
+
+/// `--statistics`: how many findings each rule reported, most first (and
+/// how many were suppressed or baselined), as ruff prints them.
+pub fn statistics(diags: &[Diagnostic]) -> String {
+    let mut by: std::collections::BTreeMap<&str, (usize, Severity, usize, usize)> =
+        Default::default();
+    for d in diags {
+        let e = by.entry(d.code).or_insert((0, d.severity, 0, 0));
+        match d.triage {
+            Triage::Reported => {
+                e.0 += 1;
+                e.1 = e.1.max(d.severity);
+            }
+            Triage::Suppressed { .. } => e.2 += 1,
+            Triage::Baselined => e.3 += 1,
+        }
+    }
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    let mut out = String::new();
+    for (code, (n, sev, sup, base)) in rows {
+        let mut extra = Vec::new();
+        if sup > 0 {
+            extra.push(format!("{sup} suppressed"));
+        }
+        if base > 0 {
+            extra.push(format!("{base} baselined"));
+        }
+        let extra = if extra.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", extra.join(", "))
+        };
+        let sev = if n > 0 { sev.as_str() } else { "-" };
+        let _ = writeln!(out, "{n:>6}  {code:<28} {sev:<7}{extra}");
+    }
+    out
 }
 
 /// `path:line:col: severity[code] message` with a code frame under it.
@@ -213,7 +284,11 @@ fn sarif_level(s: Severity) -> &'static str {
 
 /// SARIF 2.1.0 as GitHub code scanning reads it: rules in the driver,
 /// results with region lines/columns (columns counted in code points).
+/// Every finding, suppressed and baselined ones included (as SARIF
+/// `suppressions`), with `partialFingerprints` from the finding's stable key
+/// (the baseline's), so that code scanning follows a finding across edits.
 pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     let rules: Vec<Value> = specgate_engine::rules::ALL
         .iter()
         .map(|r| {
@@ -231,8 +306,27 @@ pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
         .iter()
         .map(|d| {
             let (s, e) = position(index, d);
-            let rule_index = specgate_engine::rules::ALL.iter().position(|r| r.code == d.code).unwrap_or(0);
-            json!({
+            let rule_index = specgate_engine::rules::ALL
+                .iter()
+                .position(|r| r.code == d.code)
+                .unwrap_or(0);
+            let print = specgate_engine::baseline::key::FindingKey::of(index, d).fingerprint();
+            // The n-th finding with one key gets its own fingerprint.
+            let n = seen.entry(print.clone()).or_default();
+            *n += 1;
+            let fingerprint = format!("{print}:{n}");
+            let suppressions = match &d.triage {
+                Triage::Reported => None,
+                Triage::Suppressed { reason } => Some(json!([{
+                    "kind": "inSource",
+                    "justification": reason.clone().unwrap_or_default(),
+                }])),
+                Triage::Baselined => Some(json!([{
+                    "kind": "external",
+                    "justification": "in the baseline",
+                }])),
+            };
+            let mut result = json!({
                 "ruleId": d.code,
                 "ruleIndex": rule_index,
                 "level": sarif_level(d.severity),
@@ -246,10 +340,12 @@ pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
                         }
                     }
                 }],
-                "partialFingerprints": {
-                    "primaryLocationLineHash": format!("{}:{}:{}", d.code, d.location.file, d.message),
-                }
-            })
+                "partialFingerprints": { "specgateFindingKey/v1": fingerprint },
+            });
+            if let Some(s) = suppressions {
+                result["suppressions"] = s;
+            }
+            result
         })
         .collect();
     let v = json!({

@@ -118,7 +118,15 @@ impl Snapshot {
 
     /// An engine finding as an LSP diagnostic. `data` carries the finding's
     /// own data (for fixes) and where it is (to find it again).
+    /// The LSP diagnostic of a finding: none for a suppressed one, a hint
+    /// for a baselined one (none with the `"baselined": "off"` setting).
     pub fn diagnostic(&self, d: &diag::Diagnostic) -> Option<ls::Diagnostic> {
+        let baselined = match d.triage {
+            diag::Triage::Reported => false,
+            diag::Triage::Suppressed { .. } => return None,
+            diag::Triage::Baselined if !self.index.config().show_baselined => return None,
+            diag::Triage::Baselined => true,
+        };
         let range = self.range(&d.location.file, d.location.span)?;
         let related: Vec<ls::DiagnosticRelatedInformation> = d
             .related
@@ -133,6 +141,7 @@ impl Snapshot {
         Some(ls::Diagnostic {
             range,
             severity: Some(match d.severity {
+                _ if baselined => ls::DiagnosticSeverity::HINT,
                 Severity::Error => ls::DiagnosticSeverity::ERROR,
                 Severity::Warning => ls::DiagnosticSeverity::WARNING,
                 Severity::Info => ls::DiagnosticSeverity::INFORMATION,
@@ -144,7 +153,11 @@ impl Snapshot {
                 .ok()
                 .map(|href| ls::CodeDescription { href }),
             source: Some("specgate".into()),
-            message: d.message.clone(),
+            message: if baselined {
+                format!("{} (in the baseline)", d.message)
+            } else {
+                d.message.clone()
+            },
             related_information: (!related.is_empty()).then_some(related),
             tags: None,
             // What a code action request needs to find the engine's finding

@@ -685,7 +685,9 @@ impl LanguageServer for Backend {
                     let Some(found) = s.find_diagnostic(d) else {
                         continue;
                     };
-                    for fix in s.analysis().fixes(found) {
+                    let a = s.analysis();
+                    // The rule's fixes, then "Ignore CODE here" (last, never preferred).
+                    for fix in a.fixes(found).into_iter().chain(a.ignore_fix(found)) {
                         out.push(ls::CodeActionOrCommand::CodeAction(ls::CodeAction {
                             title: fix.title.clone(),
                             kind: Some(ls::CodeActionKind::QUICKFIX),

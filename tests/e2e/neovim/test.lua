@@ -253,6 +253,14 @@ check('an edit to the PRD updates the OpenAPI buffer (unknown FR-009 leaves)', f
   return ('cleared after %.0f ms, back after %.0f ms'):format(ms, ms2)
 end)
 
+check('code action "Ignore unknown-requirement here" writes a specgate-ignore comment; the finding leaves', function()
+  local out = quickfix('unknown-requirement', '^Ignore unknown%-requirement here$')
+  local l = find(api, '# specgate-ignore: unknown-requirement')
+  local next_line = vim.api.nvim_buf_get_lines(api, l + 1, l + 2, false)[1]
+  assert(next_line:find('FR-009', 1, true), 'the comment is not above the FR-009 line: ' .. next_line)
+  return out
+end)
+
 check('settings: severities { ["column-not-in-dictionary"] = "off" } (didChangeConfiguration) hide that rule', function()
   local sql = vim.fn.bufnr(ws .. '/db/schema.sql')
   assert(sql > 0 and #diags(sql, 'column-not-in-dictionary') > 0,

@@ -285,6 +285,17 @@ async function run() {
   await check('quick fix for untraced-operation: "Trace to FR-…", finding leaves', async () =>
     quickfix('untraced-operation', /FR-\d+/, null, false));
 
+  await check('code action "Ignore unknown-requirement here" writes a specgate-ignore comment, finding leaves', async () => {
+    const out = await quickfix('unknown-requirement', /^Ignore unknown-requirement here/, null, false);
+    // Monaco renders spaces as no-break spaces.
+    const text = (await page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText())
+      .replace(/\u00a0/g, ' ');
+    if (!text.includes('specgate-ignore: unknown-requirement')) {
+      throw new Error('the editor shows no specgate-ignore comment');
+    }
+    return out;
+  });
+
   // Edits the user settings as a user does: Preferences: Open User Settings (JSON).
   const writeUserSettings = async (obj) => {
     await palette('Preferences: Open User Settings (JSON)');

@@ -97,12 +97,30 @@ pub struct Config {
     pub when_no_dictionary: WhenNoDictionary,
     /// `[rules.untraced-operation] when_no_prd`.
     pub untraced_when_no_prd: WhenNoPrd,
+    /// `files.baseline`: the baseline file, workspace-relative.
+    pub baseline_file: String,
+    /// `[rules.unused-suppression] require_reason`: a suppression without
+    /// a reason is a finding.
+    pub suppression_requires_reason: bool,
+    /// Whether an editor shows baselined findings (as hints); an editor
+    /// setting (`"baselined": "hint" | "off"`), not a specgate.toml key.
+    pub show_baselined: bool,
     /// Where the config was read from (workspace-relative), if any.
     pub source: Option<String>,
     /// Every key of `[rules]` as written (name, key span, value span). The
     /// config does not know which rules exist: `invalid-config`, in the
     /// rules layer, reports the names no rule has.
     pub rule_keys: Vec<(String, Span, Span)>,
+    /// `[[overrides]]`, in file order (later blocks win).
+    pub overrides: Vec<PathOverride>,
+}
+
+/// One `[[overrides]]` block: rule severities for the files its globs match.
+#[derive(Clone, Debug)]
+pub struct PathOverride {
+    pub files: Vec<String>,
+    pub globs: globset::GlobSet,
+    pub severities: BTreeMap<String, Level>,
 }
 
 /// `requirements.trace_from`: which parts of an operation can trace it.
@@ -175,6 +193,9 @@ pub const DEFAULT_PAGINATION_FIELDS: &[&str] = &[
     "next_token",
 ];
 
+/// Where the baseline is, unless `files.baseline` says otherwise.
+pub const DEFAULT_BASELINE: &str = "specgate-baseline.json";
+
 /// The response requirements `missing-error-response` knows.
 pub const RESPONSE_REQUIREMENTS: &[&str] = &[
     "success",
@@ -232,8 +253,12 @@ impl Default for Config {
                 .collect(),
             when_no_dictionary: WhenNoDictionary::Once,
             untraced_when_no_prd: WhenNoPrd::Once,
+            baseline_file: DEFAULT_BASELINE.to_string(),
+            suppression_requires_reason: false,
+            show_baselined: true,
             source: None,
             rule_keys: Vec::new(),
+            overrides: Vec::new(),
         }
     }
 }
@@ -260,6 +285,14 @@ struct RawConfig {
     files: Option<Spanned<RawFiles>>,
     requirements: Option<Spanned<RawRequirements>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    overrides: Option<Vec<Spanned<RawOverride>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    files: Spanned<Vec<String>>,
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -271,6 +304,7 @@ struct RawFiles {
     sql: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     max_file_size: Option<u64>,
+    baseline: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -319,6 +353,9 @@ impl Config {
             }
             if let Some(m) = f.max_file_size {
                 cfg.max_file_size = m;
+            }
+            if let Some(b) = f.baseline {
+                cfg.baseline_file = b.trim_start_matches("./").to_string();
             }
             for g in cfg
                 .prd_globs
@@ -397,6 +434,42 @@ impl Config {
                         ),
                     }),
                 }
+            }
+        }
+        for block in raw.overrides.unwrap_or_default() {
+            let block = block.into_inner();
+            let files_span = span_of(block.files.span());
+            let files = block.files.into_inner();
+            let mut b = globset::GlobSetBuilder::new();
+            for g in &files {
+                match globset::Glob::new(g) {
+                    Ok(glob) => {
+                        b.add(glob);
+                    }
+                    Err(e) => errors.push(ConfigError {
+                        span: files_span,
+                        message: format!("invalid glob `{g}` in [[overrides]]: {e}"),
+                    }),
+                }
+            }
+            let mut severities = BTreeMap::new();
+            for (name, level) in block.rules {
+                let (key, val) = (span_of(name.span()), span_of(level.span()));
+                let name = name.into_inner();
+                cfg.rule_keys.push((name.clone(), key, val));
+                match Level::parse(level.get_ref()) {
+                    Some(l) => {
+                        severities.insert(name, l);
+                    }
+                    None => errors.push(level_error(val, level.get_ref())),
+                }
+            }
+            if let Ok(globs) = b.build() {
+                cfg.overrides.push(PathOverride {
+                    files,
+                    globs,
+                    severities,
+                });
             }
         }
         for (name, value) in raw.rules.unwrap_or_default() {
@@ -485,6 +558,10 @@ impl Config {
                     Some("off") => self.when_no_dictionary = WhenNoDictionary::Off,
                     _ => bad("`when_no_dictionary` must be \"once\" or \"off\"".into()),
                 },
+                ("unused-suppression", "require_reason") => match v.as_bool() {
+                    Some(b) => self.suppression_requires_reason = b,
+                    None => bad("`require_reason` must be true or false".into()),
+                },
                 ("untraced-operation", "when_no_prd") => match v.as_str() {
                     Some("once") => self.untraced_when_no_prd = WhenNoPrd::Once,
                     Some("off") => self.untraced_when_no_prd = WhenNoPrd::Off,
@@ -493,6 +570,33 @@ impl Config {
                 (_, other) => bad(format!("unknown option `{other}` for rule `{rule}`")),
             }
         }
+    }
+
+    /// The severity of a rule's findings in `file`: [`Config::severity`],
+    /// then every `[[overrides]]` block whose globs match the file, later
+    /// blocks winning.
+    pub fn severity_in(&self, rule: &str, file: &str, default: Severity) -> Option<Severity> {
+        let mut level = self.severity(rule, default);
+        for o in &self.overrides {
+            if let Some(l) = o.severities.get(rule) {
+                if o.globs.is_match(file) {
+                    level = match l {
+                        Level::Off => None,
+                        Level::On(s) => Some(*s),
+                    };
+                }
+            }
+        }
+        level
+    }
+
+    /// Whether a rule may report anywhere (on by default or in an override).
+    pub fn rule_enabled_somewhere(&self, rule: &str, default: Severity) -> bool {
+        self.severity(rule, default).is_some()
+            || self
+                .overrides
+                .iter()
+                .any(|o| matches!(o.severities.get(rule), Some(Level::On(_))))
     }
 
     /// The severity of a rule, or `None` when it is off.
@@ -511,6 +615,8 @@ impl Config {
 pub struct Overrides {
     pub severities: BTreeMap<String, Level>,
     pub release_mode: Option<ReleaseMode>,
+    /// `"baselined": "hint"` (default) or `"off"`.
+    pub show_baselined: Option<bool>,
 }
 
 impl Overrides {
@@ -533,6 +639,11 @@ impl Overrides {
             Some("full") | Some("Full") => Some(ReleaseMode::Full),
             _ => None,
         };
+        o.show_baselined = match v.get("baselined").and_then(|m| m.as_str()) {
+            Some("off") | Some("hidden") => Some(false),
+            Some("hint") => Some(true),
+            _ => None,
+        };
         o
     }
 
@@ -542,6 +653,9 @@ impl Overrides {
         }
         if self.release_mode.is_some() {
             c.release_mode = self.release_mode;
+        }
+        if let Some(b) = self.show_baselined {
+            c.show_baselined = b;
         }
     }
 }

@@ -56,6 +56,20 @@ pub struct Diagnostic {
     /// A ceiling on the configured severity, for findings a rule reports
     /// more softly than its others (a note once per document at `hint`).
     pub at_most: Option<Severity>,
+    /// Whether a suppression or the baseline hides it (`triage`).
+    pub triage: Triage,
+}
+
+/// What became of a finding after the rules (see `triage`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Triage {
+    /// Shown, and counted for the exit code.
+    #[default]
+    Reported,
+    /// Hidden by a `specgate-ignore` comment or an `x-specgate-ignore` key.
+    Suppressed { reason: Option<String> },
+    /// Hidden by the baseline.
+    Baselined,
 }
 
 impl Diagnostic {
@@ -71,6 +85,7 @@ impl Diagnostic {
             related: Vec::new(),
             data: serde_json::Value::Null,
             at_most: None,
+            triage: Triage::Reported,
         }
     }
 

@@ -146,15 +146,16 @@ impl Accepted {
 /// (possibly in other files too: a shared response created in a components
 /// file). What the editor's `source.fixAll.specgate` applies.
 pub fn fix_all(index: &Index, file: &str) -> Vec<TextEdit> {
-    fix_file(index, &crate::rules::check(index), file)
+    fix_file(index, &crate::triage::check(index), file)
 }
 
 /// [`fix_all`] with the findings already computed (the language server
 /// keeps them): one pass of [`select`] over the findings in `file`.
+/// Suppressed and baselined findings are not fixed: they were accepted.
 pub fn fix_file(index: &Index, diags: &[Diagnostic], file: &str) -> Vec<TextEdit> {
     let mine: Vec<Diagnostic> = diags
         .iter()
-        .filter(|d| &*d.location.file == file)
+        .filter(|d| &*d.location.file == file && d.triage == crate::diag::Triage::Reported)
         .cloned()
         .collect();
     select(index, &mine, false).0
@@ -186,8 +187,9 @@ pub fn fix_workspace(
     let mut done: BTreeSet<(FileId, &'static str, String)> = BTreeSet::new();
     let mut passes = 0;
     while passes < max_passes {
-        let diags: Vec<Diagnostic> = crate::rules::check(&index)
+        let diags: Vec<Diagnostic> = crate::triage::check(&index)
             .into_iter()
+            .filter(|d| d.triage == crate::diag::Triage::Reported)
             .filter(|d| keep(&index, d))
             .filter(|d| !done.contains(&(d.location.file.clone(), d.code, d.message.clone())))
             .collect();

@@ -10,6 +10,7 @@
 //! `inventory`, `ide` (what an editor asks). The readers are in
 //! `specgate_syntax`. See ARCHITECTURE.md.
 
+pub mod baseline;
 pub mod config;
 pub mod diag;
 pub mod edit;
@@ -20,4 +21,6 @@ pub mod inventory;
 pub mod memo;
 pub mod model;
 pub mod rules;
+pub mod suppress;
+pub mod triage;
 pub mod workspace;

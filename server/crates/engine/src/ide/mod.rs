@@ -48,9 +48,10 @@ impl<'a> Analysis<'a> {
         Analysis { index, diags }
     }
 
-    /// Every finding of the workspace, sorted: what `Analysis::new` takes.
+    /// Every finding of the workspace, sorted, suppressed and baselined
+    /// ones marked (`triage`): what `Analysis::new` takes.
     pub fn check(index: &Index) -> Vec<Diagnostic> {
-        crate::rules::check(index)
+        crate::triage::check(index)
     }
 
     pub fn index(&self) -> &'a Index {
@@ -80,6 +81,12 @@ impl<'a> Analysis<'a> {
             })
             .map(|d| (d, self.fixes(d)))
             .collect()
+    }
+
+    /// "Ignore CODE here": a suppression where the finding is (never
+    /// preferred; see `triage::suppress::ignore_fix`).
+    pub fn ignore_fix(&self, d: &Diagnostic) -> Option<Fix> {
+        crate::suppress::ignore_fix(self.index, d)
     }
 
     /// The editor's `source.fixAll`: see [`fix_all`].

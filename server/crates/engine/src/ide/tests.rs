@@ -758,3 +758,134 @@ get:
     "#]],
     );
 }
+
+/// "Ignore CODE here" on the first reported finding of `code`: the file
+/// after the fix, and whether that finding is gone once re-checked.
+fn check_ignore(fixture: &str, code: &str, expect: Expect) {
+    let f = Fixture::new(fixture);
+    let a = f.analysis();
+    let d = a
+        .diagnostics()
+        .iter()
+        .find(|d| d.code == code && d.triage == crate::diag::Triage::Reported)
+        .expect("a finding of that rule");
+    let fix = a.ignore_fix(d).expect("an ignore fix");
+    assert!(!fix.preferred);
+    let file = d.location.file.to_string();
+    let after = f.applied(&file, &fix.edits);
+    let mut files: Vec<(String, String)> = f
+        .index
+        .files
+        .keys()
+        .map(|k| (k.to_string(), f.index.text(k).to_string()))
+        .collect();
+    for (k, t) in &mut files {
+        if *k == file {
+            *t = after.clone();
+        }
+    }
+    let again = Index::build(
+        Workspace::from_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))),
+        None,
+    );
+    let again_diags = Analysis::check(&again);
+    let left: Vec<String> = again_diags
+        .iter()
+        .filter(|x| x.code == code && x.triage == crate::diag::Triage::Reported)
+        .map(|x| f.pos(&x.location.file, x.location.span.start))
+        .collect();
+    // Suppressed, not gone: the file still says what it said.
+    assert!(
+        again_diags
+            .iter()
+            .any(|x| x.code == code && matches!(x.triage, crate::diag::Triage::Suppressed { .. })),
+        "the finding is gone instead of suppressed:\n{after}"
+    );
+    let written: String = after
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("specgate-ignore"))
+        .map(|(i, l)| format!("{file}:{}: {l}\n", i + 1))
+        .collect();
+    expect.assert_eq(&format!(
+        "{}\n{written}--- {code} still reported: {left:?}\n",
+        fix.title
+    ));
+}
+
+#[test]
+fn ignore_here_in_yaml_writes_a_comment_above() {
+    let fixture = WORKSPACE.replace("        \"500\"", "");
+    check_ignore(
+        &fixture,
+        "missing-error-response",
+        expect![[r#"
+        Ignore missing-error-response here
+        api/openapi.yaml:10:       # specgate-ignore: missing-error-response
+        --- missing-error-response still reported: []
+    "#]],
+    );
+}
+
+#[test]
+fn ignore_here_in_sql_and_markdown() {
+    let fixture = WORKSPACE.replace("  email text\n", "  email text,\n  nickname text\n");
+    check_ignore(
+        &fixture,
+        "column-not-in-dictionary",
+        expect![[r#"
+        Ignore column-not-in-dictionary here
+        db/001_init.sql:5:   -- specgate-ignore: column-not-in-dictionary
+        --- column-not-in-dictionary still reported: []
+    "#]],
+    );
+    check_ignore(
+        WORKSPACE,
+        "uncovered-requirement",
+        expect![[r#"
+        Ignore uncovered-requirement here
+        docs/prd.md:8: | FR-002 | Patients can list their appointments     | P0       | MVP     | <!-- specgate-ignore: uncovered-requirement -->
+        --- uncovered-requirement still reported: []
+    "#]],
+    );
+}
+
+#[test]
+fn ignore_here_inside_a_multi_line_yaml_value_writes_the_key() {
+    let fixture = WORKSPACE.replace(
+        "          description: The patient\n",
+        "          description: >-\n            The patient, see FR-099\n            and more\n",
+    );
+    check_ignore(
+        &fixture,
+        "unknown-requirement",
+        expect![[r#"
+        Ignore unknown-requirement here
+        api/openapi.yaml:12:           x-specgate-ignore: [unknown-requirement]
+        --- unknown-requirement still reported: []
+    "#]],
+    );
+}
+
+#[test]
+fn ignore_here_in_json_writes_the_key() {
+    let fixture = r#"
+//- docs/prd.md
+| ID | Requirement | Priority |
+|---|---|---|
+| FR-001 | List pets | P0 |
+//- openapi.json
+{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/pets/{id}": {"get": {
+  "x-fr-ids": ["FR-001"],
+  "responses": {"200": {"description": "ok"}}}}}}
+"#;
+    check_ignore(
+        fixture,
+        "missing-error-response",
+        expect![[r#"
+        Ignore missing-error-response here
+        openapi.json:3:   "responses": {"x-specgate-ignore": ["missing-error-response"], "200": {"description": "ok"}}}}}}
+        --- missing-error-response still reported: []
+    "#]],
+    );
+}

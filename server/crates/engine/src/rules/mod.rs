@@ -17,6 +17,7 @@ pub mod invalid_openapi;
 pub mod missing_error_response;
 pub mod property_not_in_dictionary;
 pub mod shared;
+pub mod stale_baseline_entry;
 pub mod syntax_error;
 pub mod table_not_in_dictionary;
 pub mod uncovered_requirement;
@@ -25,6 +26,7 @@ pub mod unpaginated_list;
 pub mod unreadable_file;
 pub mod unresolved_ref;
 pub mod untraced_operation;
+pub mod unused_suppression;
 
 /// A rule: its stable code, default severity, a one-line summary, and its
 /// check and fix functions.
@@ -42,6 +44,28 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// [`Rule::doc`] and how to turn its findings off: per finding, per
+    /// path, everywhere (what `specgate rule CODE` prints).
+    pub fn full_doc(&self) -> String {
+        let c = self.code;
+        // Findings about suppressions and the baseline come after them.
+        let one = if matches!(c, "unused-suppression" | "stale-baseline-entry") {
+            String::new()
+        } else {
+            format!(
+                "One finding: `# specgate-ignore: {c} — reason` on its line or alone on the line \
+                 above (`-- …` in SQL, `<!-- … -->` in Markdown), or `x-specgate-ignore: [{c}]` in the \
+                 OpenAPI object it is about. "
+            )
+        };
+        format!(
+            "{}\n\n**Suppressing.** {one}Some files: `[[overrides]]` with `files = [\"…\"]` and \
+             `rules = {{ \"{c}\" = \"off\" }}` in specgate.toml. Everywhere: `[rules] {c} = \"off\"`. \
+             Findings that exist today: `specgate check --write-baseline`.",
+            self.doc()
+        )
+    }
+
     /// The rule's documentation (what, why, example, fix, options): its
     /// file's leading `//!` comment, as Markdown.
     pub fn doc(&self) -> String {
@@ -80,7 +104,7 @@ pub fn docs_markdown() -> String {
             "\n## {}\n\nDefault severity: `{}`.\n\n{}\n",
             r.code,
             r.default_severity.as_str(),
-            r.doc()
+            r.full_doc()
         ));
     }
     s
@@ -129,6 +153,8 @@ pub static ALL: &[Rule] = &[
     invalid_openapi::RULE,
     invalid_config::RULE,
     unreadable_file::RULE,
+    unused_suppression::RULE,
+    stale_baseline_entry::RULE,
 ];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
@@ -137,18 +163,31 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 
 /// Runs every enabled rule; diagnostics come out sorted by file and position.
 pub fn check(index: &Index) -> Vec<Diagnostic> {
+    let config = index.config();
     let run = |rule: &Rule| -> Vec<Diagnostic> {
-        let Some(sev) = index.config().severity(rule.code, rule.default_severity) else {
+        if !config.rule_enabled_somewhere(rule.code, rule.default_severity) {
             return Vec::new();
-        };
+        }
         let mut out = Vec::new();
         (rule.check)(index, &mut out);
-        for d in &mut out {
+        let overridden = !config.overrides.is_empty();
+        let base = config.severity(rule.code, rule.default_severity);
+        out.retain_mut(|d| {
+            // Per file when `[[overrides]]` exist.
+            let sev = if overridden {
+                config.severity_in(rule.code, &d.location.file, rule.default_severity)
+            } else {
+                base
+            };
+            let Some(sev) = sev else {
+                return false;
+            };
             // A finding the rule itself made milder (a note once per
             // document, `Diagnostic::at_most`, or a severity set below the
             // `Error` that `Diagnostic::new` starts at) stays that mild.
             d.severity = d.at_most.map_or(sev, |m| m.min(sev)).min(d.severity);
-        }
+            true
+        });
         out
     };
     let mut out: Vec<Diagnostic> = ALL.iter().flat_map(run).collect();
