@@ -74,9 +74,12 @@ enum InventoryFormat {
 enum Command {
     /// Check a workspace (a folder) or some files, and print the findings.
     Check {
-        /// Folders or files (default `.`). The workspace root is the nearest
-        /// folder at or above them holding `specgate.toml` or `.git`; only
-        /// findings in what they name are printed.
+        /// Folders or files (default `.`). The workspace root of each is the
+        /// nearest folder at or above it holding `specgate.toml` or `.git`;
+        /// only findings in what they name are printed. Paths in several
+        /// workspaces check each against its own root, and a folder below
+        /// with its own `specgate.toml` is a nested workspace, checked on
+        /// its own.
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: CheckFormat,
@@ -161,6 +164,33 @@ fn print(s: &str) -> Result<(), CliError> {
     }
 }
 
+type Run = (
+    cli::Target,
+    specgate::index::Index,
+    Vec<specgate::diag::Diagnostic>,
+);
+
+/// Each checked workspace with the findings to print (`which[i]` for
+/// `runs[i]`); paths are prefixed with where each root is when several are.
+fn report_parts<'a>(
+    runs: &'a [Run],
+    which: &'a [Vec<specgate::diag::Diagnostic>],
+    several: bool,
+) -> Vec<output::Part<'a>> {
+    runs.iter()
+        .zip(which)
+        .map(|((target, index, _), diags)| output::Part {
+            index,
+            diags,
+            prefix: if several {
+                cli::display_prefix(&target.root)
+            } else {
+                String::new()
+            },
+        })
+        .collect()
+}
+
 fn run(args: Args) -> Result<i32, CliError> {
     match args.command {
         Command::Check {
@@ -174,50 +204,89 @@ fn run(args: Args) -> Result<i32, CliError> {
             statistics,
             write_baseline,
         } => {
-            let target = cli::resolve_target(&paths)?;
-            if let Some(file) = write_baseline {
-                let index = cli::load(&target, config.as_deref())?;
+            // The named workspaces, and the nested ones inside what they
+            // name (found as each is loaded), each checked on its own.
+            let mut queue: std::collections::VecDeque<cli::Target> =
+                cli::resolve_targets(&paths)?.into();
+            let mut roots: Vec<PathBuf> = queue.iter().map(|t| t.root.clone()).collect();
+            let mut runs: Vec<Run> = Vec::new();
+            // What --fix did per workspace: (alone, among several).
+            let mut fix_reports: Vec<(String, String)> = Vec::new();
+            while let Some(target) = queue.pop_front() {
+                let index = if write_baseline.is_none() && (fix || unsafe_fixes) {
+                    let run = cli::fix::run(&target, config.as_deref(), unsafe_fixes)?;
+                    cli::fix::write(&target.root, &run)?;
+                    fix_reports.push((
+                        cli::fix::summary(&run, ""),
+                        cli::fix::summary(&run, &cli::display_prefix(&target.root)),
+                    ));
+                    run.index
+                } else {
+                    cli::load(&target, config.as_deref())?
+                };
+                for n in cli::nested_targets(&index, &target) {
+                    if !roots.contains(&n.root) {
+                        roots.push(n.root.clone());
+                        queue.push_back(n);
+                    }
+                }
                 let diags = specgate::triage::check(&index);
-                let report = cli::write_baseline(&index, &diags, file.as_deref())?;
-                eprint!("{report}");
+                runs.push((target, index, diags));
+            }
+            let several = runs.len() > 1;
+            if let Some(file) = write_baseline {
+                if several && file.is_some() {
+                    return Err(CliError(format!(
+                        "--write-baseline FILE names one file, and {} workspaces are checked: give no FILE (each writes its own)",
+                        runs.len()
+                    )));
+                }
+                for (_, index, diags) in &runs {
+                    eprint!("{}", cli::write_baseline(index, diags, file.as_deref())?);
+                }
                 return Ok(cli::EXIT_OK);
             }
-            let index = if fix || unsafe_fixes {
-                let run = cli::fix::run(&target, config.as_deref(), unsafe_fixes)?;
-                cli::fix::write(&target.root, &run)?;
-                let report = cli::fix::summary(&run);
+            if fix || unsafe_fixes {
+                let fix_report: String = fix_reports
+                    .iter()
+                    .map(|(alone, among)| if several { among } else { alone }.as_str())
+                    .collect();
                 match format {
                     // Keep machine-readable output pure: the report goes to stderr.
-                    CheckFormat::Text => print(&report)?,
-                    _ => eprint!("{report}"),
+                    CheckFormat::Text => print(&fix_report)?,
+                    _ => eprint!("{fix_report}"),
                 }
-                run.index
-            } else {
-                cli::load(&target, config.as_deref())?
-            };
-            let diags = cli::filter_to_target(&index, &target, specgate::triage::check(&index));
+            }
             let color = match color.as_str() {
                 "always" => true,
                 "never" => false,
                 _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
-            let reported: Vec<specgate::diag::Diagnostic> = diags
-                .iter()
-                .filter(|d| d.triage == specgate::diag::Triage::Reported)
-                .cloned()
-                .collect();
+            let mut all = Vec::new();
+            let mut reported = Vec::new();
+            for (target, index, diags) in &mut runs {
+                let d = cli::filter_to_target(index, target, std::mem::take(diags));
+                reported.push(
+                    d.iter()
+                        .filter(|d| d.triage == specgate::diag::Triage::Reported)
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
+                all.push(d);
+            }
+            let parts = |which| report_parts(&runs, which, several);
             let text = if statistics {
-                output::statistics(&diags)
+                output::statistics(&all.concat())
             } else {
                 match format {
                     CheckFormat::Text => {
-                        let mut t = output::text(&index, &reported, color);
-                        t.push_str(&cli::hidden_note(&diags));
+                        let mut t = output::text_parts(&parts(&reported), color);
+                        t.push_str(&cli::hidden_note(&all.concat()));
                         t
                     }
-                    CheckFormat::Json => output::json(&index, &reported),
-                    CheckFormat::Sarif => output::sarif(&index, &diags),
-                    CheckFormat::Github => output::github(&index, &reported),
+                    CheckFormat::Json => output::json_parts(&parts(&reported)),
+                    CheckFormat::Sarif => output::sarif_parts(&parts(&all)),
+                    CheckFormat::Github => output::github_parts(&parts(&reported)),
                 }
             };
             print(&text)?;
@@ -227,10 +296,10 @@ fn run(args: Args) -> Result<i32, CliError> {
                 FailLevel::Info => specgate::diag::Severity::Info,
                 FailLevel::Hint => specgate::diag::Severity::Hint,
             };
-            let code = cli::exit_code(&diags, level);
+            let code = cli::exit_code(&all.concat(), level);
             // The process exits next: freeing a large spec's trees one node
             // at a time would cost ~10 ms for nothing (Stripe: 9–13 ms).
-            std::mem::forget((index, diags));
+            std::mem::forget((runs, all, reported));
             Ok(code)
         }
         Command::Inventory {

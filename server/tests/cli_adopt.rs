@@ -232,6 +232,39 @@ fn overrides_per_path() {
         "{out}"
     );
     assert!(out.contains("unknown rule `no-such-rule`"), "{out}");
+
+    // Rule options per path: the clinician lookup needs only a success
+    // response; a block for another file leaves its finding as it was.
+    let clinician_finding = |glob: &str| {
+        std::fs::write(
+            root.join("specgate.toml"),
+            format!(
+                "{toml}\n[[overrides]]\nfiles = [\"{glob}\"]\nrules = {{ \"missing-error-response\" = {{ require = [\"success\"] }} }}\n"
+            ),
+        )
+        .unwrap();
+        let (_, out, _) = check(root, &[]);
+        findings(&out).iter().any(|x| {
+            x.starts_with("api/paths/clinician.yaml") && x.contains("missing-error-response")
+        })
+    };
+    assert!(!clinician_finding("api/paths/clinician.yaml"));
+    assert!(clinician_finding("api/paths/patient.yaml"));
+    // An option about the whole workspace is refused in a block.
+    std::fs::write(
+        root.join("specgate.toml"),
+        format!(
+            "{toml}\n[[overrides]]\nfiles = [\"db/**\"]\nrules = {{ \"table-not-in-dictionary\" = {{ when_no_dictionary = \"off\" }} }}\n"
+        ),
+    )
+    .unwrap();
+    let (_, out, _) = check(root, &["specgate.toml"]);
+    assert!(
+        out.contains(
+            "`when_no_dictionary` of rule `table-not-in-dictionary` applies to the whole workspace"
+        ),
+        "{out}"
+    );
 }
 
 #[test]

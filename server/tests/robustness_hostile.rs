@@ -544,7 +544,9 @@ fn cli_usage_errors_exit_2_with_one_line() {
     write(dir.path(), "sub/b.yaml", "x: 1\n");
     for args in [
         vec!["check", "no-such-file.yaml"],
-        vec!["check", "sub", "a.yaml"],
+        // Two workspaces (no root marker: each folder is its own) and one
+        // baseline file for both.
+        vec!["check", "sub", "a.yaml", "--write-baseline", "one.json"],
         vec!["check", "--config", "missing.toml", "."],
         vec!["inventory", "sub/b.yaml"],
     ] {

@@ -298,20 +298,38 @@ fn a_folder_without_a_repository_around_it_is_its_own_root() {
 }
 
 #[test]
-fn paths_of_two_workspaces_are_refused() {
+fn paths_of_two_workspaces_are_each_checked_against_their_own_root() {
     let tmp = tempfile::tempdir().unwrap();
     for name in ["a", "b"] {
         let d = tmp.path().join(name);
         copy_dir(&fixture(), &d);
         std::fs::create_dir(d.join(".git")).unwrap();
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_specgate"))
-        .args(["check", "a/specs/001-task-api", "b/specs/001-task-api"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("one workspace at a time"));
+    // Two repositories: each feature folder against its own repository,
+    // paths from the current folder (so the two stay apart).
+    let (code, v) = specgate(
+        &["check", "a/specs/001-task-api", "b/specs/001-task-api"],
+        tmp.path(),
+    );
+    assert_eq!(code, 1);
+    let of = |repo: &str| -> Vec<(String, String)> {
+        let mut f: Vec<(String, String)> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| {
+                let p = d["path"].as_str()?.strip_prefix(&format!("{repo}/"))?;
+                Some((p.to_string(), d["code"].as_str()?.to_string()))
+            })
+            .collect();
+        f.sort();
+        f
+    };
+    assert!(!of("a").is_empty(), "{v:#}");
+    assert_eq!(of("a"), of("b"));
+    assert!(of("a")
+        .iter()
+        .all(|(p, _)| p.starts_with("specs/001-task-api/")));
     // Two folders of one repository: the findings of both.
     let (_, v) = specgate(
         &["check", "a/specs/001-task-api", "a/specs/002-labels"],

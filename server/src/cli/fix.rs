@@ -45,8 +45,9 @@ pub fn write(root: &Path, run: &FixRun) -> Result<(), CliError> {
 }
 
 /// What `--fix` changed, one line per applied fix:
-/// `fixed api/paths/a.yaml: Add missing responses 404, 500 [missing-error-response]`.
-pub fn summary(run: &FixRun) -> String {
+/// `fixed api/paths/a.yaml: Add missing responses 404, 500 [missing-error-response]`
+/// (paths after `prefix`, see [`super::display_prefix`]).
+pub fn summary(run: &FixRun, prefix: &str) -> String {
     let mut s = String::new();
     for Applied {
         file,
@@ -56,13 +57,17 @@ pub fn summary(run: &FixRun) -> String {
         ..
     } in &run.applied
     {
-        let others: Vec<&str> = edited.iter().filter(|f| *f != file).map(|f| &**f).collect();
+        let others: Vec<String> = edited
+            .iter()
+            .filter(|f| *f != file)
+            .map(|f| format!("{prefix}{f}"))
+            .collect();
         let also = if others.is_empty() {
             String::new()
         } else {
             format!(" (also edited {})", others.join(", "))
         };
-        s.push_str(&format!("fixed {file}: {title} [{code}]{also}\n"));
+        s.push_str(&format!("fixed {prefix}{file}: {title} [{code}]{also}\n"));
     }
     let files: BTreeSet<&str> = run.changed.keys().map(|f| &**f).collect();
     if run.applied.is_empty() {

@@ -68,19 +68,35 @@ pub fn in_dir(dir: &str, file: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// The workspace and the part of it to report on, from the command line's
-/// paths (none: `.`). Every path has the same root rule, folders and files
-/// alike ([`find_root`]): the nearest folder at or above it holding
-/// `specgate.toml` or `.git`, else the nearest spec-kit feature folder, else
-/// the folder itself (a file's folder). Naming the root reports everything;
-/// naming folders or files below it reports what lies in them.
+/// The workspace and the part of it to report on, from one path (none:
+/// `.`); see [`resolve_targets`].
 pub fn resolve_target(paths: &[PathBuf]) -> Result<Target, CliError> {
+    let mut targets = resolve_targets(paths)?;
+    if targets.len() > 1 {
+        return Err(CliError(format!(
+            "the paths are in {} workspaces ({} and {}): name one",
+            targets.len(),
+            targets[0].root.display(),
+            targets[1].root.display()
+        )));
+    }
+    Ok(targets.remove(0))
+}
+
+/// The workspaces and the parts of them to report on, from the command
+/// line's paths (none: `.`). Every path has the same root rule, folders and
+/// files alike ([`find_root`]): the nearest folder at or above it holding
+/// `specgate.toml` or `.git`, else the nearest spec-kit feature folder, else
+/// the folder itself (a file's folder). Paths with one root make one target
+/// (in the order first named); naming a root reports all of it, naming
+/// folders or files below it reports what lies in them.
+pub fn resolve_targets(paths: &[PathBuf]) -> Result<Vec<Target>, CliError> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
-    let mut named = Vec::new();
+    let mut groups: Vec<(PathBuf, Vec<(PathBuf, bool)>)> = Vec::new();
     for p in &paths {
         let canon = p
             .canonicalize()
@@ -91,38 +107,63 @@ pub fn resolve_target(paths: &[PathBuf]) -> Result<Target, CliError> {
         } else {
             find_root(canon.parent().unwrap_or(Path::new("/")))
         };
-        named.push((canon, is_dir, root));
-    }
-    let root = named[0].2.clone();
-    if let Some((p, _, other)) = named.iter().find(|n| n.2 != root) {
-        return Err(CliError(format!(
-            "{} is in the workspace {}, not in {}: check one workspace at a time",
-            p.display(),
-            other.display(),
-            root.display()
-        )));
-    }
-    let mut target = Target::whole(root);
-    let mut whole = false;
-    for (p, is_dir, _) in &named {
-        let rel = relative_to(&target.root, p).ok_or_else(|| {
-            CliError(format!(
-                "{} is outside the workspace {}",
-                p.display(),
-                target.root.display()
-            ))
-        })?;
-        match (is_dir, rel.is_empty()) {
-            (true, true) => whole = true,
-            (true, false) => target.dirs.push(rel),
-            (false, _) => target.files.push(rel),
+        match groups.iter_mut().find(|g| g.0 == root) {
+            Some(g) => g.1.push((canon, is_dir)),
+            None => groups.push((root, vec![(canon, is_dir)])),
         }
     }
-    if whole {
-        target.dirs.clear();
-        target.files.clear();
+    let mut targets = Vec::new();
+    for (root, named) in groups {
+        let mut target = Target::whole(root);
+        let mut whole = false;
+        for (p, is_dir) in &named {
+            let rel = relative_to(&target.root, p).ok_or_else(|| {
+                CliError(format!(
+                    "{} is outside the workspace {}",
+                    p.display(),
+                    target.root.display()
+                ))
+            })?;
+            match (is_dir, rel.is_empty()) {
+                (true, true) => whole = true,
+                (true, false) => target.dirs.push(rel),
+                (false, _) => target.files.push(rel),
+            }
+        }
+        if whole {
+            target.dirs.clear();
+            target.files.clear();
+        }
+        targets.push(target);
     }
-    Ok(target)
+    Ok(targets)
+}
+
+/// The nested workspaces (folders below the root with a `specgate.toml` of
+/// their own) inside what a target names: each is checked as a whole
+/// workspace of its own, as ruff checks each folder with its nearest config.
+pub fn nested_targets(index: &Index, target: &Target) -> Vec<Target> {
+    index
+        .ws
+        .nested
+        .iter()
+        .filter(|n| target.is_whole() || target.dirs.iter().any(|d| d == *n || in_dir(d, n)))
+        .map(|n| Target::whole(index.ws.root.join(n)))
+        .collect()
+}
+
+/// What goes before a workspace's paths when several are reported: where
+/// its root is from the current folder (`""` there), else its full path.
+pub fn display_prefix(root: &Path) -> String {
+    let cwd = std::env::current_dir()
+        .and_then(|c| c.canonicalize())
+        .unwrap_or_default();
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match relative_to(&cwd, &root) {
+        Some(rel) if rel.is_empty() => String::new(),
+        Some(rel) => format!("{rel}/"),
+        None => format!("{}/", root.display()),
+    }
 }
 
 /// Loads the workspace of a target. With only files named, only those plus

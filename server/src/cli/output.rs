@@ -57,14 +57,48 @@ pub struct Summary {
     pub files: usize,
 }
 
+/// One workspace's findings in a report that may hold several (a
+/// monorepo's nested workspaces, or folders with roots of their own).
+pub struct Part<'a> {
+    pub index: &'a Index,
+    pub diags: &'a [Diagnostic],
+    /// Put before each workspace-relative path: `""` when one workspace is
+    /// reported, else where its root is from the current folder (`svc/a/`).
+    pub prefix: String,
+}
+
+impl<'a> Part<'a> {
+    pub fn one(index: &'a Index, diags: &'a [Diagnostic]) -> Part<'a> {
+        Part {
+            index,
+            diags,
+            prefix: String::new(),
+        }
+    }
+
+    fn path(&self, file: &str) -> String {
+        format!("{}{file}", self.prefix)
+    }
+}
+
 pub fn summarize(index: &Index, diags: &[Diagnostic]) -> Summary {
-    let count = |s| diags.iter().filter(|d| d.severity == s).count();
+    summarize_parts(&[Part::one(index, diags)])
+}
+
+fn summarize_parts(parts: &[Part]) -> Summary {
+    let count = |s| {
+        parts
+            .iter()
+            .flat_map(|p| p.diags)
+            .filter(|d| d.severity == s)
+            .count()
+    };
     Summary {
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
         hints: count(Severity::Hint),
-        files: index.files.len(),
+        files: parts.iter().map(|p| p.index.files.len()).sum(),
     }
 }
 
@@ -79,6 +113,11 @@ fn plural(n: usize, w: &str) -> String {
 /// GitHub Actions workflow commands: one annotation per finding on the
 /// pull request (`::error file=…,line=…,col=…,title=…::message`).
 pub fn github(index: &Index, diags: &[Diagnostic]) -> String {
+    github_parts(&[Part::one(index, diags)])
+}
+
+/// [`github`] over several workspaces.
+pub fn github_parts(parts: &[Part]) -> String {
     // Workflow command values escape `%`, CR and LF (and `,`/`:` in properties).
     let data = |s: &str| {
         s.replace('%', "%25")
@@ -87,8 +126,11 @@ pub fn github(index: &Index, diags: &[Diagnostic]) -> String {
     };
     let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
-    for d in diags {
-        let (s, e) = position(index, d);
+    for (part, d) in parts
+        .iter()
+        .flat_map(|p| p.diags.iter().map(move |d| (p, d)))
+    {
+        let (s, e) = position(part.index, d);
         let level = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -97,7 +139,7 @@ pub fn github(index: &Index, diags: &[Diagnostic]) -> String {
         let _ = writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            prop(&d.location.file),
+            prop(&part.path(&d.location.file)),
             s.line,
             s.col,
             e.line,
@@ -149,14 +191,26 @@ pub fn statistics(diags: &[Diagnostic]) -> String {
 
 /// `path:line:col: severity[code] message` with a code frame under it.
 pub fn text(index: &Index, diags: &[Diagnostic], color: bool) -> String {
+    text_parts(&[Part::one(index, diags)], color)
+}
+
+/// [`text`] over several workspaces, with one summary.
+pub fn text_parts(parts: &[Part], color: bool) -> String {
     let st = Style { on: color };
     let mut out = String::new();
-    for d in diags {
+    for (part, d) in parts
+        .iter()
+        .flat_map(|p| p.diags.iter().map(move |d| (p, d)))
+    {
+        let index = part.index;
         let (s, e) = position(index, d);
         let _ = writeln!(
             out,
             "{}: {} {}",
-            st.paint("1", &format!("{}:{}:{}", d.location.file, s.line, s.col)),
+            st.paint(
+                "1",
+                &format!("{}:{}:{}", part.path(&d.location.file), s.line, s.col)
+            ),
             st.paint(
                 sev_color(d.severity),
                 &format!("{}[{}]", d.severity.as_str(), d.code)
@@ -204,7 +258,7 @@ pub fn text(index: &Index, diags: &[Diagnostic], color: bool) -> String {
                         out,
                         "{pad} = note: {} ({}:{}:{})",
                         r.message,
-                        r.location.file,
+                        part.path(&r.location.file),
                         lc.line + 1,
                         lc.col + 1
                     );
@@ -213,8 +267,8 @@ pub fn text(index: &Index, diags: &[Diagnostic], color: bool) -> String {
             out.push('\n');
         }
     }
-    let s = summarize(index, diags);
-    if diags.is_empty() {
+    let s = summarize_parts(parts);
+    if parts.iter().all(|p| p.diags.is_empty()) {
         let _ = writeln!(
             out,
             "{} No findings in {}.",
@@ -222,18 +276,21 @@ pub fn text(index: &Index, diags: &[Diagnostic], color: bool) -> String {
             plural(s.files, "file")
         );
     } else {
-        let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
+        let mut counts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
         if s.infos > 0 {
-            parts.push(plural(s.infos, "info"));
+            counts.push(plural(s.infos, "info"));
         }
         if s.hints > 0 {
-            parts.push(plural(s.hints, "hint"));
+            counts.push(plural(s.hints, "hint"));
         }
-        let files: std::collections::BTreeSet<_> = diags.iter().map(|d| &d.location.file).collect();
+        let files: std::collections::BTreeSet<_> = parts
+            .iter()
+            .flat_map(|p| p.diags.iter().map(|d| p.path(&d.location.file)))
+            .collect();
         let _ = writeln!(
             out,
             "Found {} in {} ({} checked).",
-            parts.join(", "),
+            counts.join(", "),
             plural(files.len(), "file"),
             plural(s.files, "file")
         );
@@ -242,12 +299,18 @@ pub fn text(index: &Index, diags: &[Diagnostic], color: bool) -> String {
 }
 
 pub fn json(index: &Index, diags: &[Diagnostic]) -> String {
-    let items: Vec<Value> = diags
+    json_parts(&[Part::one(index, diags)])
+}
+
+/// [`json`] over several workspaces.
+pub fn json_parts(parts: &[Part]) -> String {
+    let items: Vec<Value> = parts
         .iter()
-        .map(|d| {
-            let (s, e) = position(index, d);
+        .flat_map(|p| p.diags.iter().map(move |d| (p, d)))
+        .map(|(part, d)| {
+            let (s, e) = position(part.index, d);
             json!({
-                "path": &*d.location.file,
+                "path": part.path(&d.location.file),
                 "line": s.line,
                 "column": s.col,
                 "end_line": e.line,
@@ -258,7 +321,7 @@ pub fn json(index: &Index, diags: &[Diagnostic]) -> String {
             })
         })
         .collect();
-    let s = summarize(index, diags);
+    let s = summarize_parts(parts);
     let v = json!({
         "diagnostics": items,
         "summary": {
@@ -288,6 +351,11 @@ fn sarif_level(s: Severity) -> &'static str {
 /// `suppressions`), with `partialFingerprints` from the finding's stable key
 /// (the baseline's), so that code scanning follows a finding across edits.
 pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
+    sarif_parts(&[Part::one(index, diags)])
+}
+
+/// [`sarif`] over several workspaces: one run, paths from the current folder.
+pub fn sarif_parts(parts: &[Part]) -> String {
     let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     let rules: Vec<Value> = specgate_engine::rules::ALL
         .iter()
@@ -302,15 +370,24 @@ pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = diags
+    let results: Vec<Value> = parts
         .iter()
-        .map(|d| {
+        .flat_map(|p| p.diags.iter().map(move |d| (p, d)))
+        .map(|(part, d)| {
+            let index = part.index;
             let (s, e) = position(index, d);
             let rule_index = specgate_engine::rules::ALL
                 .iter()
                 .position(|r| r.code == d.code)
                 .unwrap_or(0);
-            let print = specgate_engine::baseline::key::FindingKey::of(index, d).fingerprint();
+            // The key's file is workspace-relative; a prefix keeps two
+            // workspaces' keys apart.
+            let key = specgate_engine::baseline::key::FindingKey::of(index, d).fingerprint();
+            let print = if part.prefix.is_empty() {
+                key
+            } else {
+                format!("{}{key}", part.prefix)
+            };
             // The n-th finding with one key gets its own fingerprint.
             let n = seen.entry(print.clone()).or_default();
             *n += 1;
@@ -333,7 +410,7 @@ pub fn sarif(index: &Index, diags: &[Diagnostic]) -> String {
                 "message": { "text": d.message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": &*d.location.file, "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": part.path(&d.location.file), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": s.line, "startColumn": s.col,
                             "endLine": e.line, "endColumn": e.col,

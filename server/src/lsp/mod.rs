@@ -52,6 +52,7 @@ mod log;
 mod publish;
 mod server;
 mod state;
+mod workspaces;
 
 pub use server::Backend;
 

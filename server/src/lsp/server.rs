@@ -1,7 +1,8 @@
 //! The protocol handlers.
 
 use super::convert::{encoding_name, line_col, Snapshot};
-use super::state::{analysis_loop, Doc, Shared};
+use super::state::{Doc, Settings, Shared};
+use super::workspaces::Workspaces;
 use super::{FIX_ALL_KIND, INVENTORY_COMMAND, SHOW_REFERENCES_COMMAND};
 use ropey::Rope;
 use serde_json::{json, Value};
@@ -9,6 +10,7 @@ use specgate_engine::diag::FileId;
 use specgate_engine::ide;
 use specgate_syntax::text::{self, Encoding};
 use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
@@ -29,7 +31,7 @@ const PANIC_ENV: &str = "SPECGATE_TEST_PANIC";
 const REQUEST_WAIT: Duration = Duration::from_secs(60);
 
 pub struct Backend {
-    shared: Arc<Shared>,
+    ws: Arc<Workspaces>,
     /// Client capabilities that decide what `initialized` sets up.
     flags: std::sync::Mutex<ClientFlags>,
 }
@@ -59,18 +61,23 @@ fn invalid_params(msg: impl Into<String>) -> Error {
 impl Backend {
     pub fn new(client: Client, publisher: super::publish::Publisher) -> Backend {
         Backend {
-            shared: Arc::new(Shared::new(client, publisher)),
+            ws: Arc::new(Workspaces::new(client, publisher)),
             flags: std::sync::Mutex::new(ClientFlags::default()),
         }
     }
 
-    /// Runs `f` on the synchronous state, catching a panic (which is logged).
-    fn sync_update(&self, what: &str, f: impl FnOnce(&Shared)) {
-        if let Err(p) = std::panic::catch_unwind(AssertUnwindSafe(|| f(&self.shared))) {
-            self.shared
+    /// Runs `f` on the workspace of `uri` and the document's id there,
+    /// catching a panic (which is logged). `None`: no workspace holds it.
+    fn sync_update(&self, what: &str, uri: &Uri, f: impl FnOnce(&Shared, FileId)) -> bool {
+        let Some((shared, file)) = self.ws.route(uri) else {
+            return false;
+        };
+        if let Err(p) = std::panic::catch_unwind(AssertUnwindSafe(|| f(&shared, file))) {
+            self.ws
                 .log
                 .error(format!("{what} panicked: {}", panic_message(&p)));
         }
+        true
     }
 
     /// The snapshot that includes every change received before this request,
@@ -79,26 +86,45 @@ impl Backend {
     /// client asks about every open editor, settings.json included: the
     /// answer is "nothing here", not an error in its log).
     async fn snapshot(&self, uri: &Uri) -> Result<Option<(Arc<Snapshot>, FileId)>> {
-        let (file, gen, version) = {
-            let st = self.shared.lock();
-            let Some(file) = st.file_of(uri) else {
-                return Ok(None);
-            };
-            let version = st.docs.get(&file).map(|d| d.version);
-            (file, st.gen, version)
+        let Some((shared, file)) = self.ws.route(uri) else {
+            return Ok(None);
         };
-        let snap = self.latest(gen).await?;
+        let (gen, version) = {
+            let st = shared.lock();
+            (st.gen, st.docs.get(&file).map(|d| d.version))
+        };
+        let snap = Self::latest(&shared, gen).await?;
         if version.is_some() && snap.versions.get(&file) != version.as_ref() {
             return Err(Error::content_modified());
         }
         Ok(Some((snap, file)))
     }
 
-    async fn latest(&self, gen: u64) -> Result<Arc<Snapshot>> {
-        self.shared
+    /// The snapshot of a workspace that includes every change before now.
+    async fn current(shared: &Shared) -> Result<Arc<Snapshot>> {
+        let gen = shared.lock().gen;
+        Self::latest(shared, gen).await
+    }
+
+    async fn latest(shared: &Shared, gen: u64) -> Result<Arc<Snapshot>> {
+        shared
             .snapshot_at(gen, REQUEST_WAIT)
             .await
             .ok_or_else(|| internal("the workspace is not analysed yet"))
+    }
+
+    /// The workspace a command is about: the one of its first argument
+    /// when that is a document URI, else the first folder's.
+    fn command_target(&self, args: &[Value]) -> Result<Arc<Shared>> {
+        let routed = args
+            .first()
+            .and_then(Value::as_str)
+            .and_then(|u| u.parse::<Uri>().ok())
+            .and_then(|u| self.ws.route(&u))
+            .map(|(s, _)| s);
+        routed
+            .or_else(|| self.ws.all().into_iter().next())
+            .ok_or_else(|| internal("no workspace is open"))
     }
 
     /// Runs an engine query on a blocking thread; a panic becomes an error
@@ -116,7 +142,7 @@ impl Backend {
                 } else {
                     e.to_string()
                 };
-                self.shared.log.error(format!("{what} failed: {msg}"));
+                self.ws.log.error(format!("{what} failed: {msg}"));
                 Err(internal(format!("specgate: {what} failed: {msg}")))
             }
         }
@@ -203,17 +229,24 @@ impl LanguageServer for Backend {
         } else {
             Encoding::Utf16
         };
+        // Every folder of the window (each with the root `specgate check
+        // FOLDER` would use), else the root URI, else the current folder.
         #[allow(deprecated)]
-        let root_uri = params
-            .workspace_folders
-            .as_ref()
-            .and_then(|f| f.first())
-            .map(|f| f.uri.clone())
-            .or(params.root_uri.clone());
-        let root = root_uri
-            .as_ref()
-            .and_then(|u| u.to_file_path().map(|p| p.into_owned()))
-            .or_else(|| std::env::current_dir().ok());
+        let mut folders: Vec<PathBuf> = match &params.workspace_folders {
+            Some(f) if !f.is_empty() => f
+                .iter()
+                .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+                .collect(),
+            _ => params
+                .root_uri
+                .as_ref()
+                .and_then(|u| u.to_file_path().map(|p| p.into_owned()))
+                .into_iter()
+                .collect(),
+        };
+        if folders.is_empty() {
+            folders.extend(std::env::current_dir().ok());
+        }
         let debounce = params
             .initialization_options
             .as_ref()
@@ -224,22 +257,17 @@ impl LanguageServer for Backend {
             .as_ref()
             .map(specgate_engine::config::Overrides::from_json)
             .unwrap_or_default();
-        {
-            let mut st = self.shared.lock();
-            st.overrides = overrides;
-            st.enc = enc;
-            if let Some(folder) = root {
-                // The same root as `specgate check FOLDER`: the repository
-                // around the folder; findings are published for the folder.
-                let r = specgate_engine::workspace::find_root(&folder);
-                st.scope =
-                    specgate_engine::workspace::relative_to(&r, &folder).filter(|s| !s.is_empty());
-                st.root = r.canonicalize().unwrap_or_else(|_| r.clone());
-                st.uri_root = r;
-            }
-            if let Some(ms) = debounce {
-                st.debounce = Duration::from_millis(ms);
-            }
+        let mut settings = Settings {
+            enc,
+            overrides,
+            ..Settings::default()
+        };
+        if let Some(ms) = debounce {
+            settings.debounce = Duration::from_millis(ms);
+        }
+        self.ws.set_settings(settings);
+        for f in folders {
+            self.ws.add_folder(f);
         }
         let caps = &params.capabilities;
         *self.flags.lock().unwrap_or_else(|e| e.into_inner()) = ClientFlags {
@@ -304,6 +332,13 @@ impl LanguageServer for Backend {
                     commands: vec![INVENTORY_COMMAND.to_string()],
                     ..Default::default()
                 }),
+                workspace: Some(ls::WorkspaceServerCapabilities {
+                    workspace_folders: Some(ls::WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(ls::OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
                 ..Default::default()
             },
             offset_encoding: None,
@@ -312,28 +347,9 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: ls::InitializedParams) {
         let flags = *self.flags.lock().unwrap_or_else(|e| e.into_inner());
-        {
-            let mut st = self.shared.lock();
-            if st.started {
-                return;
-            }
-            st.started = true;
-            let scope = match &st.scope {
-                Some(s) => format!(" (reporting on {s})"),
-                None => String::new(),
-            };
-            self.shared.log.info(format!(
-                "specgate {} serving {}{scope} ({:?} positions, debounce {} ms)",
-                env!("CARGO_PKG_VERSION"),
-                st.root.display(),
-                st.enc,
-                st.debounce.as_millis()
-            ));
-            self.shared.changed(&mut st);
-        }
-        tokio::spawn(analysis_loop(self.shared.clone(), flags.progress));
+        self.ws.start(flags.progress);
         if flags.watch_dynamic {
-            let shared = self.shared.clone();
+            let ws = self.ws.clone();
             tokio::spawn(async move {
                 let opts = json!({ "watchers": [
                     { "globPattern": "**/*.{md,markdown,yaml,yml,json,sql,csv}" },
@@ -344,8 +360,8 @@ impl LanguageServer for Backend {
                     method: "workspace/didChangeWatchedFiles".into(),
                     register_options: Some(opts),
                 };
-                if let Err(e) = shared.client.register_capability(vec![reg]).await {
-                    shared.log.warn(format!(
+                if let Err(e) = ws.client.register_capability(vec![reg]).await {
+                    ws.log.warn(format!(
                         "cannot watch files (changes on disk are missed): {e}"
                     ));
                 }
@@ -354,23 +370,15 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
-        let mut st = self.shared.lock();
-        st.shutdown = true;
-        self.shared.changed(&mut st);
+        self.ws.shutdown();
         Ok(())
     }
 
     async fn did_open(&self, params: ls::DidOpenTextDocumentParams) {
-        self.sync_update("didOpen", |sh| {
+        let td = params.text_document;
+        let uri = td.uri.clone();
+        let known = self.sync_update("didOpen", &uri, |sh, file| {
             let mut st = sh.lock();
-            let td = params.text_document;
-            let Some(file) = st.file_of(&td.uri) else {
-                sh.log.info(format!(
-                    "{} is outside the workspace: not checked",
-                    td.uri.as_str()
-                ));
-                return;
-            };
             st.closed.remove(&file);
             st.docs.insert(
                 file,
@@ -383,16 +391,20 @@ impl LanguageServer for Backend {
             );
             sh.changed(&mut st);
         });
+        if !known {
+            self.ws.log.info(format!(
+                "{} is outside the workspace: not checked",
+                uri.as_str()
+            ));
+        }
     }
 
     async fn did_change(&self, params: ls::DidChangeTextDocumentParams) {
         // Synchronous from here to the end: no `.await` may reorder edits.
-        self.sync_update("didChange", |sh| {
+        let uri = params.text_document.uri.clone();
+        self.sync_update("didChange", &uri, |sh, file| {
             let mut st = sh.lock();
             let enc = st.enc;
-            let Some(file) = st.file_of(&params.text_document.uri) else {
-                return;
-            };
             let version = params.text_document.version;
             let Some(doc) = st.docs.get_mut(&file) else {
                 sh.log
@@ -416,11 +428,8 @@ impl LanguageServer for Backend {
     async fn did_save(&self, _: ls::DidSaveTextDocumentParams) {}
 
     async fn did_close(&self, params: ls::DidCloseTextDocumentParams) {
-        self.sync_update("didClose", |sh| {
+        self.sync_update("didClose", &params.text_document.uri, |sh, file| {
             let mut st = sh.lock();
-            let Some(file) = st.file_of(&params.text_document.uri) else {
-                return;
-            };
             if st.docs.remove(&file).is_some() {
                 st.closed.insert(file);
                 sh.changed(&mut st);
@@ -430,28 +439,30 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: ls::DidChangeConfigurationParams) {
         let o = specgate_engine::config::Overrides::from_json(&params.settings);
-        let mut st = self.shared.lock();
-        if st.overrides != o {
-            st.overrides = o;
-            st.overrides_changed = true;
-            self.shared.changed(&mut st);
-        }
+        self.ws.set_overrides(o);
     }
 
     async fn did_change_watched_files(&self, params: ls::DidChangeWatchedFilesParams) {
-        self.sync_update("didChangeWatchedFiles", |sh| {
-            let mut st = sh.lock();
-            let mut any = false;
-            for ch in params.changes {
-                if let Some(file) = st.file_of(&ch.uri) {
-                    st.disk.push((file, ch.typ));
-                    any = true;
-                }
-            }
-            if any {
+        for ch in params.changes {
+            self.sync_update("didChangeWatchedFiles", &ch.uri, |sh, file| {
+                let mut st = sh.lock();
+                st.disk.push((file, ch.typ));
                 sh.changed(&mut st);
+            });
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: ls::DidChangeWorkspaceFoldersParams) {
+        for f in &params.event.removed {
+            if let Some(p) = f.uri.to_file_path() {
+                self.ws.remove_folder(&p);
             }
-        });
+        }
+        for f in params.event.added {
+            if let Some(p) = f.uri.to_file_path() {
+                self.ws.add_folder(p.into_owned());
+            }
+        }
     }
 
     async fn goto_definition(
@@ -599,28 +610,35 @@ impl LanguageServer for Backend {
         &self,
         params: ls::WorkspaceSymbolParams,
     ) -> Result<Option<ls::WorkspaceSymbolResponse>> {
-        let gen = self.shared.lock().gen;
-        let snap = self.latest(gen).await?;
-        self.query("workspace/symbol", snap, move |s| {
-            #[allow(deprecated)]
-            let syms: Vec<ls::SymbolInformation> = s
-                .analysis()
-                .workspace_symbols(&params.query, 2000)
-                .into_iter()
-                .filter_map(|w| {
-                    Some(ls::SymbolInformation {
-                        name: w.name,
-                        kind: symbol_kind(w.kind),
-                        tags: None,
-                        deprecated: None,
-                        location: s.location(&w.location)?,
-                        container_name: w.container,
-                    })
+        // Every workspace's symbols (a multi-root window), best first in each.
+        let mut all = Vec::new();
+        for shared in self.ws.all() {
+            let snap = Self::current(&shared).await?;
+            let query = params.query.clone();
+            let syms = self
+                .query("workspace/symbol", snap, move |s| {
+                    #[allow(deprecated)]
+                    let syms: Vec<ls::SymbolInformation> = s
+                        .analysis()
+                        .workspace_symbols(&query, 2000)
+                        .into_iter()
+                        .filter_map(|w| {
+                            Some(ls::SymbolInformation {
+                                name: w.name,
+                                kind: symbol_kind(w.kind),
+                                tags: None,
+                                deprecated: None,
+                                location: s.location(&w.location)?,
+                                container_name: w.container,
+                            })
+                        })
+                        .collect();
+                    Ok(syms)
                 })
-                .collect();
-            Ok(Some(ls::WorkspaceSymbolResponse::Flat(syms)))
-        })
-        .await
+                .await?;
+            all.extend(syms);
+        }
+        Ok(Some(ls::WorkspaceSymbolResponse::Flat(all)))
     }
 
     async fn code_lens(&self, params: ls::CodeLensParams) -> Result<Option<Vec<ls::CodeLens>>> {
@@ -718,8 +736,7 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ls::ExecuteCommandParams) -> Result<Option<Value>> {
         #[cfg(debug_assertions)]
         if params.command == PANIC_COMMAND && std::env::var_os(PANIC_ENV).is_some() {
-            let gen = self.shared.lock().gen;
-            let snap = self.latest(gen).await?;
+            let snap = Self::current(&*self.command_target(&params.arguments)?).await?;
             return self
                 .query(PANIC_COMMAND, snap, |_| -> Result<Option<Value>> {
                     panic!("panic requested by {PANIC_COMMAND}")
@@ -732,8 +749,7 @@ impl LanguageServer for Backend {
                 params.command
             )));
         }
-        let gen = self.shared.lock().gen;
-        let snap = self.latest(gen).await?;
+        let snap = Self::current(&*self.command_target(&params.arguments)?).await?;
         self.query("specgate.inventory", snap, |s| {
             Ok(Some(Value::String(s.analysis().inventory_markdown())))
         })

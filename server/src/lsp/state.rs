@@ -36,10 +36,10 @@ pub struct State {
     /// The root as the client named it (perhaps through a symlink): URIs of
     /// files that are not open are built on it, so the client recognises them.
     pub uri_root: PathBuf,
-    /// The folder the editor opened, relative to `root`, when the root is
-    /// above it (a repository around it): only its files' findings are
-    /// published (and those of open documents).
-    pub scope: Option<String>,
+    /// The folders the editor opened, relative to `root`, when the root is
+    /// above them (a repository around them): only their files' findings
+    /// are published (and those of open documents). Empty: all of it.
+    pub scope: Vec<String>,
     pub enc: Encoding,
     pub debounce: Duration,
     pub docs: HashMap<FileId, Doc>,
@@ -48,20 +48,28 @@ pub struct State {
     pub closed: BTreeSet<FileId>,
     /// Files changed on disk since the last round.
     pub disk: Vec<(FileId, FileChangeType)>,
-    /// The analysis task is running.
-    pub started: bool,
     pub shutdown: bool,
+    /// The workspace left the session (its folder was removed): clear what
+    /// was published for it, then stop.
+    pub removed: bool,
     /// Editor settings over `specgate.toml`.
     pub overrides: specgate_engine::config::Overrides,
     /// The settings changed since the last round: reload the config.
     pub overrides_changed: bool,
 }
 
+/// A root (canonical) and the roots of every nested workspace under it.
+pub type NestedRoots = (PathBuf, Vec<PathBuf>);
+
 pub struct Shared {
     pub client: Client,
     /// Diagnostics go out through this, not `client` (see `publish`).
     pub publisher: super::publish::Publisher,
-    pub log: Logger,
+    pub log: Arc<Logger>,
+    /// The nested workspaces under the root (folders with a `specgate.toml`
+    /// of their own), sent as (this root, all of them) whenever they
+    /// change, so that each gets a session of its own.
+    nested_tx: tokio::sync::mpsc::UnboundedSender<NestedRoots>,
     state: Mutex<State>,
     wake: Notify,
     snap_tx: watch::Sender<Option<Arc<Snapshot>>>,
@@ -75,25 +83,55 @@ impl State {
     }
 }
 
+/// What every workspace of a session shares: set by the client at
+/// `initialize` and by its settings.
+#[derive(Clone)]
+pub struct Settings {
+    pub enc: Encoding,
+    pub debounce: Duration,
+    pub overrides: specgate_engine::config::Overrides,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            enc: Encoding::Utf16,
+            debounce: Duration::from_millis(super::DEFAULT_DEBOUNCE_MS),
+            overrides: Default::default(),
+        }
+    }
+}
+
 impl Shared {
-    pub fn new(client: Client, publisher: super::publish::Publisher) -> Shared {
+    /// The state of one workspace: `root` canonical, `uri_root` as the
+    /// client names it.
+    pub fn new(
+        client: Client,
+        publisher: super::publish::Publisher,
+        log: Arc<Logger>,
+        nested_tx: tokio::sync::mpsc::UnboundedSender<NestedRoots>,
+        root: PathBuf,
+        uri_root: PathBuf,
+        settings: &Settings,
+    ) -> Shared {
         Shared {
-            log: Logger::new(client.clone()),
+            log,
             client,
             publisher,
+            nested_tx,
             state: Mutex::new(State {
-                root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
-                uri_root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
-                scope: None,
-                enc: Encoding::Utf16,
-                debounce: Duration::from_millis(super::DEFAULT_DEBOUNCE_MS),
+                root,
+                uri_root,
+                scope: Vec::new(),
+                enc: settings.enc,
+                debounce: settings.debounce,
                 docs: HashMap::new(),
                 gen: 0,
                 closed: BTreeSet::new(),
                 disk: Vec::new(),
-                started: false,
                 shutdown: false,
-                overrides: Default::default(),
+                removed: false,
+                overrides: settings.overrides.clone(),
                 overrides_changed: false,
             }),
             wake: Notify::new(),
@@ -143,7 +181,7 @@ struct Inputs {
     gen: u64,
     root: PathBuf,
     uri_root: PathBuf,
-    scope: Option<String>,
+    scope: Vec<String>,
     enc: Encoding,
     /// Every open document: its rope and whether it changed.
     open: Vec<(FileId, Rope, bool)>,
@@ -194,7 +232,12 @@ impl Inputs {
                 .iter()
                 .any(|(f, _, dirty)| *dirty && &**f == CONFIG_FILE)
             || self.closed.iter().any(|f| &**f == CONFIG_FILE)
-            || self.disk.iter().any(|(f, _)| &**f == CONFIG_FILE)
+            // A config below the root, made or deleted: a nested workspace
+            // starts or ends there, so the files are discovered again.
+            || self
+                .disk
+                .iter()
+                .any(|(f, _)| &**f == CONFIG_FILE || f.ends_with(&format!("/{CONFIG_FILE}")))
     }
 
     /// Files edited in this round: always published.
@@ -203,9 +246,13 @@ impl Inputs {
     }
 }
 
-/// Whether an open document takes part in the analysis.
+/// Whether an open document takes part in the analysis (not one of a
+/// nested workspace: that one has a session of its own).
 fn analysed(ws: &Workspace, file: &str) -> bool {
-    file != CONFIG_FILE && !ws.globs.excluded(file) && ws.role(file) != FileRole::Other
+    file != CONFIG_FILE
+        && !ws.globs.excluded(file)
+        && ws.role(file) != FileRole::Other
+        && !ws.in_nested(file)
 }
 
 fn rope_text(r: &Rope) -> String {
@@ -316,12 +363,12 @@ fn compute(
         enc: inp.enc,
     });
     let mut by_file: HashMap<FileId, Vec<ls::Diagnostic>> = HashMap::new();
-    // A folder inside a repository: what `specgate check FOLDER` prints,
+    // Folders inside a repository: what `specgate check FOLDER…` prints,
     // and the open documents.
-    let scope = inp.scope.as_ref().map(|dir| crate::cli::Target {
+    let scope = (!inp.scope.is_empty()).then(|| crate::cli::Target {
         root: inp.root.clone(),
         files: Vec::new(),
-        dirs: vec![dir.clone()],
+        dirs: inp.scope.clone(),
     });
     let reported = scope
         .as_ref()
@@ -372,9 +419,17 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
     let mut analysed_gen: Option<u64> = None;
     // The session's analysis state; lent to the blocking thread of each round.
     let mut host = AnalysisHost::new();
+    let mut nested: Arc<BTreeSet<String>> = Default::default();
     loop {
         let debounce = {
             let st = shared.lock();
+            if st.removed {
+                drop(st);
+                for uri in published_uri.values() {
+                    shared.publisher.diagnostics(uri, &[], None);
+                }
+                return;
+            }
             if st.shutdown {
                 return;
             }
@@ -389,8 +444,8 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
         }
         let inp = {
             let mut st = shared.lock();
-            if st.shutdown {
-                return;
+            if st.shutdown || st.removed {
+                continue; // the top of the loop ends it
             }
             Inputs::take(&mut st)
         };
@@ -449,6 +504,13 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
                 out.elapsed.as_millis(),
                 out.phases
             ));
+        }
+        if out.ws.nested != nested {
+            nested = out.ws.nested.clone();
+            // The receiver is gone only when the server is.
+            let _ = shared
+                .nested_tx
+                .send((out.ws.root.clone(), out.ws.nested_roots().collect()));
         }
         ws = Some(out.ws);
         prev = Some(out.snapshot.index.clone());

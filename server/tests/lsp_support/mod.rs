@@ -39,6 +39,8 @@ pub struct Options {
     pub init: Value,
     pub watch: bool,
     pub progress: bool,
+    /// The window's folders, relative to the root (none: the root).
+    pub folders: Vec<&'static str>,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
             init: json!({ "debounceMs": 0 }),
             watch: true,
             progress: false,
+            folders: Vec::new(),
         }
     }
 }
@@ -161,13 +164,21 @@ impl Client {
             server,
         };
         let root_uri = Uri::from_file_path(&root).unwrap();
+        let folders: Vec<Value> = if opts.folders.is_empty() {
+            vec![json!({ "uri": root_uri.as_str(), "name": "ws" })]
+        } else {
+            opts.folders
+                .iter()
+                .map(|f| json!({ "uri": c.uri(f), "name": f }))
+                .collect()
+        };
         let init = c
             .request(
                 "initialize",
                 json!({
                     "processId": null,
                     "rootUri": root_uri.as_str(),
-                    "workspaceFolders": [{ "uri": root_uri.as_str(), "name": "ws" }],
+                    "workspaceFolders": folders,
                     "initializationOptions": opts.init,
                     "capabilities": {
                         "general": { "positionEncodings": opts.encodings },

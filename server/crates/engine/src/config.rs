@@ -115,12 +115,36 @@ pub struct Config {
     pub overrides: Vec<PathOverride>,
 }
 
-/// One `[[overrides]]` block: rule severities for the files its globs match.
+/// One `[[overrides]]` block: rule severities and options for the files
+/// its globs match.
 #[derive(Clone, Debug)]
 pub struct PathOverride {
     pub files: Vec<String>,
     pub globs: globset::GlobSet,
     pub severities: BTreeMap<String, Level>,
+    pub options: PathOptions,
+}
+
+/// The rule options an `[[overrides]]` block may set: those that apply to
+/// one finding's file (an operation's, a suppression's). Options about the
+/// whole workspace (`when_no_prd`, `when_no_dictionary`) and about an API's
+/// style (`default_style`) stay in `[rules]`.
+#[derive(Clone, Debug, Default)]
+pub struct PathOptions {
+    pub required_responses: Option<Vec<String>>,
+    pub pagination_params: Option<Vec<String>>,
+    pub pagination_fields: Option<Vec<String>>,
+    pub suppression_requires_reason: Option<bool>,
+}
+
+/// A rule's entry (`[rules]` or inside `[[overrides]]`) as read.
+#[derive(Default)]
+struct RuleTable {
+    severity: Option<Level>,
+    path: PathOptions,
+    pagination_default: Option<PaginationStyle>,
+    when_no_dictionary: Option<WhenNoDictionary>,
+    untraced_when_no_prd: Option<WhenNoPrd>,
 }
 
 /// `requirements.trace_from`: which parts of an operation can trace it.
@@ -292,7 +316,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawOverride {
     files: Spanned<Vec<String>>,
-    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -453,15 +477,30 @@ impl Config {
                 }
             }
             let mut severities = BTreeMap::new();
-            for (name, level) in block.rules {
-                let (key, val) = (span_of(name.span()), span_of(level.span()));
+            let mut options = PathOptions::default();
+            for (name, value) in block.rules {
+                let (key, val) = (span_of(name.span()), span_of(value.span()));
                 let name = name.into_inner();
                 cfg.rule_keys.push((name.clone(), key, val));
-                match Level::parse(level.get_ref()) {
-                    Some(l) => {
-                        severities.insert(name, l);
-                    }
-                    None => errors.push(level_error(val, level.get_ref())),
+                let Some(t) = rule_table(&name, value.into_inner(), val, &mut errors) else {
+                    continue;
+                };
+                if let Some(l) = t.severity {
+                    severities.insert(name.clone(), l);
+                }
+                options.merge(t.path);
+                let whole = [
+                    ("default_style", t.pagination_default.is_some()),
+                    ("when_no_dictionary", t.when_no_dictionary.is_some()),
+                    ("when_no_prd", t.untraced_when_no_prd.is_some()),
+                ];
+                for (opt, _) in whole.iter().filter(|w| w.1) {
+                    errors.push(ConfigError {
+                        span: val,
+                        message: format!(
+                            "`{opt}` of rule `{name}` applies to the whole workspace: set it under [rules.{name}], not in [[overrides]]"
+                        ),
+                    });
                 }
             }
             if let Ok(globs) = b.build() {
@@ -469,6 +508,7 @@ impl Config {
                     files,
                     globs,
                     severities,
+                    options,
                 });
             }
         }
@@ -477,99 +517,84 @@ impl Config {
             let val_span = span_of(value.span());
             let name = name.into_inner();
             cfg.rule_keys.push((name.clone(), key_span, val_span));
-            match value.into_inner() {
-                toml::Value::String(s) => match Level::parse(&s) {
-                    Some(l) => {
-                        cfg.severities.insert(name, l);
-                    }
-                    None => errors.push(level_error(val_span, &s)),
-                },
-                toml::Value::Table(t) => cfg.rule_options(&name, t, val_span, &mut errors),
-                other => errors.push(ConfigError {
-                    span: val_span,
-                    message: format!(
-                        "rule `{name}` takes a severity string (off|hint|info|warning|error) or a table, not {}",
-                        other.type_str()
-                    ),
-                }),
+            if let Some(t) = rule_table(&name, value.into_inner(), val_span, &mut errors) {
+                cfg.apply(&name, t);
             }
         }
         (cfg, errors)
     }
 
-    fn rule_options(
-        &mut self,
-        rule: &str,
-        t: toml::Table,
-        span: Span,
-        errors: &mut Vec<ConfigError>,
-    ) {
-        for (k, v) in t {
-            let strings = |v: &toml::Value| -> Option<Vec<String>> {
-                v.as_array()?
-                    .iter()
-                    .map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            };
-            let mut bad = |msg: String| errors.push(ConfigError { span, message: msg });
-            match (rule, k.as_str()) {
-                (_, "severity") => match v.as_str().and_then(Level::parse) {
-                    Some(l) => {
-                        self.severities.insert(rule.to_string(), l);
-                    }
-                    None => bad(level_error(span, &v.to_string()).message),
-                },
-                ("unpaginated-list", "parameters") => match strings(&v) {
-                    Some(s) => {
-                        self.pagination_params = s.iter().map(|x| x.to_ascii_lowercase()).collect()
-                    }
-                    None => bad("`parameters` must be a list of strings".into()),
-                },
-                ("unpaginated-list", "fields") => match strings(&v) {
-                    Some(s) => {
-                        self.pagination_fields = s.iter().map(|x| x.to_ascii_lowercase()).collect()
-                    }
-                    None => bad("`fields` must be a list of strings".into()),
-                },
-                ("unpaginated-list", "default_style") => match v.as_str() {
-                    Some("cursor") => self.pagination_default = PaginationStyle::Cursor,
-                    Some("offset") => self.pagination_default = PaginationStyle::Offset,
-                    Some("page") => self.pagination_default = PaginationStyle::Page,
-                    _ => bad("`default_style` must be \"cursor\", \"offset\" or \"page\"".into()),
-                },
-                ("missing-error-response", "require") => match strings(&v) {
-                    Some(s) => {
-                        if let Some(x) = s
-                            .iter()
-                            .find(|x| !RESPONSE_REQUIREMENTS.contains(&x.as_str()))
-                        {
-                            bad(format!(
-                                "unknown response requirement `{x}`; known: {}",
-                                RESPONSE_REQUIREMENTS.join(", ")
-                            ));
-                        } else {
-                            self.required_responses = s;
-                        }
-                    }
-                    None => bad("`require` must be a list of strings".into()),
-                },
-                ("table-not-in-dictionary", "when_no_dictionary") => match v.as_str() {
-                    Some("once") => self.when_no_dictionary = WhenNoDictionary::Once,
-                    Some("off") => self.when_no_dictionary = WhenNoDictionary::Off,
-                    _ => bad("`when_no_dictionary` must be \"once\" or \"off\"".into()),
-                },
-                ("unused-suppression", "require_reason") => match v.as_bool() {
-                    Some(b) => self.suppression_requires_reason = b,
-                    None => bad("`require_reason` must be true or false".into()),
-                },
-                ("untraced-operation", "when_no_prd") => match v.as_str() {
-                    Some("once") => self.untraced_when_no_prd = WhenNoPrd::Once,
-                    Some("off") => self.untraced_when_no_prd = WhenNoPrd::Off,
-                    _ => bad("`when_no_prd` must be \"once\" or \"off\"".into()),
-                },
-                (_, other) => bad(format!("unknown option `{other}` for rule `{rule}`")),
-            }
+    /// Applies a `[rules]` entry.
+    fn apply(&mut self, rule: &str, t: RuleTable) {
+        if let Some(l) = t.severity {
+            self.severities.insert(rule.to_string(), l);
         }
+        let p = t.path;
+        if let Some(v) = p.required_responses {
+            self.required_responses = v;
+        }
+        if let Some(v) = p.pagination_params {
+            self.pagination_params = v;
+        }
+        if let Some(v) = p.pagination_fields {
+            self.pagination_fields = v;
+        }
+        if let Some(v) = p.suppression_requires_reason {
+            self.suppression_requires_reason = v;
+        }
+        if let Some(v) = t.pagination_default {
+            self.pagination_default = v;
+        }
+        if let Some(v) = t.when_no_dictionary {
+            self.when_no_dictionary = v;
+        }
+        if let Some(v) = t.untraced_when_no_prd {
+            self.untraced_when_no_prd = v;
+        }
+    }
+
+    /// A per-path option in effect for `file`: the last `[[overrides]]`
+    /// block that matches the file and sets it, else `base` (`[rules]`).
+    fn option_in<'a, T: ?Sized>(
+        &'a self,
+        file: &str,
+        base: &'a T,
+        get: impl Fn(&'a PathOptions) -> Option<&'a T>,
+    ) -> &'a T {
+        self.overrides
+            .iter()
+            .rev()
+            .filter_map(|o| get(&o.options).map(|v| (o, v)))
+            .find(|(o, _)| o.globs.is_match(file))
+            .map_or(base, |(_, v)| v)
+    }
+
+    /// `missing-error-response`'s `require` for an operation in `file`.
+    pub fn required_responses_in(&self, file: &str) -> &[String] {
+        self.option_in(file, &self.required_responses[..], |o| {
+            o.required_responses.as_deref()
+        })
+    }
+
+    /// `unpaginated-list`'s `parameters` for an operation in `file`.
+    pub fn pagination_params_in(&self, file: &str) -> &[String] {
+        self.option_in(file, &self.pagination_params[..], |o| {
+            o.pagination_params.as_deref()
+        })
+    }
+
+    /// `unpaginated-list`'s `fields` for an operation in `file`.
+    pub fn pagination_fields_in(&self, file: &str) -> &[String] {
+        self.option_in(file, &self.pagination_fields[..], |o| {
+            o.pagination_fields.as_deref()
+        })
+    }
+
+    /// `unused-suppression`'s `require_reason` for a suppression in `file`.
+    pub fn requires_reason_in(&self, file: &str) -> bool {
+        *self.option_in(file, &self.suppression_requires_reason, |o| {
+            o.suppression_requires_reason.as_ref()
+        })
     }
 
     /// The severity of a rule's findings in `file`: [`Config::severity`],
@@ -658,6 +683,122 @@ impl Overrides {
             c.show_baselined = b;
         }
     }
+}
+
+impl PathOptions {
+    /// Takes every option `other` sets.
+    fn merge(&mut self, other: PathOptions) {
+        fn set<T>(dst: &mut Option<T>, v: Option<T>) {
+            if v.is_some() {
+                *dst = v;
+            }
+        }
+        set(&mut self.required_responses, other.required_responses);
+        set(&mut self.pagination_params, other.pagination_params);
+        set(&mut self.pagination_fields, other.pagination_fields);
+        set(
+            &mut self.suppression_requires_reason,
+            other.suppression_requires_reason,
+        );
+    }
+}
+
+/// A rule's entry (`CODE = "warning"` or a table with `severity` and the
+/// rule's options) as read, or `None` when it is not a string or table.
+fn rule_table(
+    rule: &str,
+    value: toml::Value,
+    span: Span,
+    errors: &mut Vec<ConfigError>,
+) -> Option<RuleTable> {
+    let mut out = RuleTable::default();
+    let t = match value {
+        toml::Value::String(s) => {
+            match Level::parse(&s) {
+                Some(l) => out.severity = Some(l),
+                None => errors.push(level_error(span, &s)),
+            }
+            return Some(out);
+        }
+        toml::Value::Table(t) => t,
+        other => {
+            errors.push(ConfigError {
+                span,
+                message: format!(
+                    "rule `{rule}` takes a severity string (off|hint|info|warning|error) or a table, not {}",
+                    other.type_str()
+                ),
+            });
+            return None;
+        }
+    };
+    for (k, v) in t {
+        let strings = |v: &toml::Value| -> Option<Vec<String>> {
+            v.as_array()?
+                .iter()
+                .map(|x| x.as_str().map(str::to_string))
+                .collect()
+        };
+        let mut bad = |msg: String| errors.push(ConfigError { span, message: msg });
+        match (rule, k.as_str()) {
+            (_, "severity") => match v.as_str().and_then(Level::parse) {
+                Some(l) => out.severity = Some(l),
+                None => bad(level_error(span, &v.to_string()).message),
+            },
+            ("unpaginated-list", "parameters") => match strings(&v) {
+                Some(s) => {
+                    out.path.pagination_params =
+                        Some(s.iter().map(|x| x.to_ascii_lowercase()).collect())
+                }
+                None => bad("`parameters` must be a list of strings".into()),
+            },
+            ("unpaginated-list", "fields") => match strings(&v) {
+                Some(s) => {
+                    out.path.pagination_fields =
+                        Some(s.iter().map(|x| x.to_ascii_lowercase()).collect())
+                }
+                None => bad("`fields` must be a list of strings".into()),
+            },
+            ("unpaginated-list", "default_style") => match v.as_str() {
+                Some("cursor") => out.pagination_default = Some(PaginationStyle::Cursor),
+                Some("offset") => out.pagination_default = Some(PaginationStyle::Offset),
+                Some("page") => out.pagination_default = Some(PaginationStyle::Page),
+                _ => bad("`default_style` must be \"cursor\", \"offset\" or \"page\"".into()),
+            },
+            ("missing-error-response", "require") => match strings(&v) {
+                Some(s) => {
+                    if let Some(x) = s
+                        .iter()
+                        .find(|x| !RESPONSE_REQUIREMENTS.contains(&x.as_str()))
+                    {
+                        bad(format!(
+                            "unknown response requirement `{x}`; known: {}",
+                            RESPONSE_REQUIREMENTS.join(", ")
+                        ));
+                    } else {
+                        out.path.required_responses = Some(s);
+                    }
+                }
+                None => bad("`require` must be a list of strings".into()),
+            },
+            ("table-not-in-dictionary", "when_no_dictionary") => match v.as_str() {
+                Some("once") => out.when_no_dictionary = Some(WhenNoDictionary::Once),
+                Some("off") => out.when_no_dictionary = Some(WhenNoDictionary::Off),
+                _ => bad("`when_no_dictionary` must be \"once\" or \"off\"".into()),
+            },
+            ("unused-suppression", "require_reason") => match v.as_bool() {
+                Some(b) => out.path.suppression_requires_reason = Some(b),
+                None => bad("`require_reason` must be true or false".into()),
+            },
+            ("untraced-operation", "when_no_prd") => match v.as_str() {
+                Some("once") => out.untraced_when_no_prd = Some(WhenNoPrd::Once),
+                Some("off") => out.untraced_when_no_prd = Some(WhenNoPrd::Off),
+                _ => bad("`when_no_prd` must be \"once\" or \"off\"".into()),
+            },
+            (_, other) => bad(format!("unknown option `{other}` for rule `{rule}`")),
+        }
+    }
+    Some(out)
 }
 
 fn level_error(span: Span, got: &str) -> ConfigError {
@@ -787,5 +928,49 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert!(e[0].message.contains("when_no_prd"), "{}", e[0].message);
         assert_eq!(c.untraced_when_no_prd, WhenNoPrd::Once);
+    }
+
+    #[test]
+    fn path_options_later_blocks_win_option_by_option() {
+        let text = r#"
+[rules.missing-error-response]
+require = ["success", "server-error"]
+
+[rules.unpaginated-list]
+parameters = ["cursor"]
+
+[[overrides]]
+files = ["api/**"]
+rules = { "missing-error-response" = { require = ["success"] }, "unpaginated-list" = { parameters = ["Page"] } }
+
+[[overrides]]
+files = ["api/health/**"]
+rules = { "missing-error-response" = { severity = "warning", require = [] } }
+"#;
+        let (c, e) = Config::from_toml(text);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            c.required_responses_in("db/x.sql"),
+            ["success", "server-error"]
+        );
+        assert_eq!(c.required_responses_in("api/a.yaml"), ["success"]);
+        assert!(c.required_responses_in("api/health/h.yaml").is_empty());
+        // The second block sets no parameters: the first one's stay in effect.
+        assert_eq!(c.pagination_params_in("api/health/h.yaml"), ["page"]);
+        assert_eq!(c.pagination_params_in("other.yaml"), ["cursor"]);
+        assert_eq!(
+            c.severity_in(
+                "missing-error-response",
+                "api/health/h.yaml",
+                Severity::Error
+            ),
+            Some(Severity::Warning)
+        );
+        // Workspace-wide options belong in [rules].
+        let (_, e) = Config::from_toml(
+            "[[overrides]]\nfiles = [\"**\"]\nrules = { \"untraced-operation\" = { when_no_prd = \"off\" } }\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].message.contains("applies to the whole workspace"));
     }
 }

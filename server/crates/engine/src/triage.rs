@@ -90,8 +90,8 @@ fn apply_suppressions(index: &Index, diags: &mut [Diagnostic], extra: &mut Vec<D
             }
         }
     }
-    let require_reason = index.config().suppression_requires_reason;
     for (s, used) in sups.iter().zip(&used) {
+        let require_reason = index.config().requires_reason_in(&s.file);
         let Some(sev) = severity(index, crate::rules::unused_suppression::RULE.code, &s.file)
         else {
             continue;

@@ -213,6 +213,10 @@ pub struct Workspace {
     /// (workspace-relative, `""`: the root). Files read later count too
     /// (see [`Workspace::role`]).
     pub feature_dirs: Arc<BTreeSet<String>>,
+    /// Folders below the root with a `specgate.toml` of their own
+    /// (workspace-relative): nested workspaces, checked on their own; their
+    /// files are not read as this workspace's.
+    pub nested: Arc<BTreeSet<String>>,
 }
 
 impl Workspace {
@@ -235,6 +239,7 @@ impl Workspace {
             files: BTreeMap::new(),
             skipped: Vec::new(),
             feature_dirs: Default::default(),
+            nested: Default::default(),
         };
         if let Some(t) = config_text {
             ws.insert(CONFIG_FILE, t.to_string());
@@ -269,11 +274,7 @@ impl Workspace {
             Err(_) => None,
         };
         let mut ws = Workspace::new(root.clone(), config_text.as_deref());
-        let mut paths = Vec::new();
-        let mut seen = HashSet::new();
-        walk(&root, &root, &ws.globs, &mut paths, &mut seen, 0);
-        paths.sort();
-        ws.feature_dirs = Arc::new(feature_dirs_of(&paths));
+        let paths = ws.discover();
         for rel in paths {
             let role = ws.role(&rel);
             if role == FileRole::Other || rel == CONFIG_FILE || !keep(&rel, role) {
@@ -293,17 +294,44 @@ impl Workspace {
     ) -> std::io::Result<Workspace> {
         let root = root.canonicalize()?;
         let mut ws = Workspace::new(root.clone(), config_text);
-        let mut paths = Vec::new();
-        let mut seen = HashSet::new();
-        walk(&root, &root, &ws.globs, &mut paths, &mut seen, 0);
-        paths.sort();
-        ws.feature_dirs = Arc::new(feature_dirs_of(&paths));
+        let paths = ws.discover();
         for rel in paths {
             if rel != CONFIG_FILE && ws.role(&rel) != FileRole::Other {
                 ws.read_from_disk(&rel);
             }
         }
         Ok(ws)
+    }
+
+    /// The workspace-relative paths under the root (sorted), recording the
+    /// spec-kit feature folders and the nested workspaces among them.
+    fn discover(&mut self) -> Vec<String> {
+        let mut walk = Walk {
+            root: &self.root,
+            globs: &self.globs,
+            out: Vec::new(),
+            nested: BTreeSet::new(),
+            seen: HashSet::new(),
+        };
+        walk.dir(&self.root, 0);
+        let (mut paths, nested) = (walk.out, walk.nested);
+        paths.sort();
+        self.feature_dirs = Arc::new(feature_dirs_of(&paths));
+        self.nested = Arc::new(nested);
+        paths
+    }
+
+    /// The roots of the nested workspaces (see [`Workspace::nested`]).
+    pub fn nested_roots(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        self.nested.iter().map(|d| self.root.join(d))
+    }
+
+    /// Whether a workspace-relative path lies in a nested workspace.
+    pub fn in_nested(&self, rel: &str) -> bool {
+        self.nested.iter().any(|d| {
+            rel.strip_prefix(d.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
     }
 
     /// Reads one workspace-relative file from disk into the workspace,
@@ -484,47 +512,57 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
 
 const MAX_DEPTH: usize = 64;
 
-fn walk(
-    root: &Path,
-    dir: &Path,
-    globs: &Globs,
-    out: &mut Vec<String>,
-    seen: &mut HashSet<PathBuf>,
-    depth: usize,
-) {
-    // Symlink loops: every directory is visited once by its canonical path.
-    let Ok(canon) = dir.canonicalize() else {
-        return;
-    };
-    if depth > MAX_DEPTH || !seen.insert(canon.clone()) || !canon.starts_with(root) {
-        return;
-    }
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in rd.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let Some(rel) = relative_to(root, &path) else {
-            continue;
+/// The discovery walk of [`Workspace::discover`].
+struct Walk<'a> {
+    root: &'a Path,
+    globs: &'a Globs,
+    out: Vec<String>,
+    nested: BTreeSet<String>,
+    seen: HashSet<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, dir: &Path, depth: usize) {
+        // Symlink loops: every directory is visited once by its canonical path.
+        let Ok(canon) = dir.canonicalize() else {
+            return;
         };
-        if globs.excluded(&rel) || globs.excluded(&format!("{rel}/")) {
-            continue;
+        if depth > MAX_DEPTH || !self.seen.insert(canon.clone()) || !canon.starts_with(self.root) {
+            return;
         }
-        let Ok(ft) = std::fs::metadata(&path).map(|m| m.file_type()) else {
-            continue;
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
         };
-        if ft.is_dir() {
-            if name.starts_with('.') || name == "node_modules" || name == "target" {
+        for entry in rd.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let Some(rel) = relative_to(self.root, &path) else {
+                continue;
+            };
+            if self.globs.excluded(&rel) || self.globs.excluded(&format!("{rel}/")) {
                 continue;
             }
-            walk(root, &path, globs, out, seen, depth + 1);
-        } else if ft.is_file() {
-            // A symlinked file must still resolve inside the workspace.
-            match path.canonicalize() {
-                Ok(c) if c.starts_with(root) => out.push(rel),
-                _ => {}
+            let Ok(ft) = std::fs::metadata(&path).map(|m| m.file_type()) else {
+                continue;
+            };
+            if ft.is_dir() {
+                if name.starts_with('.') || name == "node_modules" || name == "target" {
+                    continue;
+                }
+                // A folder with its own config is a workspace of its own
+                // (a service of a monorepo): its files are not this one's.
+                if path.join(CONFIG_FILE).is_file() {
+                    self.nested.insert(rel);
+                    continue;
+                }
+                self.dir(&path, depth + 1);
+            } else if ft.is_file() {
+                // A symlinked file must still resolve inside the workspace.
+                match path.canonicalize() {
+                    Ok(c) if c.starts_with(self.root) => self.out.push(rel),
+                    _ => {}
+                }
             }
         }
     }

@@ -108,7 +108,7 @@ pub fn list_shape(index: &Index, op: &Operation) -> Option<(ListShape, bool)> {
     let mut responses = index.op_responses(op);
     responses.retain(|(e, _, _)| e.key.starts_with('2'));
     responses.sort_by_key(|(e, _, _)| e.key != "200");
-    let fields = &index.config().pagination_fields;
+    let fields = index.config().pagination_fields_in(&op.file);
     // OData annotates with a namespace: `@odata.nextLink`, `odata.count`.
     let is_field = |k: &str| {
         let k = k.rsplit(['.', '@']).next().unwrap_or(k);

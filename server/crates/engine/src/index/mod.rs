@@ -582,6 +582,7 @@ impl Index {
                 files: BTreeMap::new(),
                 skipped: Vec::new(),
                 feature_dirs: ws.feature_dirs.clone(),
+                nested: ws.nested.clone(),
             },
             files: BTreeMap::new(),
             prds: Vec::new(),

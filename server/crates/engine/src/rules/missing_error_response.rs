@@ -68,7 +68,7 @@ pub fn missing(index: &Index, op: &Operation) -> Vec<Need> {
                 Some("query" | "querystring" | "header" | "cookie" | "body" | "formData")
             )
         });
-    let req = &index.config().required_responses;
+    let req = index.config().required_responses_in(&op.file);
     let on = |r: &str| req.iter().any(|x| x == r);
     let mut out = Vec::new();
     if on("success") && !has(&|c| c.starts_with('2')) {

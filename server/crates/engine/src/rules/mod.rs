@@ -215,6 +215,57 @@ pub fn doc_url(code: &str) -> String {
 mod doc_tests {
     use super::{README_TABLE_END, README_TABLE_START};
 
+    /// The editor's schema of specgate.toml (completion and validation in
+    /// VS Code) knows every rule, in `[rules]` and in `[[overrides]]`, and
+    /// every key the config reader accepts there.
+    #[test]
+    fn the_config_schema_knows_every_rule() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
+        let path = root.join("editors/vscode/schemas/specgate.toml.schema.json");
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let rules = &schema["properties"]["rules"]["properties"];
+        let in_overrides =
+            &schema["properties"]["overrides"]["items"]["properties"]["rules"]["properties"];
+        for r in super::ALL {
+            assert!(
+                rules.get(r.code).is_some(),
+                "schema [rules] lacks {}",
+                r.code
+            );
+            assert!(
+                in_overrides.get(r.code).is_some(),
+                "schema [[overrides]] lacks {}",
+                r.code
+            );
+        }
+        // Every option the schema offers is one the reader accepts.
+        for (block, rules) in [("rules", rules), ("overrides", in_overrides)] {
+            for (code, spec) in rules.as_object().unwrap() {
+                let opts = spec["oneOf"][1]["properties"].as_object().unwrap();
+                for (opt, o) in opts {
+                    let value = match o["type"].as_str() {
+                        Some("boolean") => "true".to_string(),
+                        Some("array") => "[]".to_string(),
+                        _ => match o["enum"].get(0).and_then(|v| v.as_str()) {
+                            Some(v) => format!("{v:?}"),
+                            None => "\"warning\"".to_string(),
+                        },
+                    };
+                    let text = if block == "rules" {
+                        format!("[rules.{code}]\n{opt} = {value}\n")
+                    } else {
+                        format!(
+                            "[[overrides]]\nfiles = [\"**\"]\nrules = {{ \"{code}\" = {{ {opt} = {value} }} }}\n"
+                        )
+                    };
+                    let (_, errors) = crate::config::Config::from_toml(&text);
+                    assert!(errors.is_empty(), "{text}: {errors:?}");
+                }
+            }
+        }
+    }
+
     /// `docs/rules.md` and the README's rule table are what the rule files
     /// say; `doc_url` anchors exist.
     #[test]

@@ -448,7 +448,9 @@ fn stub_fix(index: &Index, d: &Diagnostic) -> Vec<Fix> {
     }
     let swagger2 = crate::rules::shared::openapi::is_swagger2(api);
     let writes = matches!(method, "post" | "put" | "patch");
-    let cfg = &index.config().required_responses;
+    // The new operation's file decides the responses it needs (overrides).
+    let op_file = existing_item.as_ref().map_or(&root, |(f, _)| f);
+    let cfg = index.config().required_responses_in(op_file);
     let on = |r: &str| cfg.iter().any(|x| x == r);
     let cat = crate::rules::shared::openapi::Catalog::of(index, api);
     let mut codes: Vec<String> = Vec::new();

@@ -167,7 +167,7 @@ fn size_like(name: &str, schema: Option<&Node>) -> bool {
 
 /// Whether a query parameter of `op` paginates.
 pub fn has_pagination_param(index: &Index, op: &Operation) -> bool {
-    let names = &index.config().pagination_params;
+    let names = index.config().pagination_params_in(&op.file);
     query_inputs(index, op).iter().any(|q| {
         let l = q.name.to_ascii_lowercase();
         names.contains(&l)

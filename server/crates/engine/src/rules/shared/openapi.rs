@@ -522,7 +522,7 @@ pub fn ensure_validation_response<'a>(
     let index = set.index;
     if !index
         .config()
-        .required_responses
+        .required_responses_in(&op.file)
         .iter()
         .any(|r| r == "validation")
     {
