@@ -2,8 +2,10 @@
 """Keystroke latency of `specgate lsp`: a scripted LSP 3.17 client.
 
     scripts/bench-lsp.py --bin target/release/specgate FILE [FILE...] [--edits 200] [--json OUT]
+    scripts/bench-lsp.py --bin ... --workspace DIR REL [REL...]   # multi-file
 
-For each FILE (copied into a fresh temporary workspace folder first), the
+For each FILE (copied into a fresh temporary workspace folder first; with
+--workspace, the whole folder DIR is copied and each REL is a file in it), the
 client starts the server with `initializationOptions: {"debounceMs": 0}`,
 opens the file, waits for its first diagnostics, then sends EDITS
 single-character insertions spread evenly over the file, one at a time:
@@ -158,12 +160,19 @@ def pct(xs, p):
     return xs[k]
 
 
-def measure(binary, src, edits, timeout, config=""):
+def measure(binary, src, edits, timeout, config="", workspace=None):
     work = pathlib.Path(tempfile.mkdtemp(prefix="specgate-lsp-bench-"))
     try:
-        dst = work / src.name
-        shutil.copy(src, dst)
-        (work / "specgate.toml").write_text(config)
+        if workspace is not None:
+            # The whole workspace, its own specgate.toml (if any) included.
+            shutil.rmtree(work)
+            shutil.copytree(workspace, work, symlinks=True)
+            dst = work / src
+            src = dst
+        else:
+            dst = work / src.name
+            shutil.copy(src, dst)
+            (work / "specgate.toml").write_text(config)
         text = dst.read_text()
         lines = text.split("\n")
         uri = dst.as_uri()
@@ -221,7 +230,7 @@ def measure(binary, src, edits, timeout, config=""):
                 timeouts += 1
         c.close()
         return {
-            "file": src.name, "lines": len(text.split("\n")), "bytes": len(text.encode()),
+            "file": str(dst.relative_to(work)) if workspace is not None else src.name, "lines": len(text.split("\n")), "bytes": len(text.encode()),
             "sync": {1: "full", 2: "incremental"}.get(kind, str(kind)),
             "open_ms": round(open_ms, 1), "open_diagnostics": first_count,
             "edits": len(lat), "timeouts": timeouts, "versionless": versionless,
@@ -241,6 +250,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=60, help="seconds to wait for one publish")
     ap.add_argument("--json", type=pathlib.Path, help="write the results here")
     ap.add_argument("--config", default="", help="text of the workspace's specgate.toml (default: empty)")
+    ap.add_argument("--workspace", type=pathlib.Path,
+                    help="copy this whole folder; FILES are paths relative to it")
     a = ap.parse_args()
     results = []
     # Python's cyclic garbage collector stops both of this client's threads
@@ -252,7 +263,7 @@ def main():
     for f in a.files:
         gc.collect()
         try:
-            r = measure(os.path.abspath(a.bin), f, a.edits, a.timeout, a.config)
+            r = measure(os.path.abspath(a.bin), f, a.edits, a.timeout, a.config, a.workspace)
         except (TimeoutError, EOFError) as e:
             r = {"file": f.name, "error": f"{type(e).__name__}: {e}"}
         results.append(r)

@@ -62,7 +62,7 @@ impl AnalysisHost {
         let diags = Analysis::check(&index);
         let t3 = Instant::now();
         self.retired = self.current.replace(Arc::new(index));
-        self.diags = Arc::new(diags);
+        crate::index::reuse::drop_later(std::mem::replace(&mut self.diags, Arc::new(diags)));
         ApplyTimes {
             recycle: t1 - t0,
             index: t2 - t1,

@@ -298,6 +298,7 @@ fn ref_at<'a>(index: &'a Index, file: &str, offset: u32) -> Option<&'a crate::in
         .refs
         .iter()
         .find(|r| &*r.file == file && r.site.span.contains(offset))
+        .map(|r| &**r)
 }
 
 /// Where a `$ref` target node is written: from its key to the end of its value.

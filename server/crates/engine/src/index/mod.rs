@@ -119,13 +119,17 @@ pub struct Index {
     pub dictionaries: Vec<FileId>,
     pub sql_files: Vec<FileId>,
     pub apis: Vec<Api>,
-    pub refs: Vec<RefInfo>,
+    /// Shared: a build takes the previous one's `$ref`s of unchanged files.
+    pub refs: Vec<Arc<RefInfo>>,
     pub operations: Vec<Operation>,
     /// Files that are neither YAML nor JSON but exist (x-codeSamples targets).
     pub other_ref_files: BTreeSet<String>,
     /// ID → its definitions, for scoped lookup.
     defs: HashMap<String, Vec<ReqKey>>,
-    ref_targets: HashMap<(FileId, u32), usize>,
+    ref_targets: FastMap<(FileId, u32), usize>,
+    /// Where each file's `$ref`s are in `refs` (they are contiguous): the
+    /// next build takes them as they are when nothing they read changed.
+    ref_ranges: HashMap<FileId, (usize, usize)>,
     /// OpenAPI 3.2 `$self`: the documents that name their own URI.
     selves: SelfUris,
     lookup: MapLookup,
@@ -133,11 +137,18 @@ pub struct Index {
     facts: facts::Facts,
     /// Walk results kept for the next build (see [`crate::memo`]).
     pub(crate) memo: Mutex<Memos>,
+    /// Findings of per-operation rules (see [`Index::per_op`]): those this
+    /// index computed or took, for the next build, and those the previous
+    /// one left, to take from.
+    op_memo: Mutex<FastMap<(&'static str, String), Vec<crate::diag::Diagnostic>>>,
+    prev_op_memo: Mutex<FastMap<(&'static str, String), Vec<crate::diag::Diagnostic>>>,
+    /// Per operation: nothing it reads changed since the previous build.
+    op_clean: Vec<bool>,
 }
 
 /// OpenAPI 3.2 `$self`: a document's own URI, the base of its relative
 /// `$ref`s, and the name other documents may use for it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct SelfUris {
     by_file: HashMap<FileId, String>,
     by_uri: HashMap<String, FileId>,
@@ -359,8 +370,11 @@ fn parent_dir(file: &str) -> &str {
 }
 
 fn is_structured_name(p: &str) -> bool {
-    let l = p.to_ascii_lowercase();
-    l.ends_with(".yaml") || l.ends_with(".yml") || l.ends_with(".json")
+    // Called for every `$ref` of every build: no lowercase copy.
+    let b = p.as_bytes();
+    [".yaml", ".yml", ".json"].iter().any(|ext| {
+        b.len() >= ext.len() && b[b.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+    })
 }
 
 /// Whether `source` is a YAML file read as a structured document: the kind
@@ -593,11 +607,15 @@ impl Index {
             operations: Vec::new(),
             other_ref_files: BTreeSet::new(),
             defs: HashMap::new(),
-            ref_targets: HashMap::new(),
+            ref_targets: FastMap::default(),
+            ref_ranges: HashMap::new(),
             selves: SelfUris::from_files(&files),
             lookup: MapLookup::default(),
             facts: Default::default(),
             memo: Mutex::default(),
+            op_memo: Mutex::default(),
+            prev_op_memo: Mutex::default(),
+            op_clean: Vec::new(),
         };
 
         // APIs: roots by content (or forced by config), members by $ref.
@@ -615,18 +633,59 @@ impl Index {
                 _ => None,
             })
             .collect();
-        let mut seen_sites: BTreeSet<FileId> = BTreeSet::new();
-        for (root, version) in roots {
-            let mut api = Api {
-                root: root.clone(),
-                version,
-                files: BTreeSet::new(),
-            };
-            let mut queue = vec![root.clone()];
-            while let Some(f) = queue.pop() {
-                if !api.files.insert(f.clone()) {
-                    continue;
+        // Every `$ref` of every file an API reaches is resolved once, in one
+        // walk from all roots (OpenSearch's ~40 namespace documents share
+        // their schema files); each API's files are then what its root
+        // reaches in that graph.
+        let mut node_of: FastMap<FileId, usize> = FastMap::default();
+        let mut names: Vec<FileId> = Vec::new();
+        let mut adj: Vec<Option<Vec<usize>>> = Vec::new();
+        let mut id = |f: &FileId, names: &mut Vec<FileId>, adj: &mut Vec<Option<Vec<usize>>>| {
+            *node_of.entry(f.clone()).or_insert_with(|| {
+                names.push(f.clone());
+                adj.push(None);
+                names.len() - 1
+            })
+        };
+        // The previous build's `$ref`s of a file are still right when the
+        // file, the files they point into and every `$self` are unchanged
+        // (then their pointer checks stand too): taken, not resolved again.
+        let prev_refs = prev.filter(|p| p.selves == index.selves);
+        let mut checked: Vec<bool> = Vec::new();
+        // Files whose `$ref`s were resolved again (changed, or pointing at
+        // something that changed): what reads them may see something new.
+        let mut resolved_again: Vec<usize> = Vec::new();
+        let root_ids: Vec<usize> = roots
+            .iter()
+            .map(|(r, _)| id(r, &mut names, &mut adj))
+            .collect();
+        let mut work: Vec<usize> = root_ids.iter().rev().copied().collect();
+        while let Some(n) = work.pop() {
+            if adj[n].is_some() {
+                continue;
+            }
+            let f = names[n].clone();
+            let mut next: Vec<FileId> = Vec::new();
+            let start = index.refs.len();
+            if let Some(old) = prev_refs.and_then(|p| reusable_refs(p, &f, &files, &ws)) {
+                for r in old {
+                    if let Ok(t) = &r.target {
+                        if is_structured_name(&t.file) {
+                            if !next.contains(&t.file) {
+                                next.push(t.file.clone());
+                            }
+                        } else {
+                            index.other_ref_files.insert(t.file.to_string());
+                        }
+                    }
+                    index.refs.push(Arc::clone(r));
                 }
+                checked.resize(index.refs.len(), true);
+                if let Some(m) = memos.refs.remove(&f) {
+                    new_refs.insert(f.clone(), m);
+                }
+            } else {
+                resolved_again.push(n);
                 let sites = match files.get(&f).map(|fd| (&*fd.parsed, &fd.source.text)) {
                     Some((Parsed::Structured(doc, _), text)) => match &doc.root {
                         Some(root) if memos.enabled && doc.errors.is_empty() => {
@@ -641,7 +700,6 @@ impl Index {
                     },
                     _ => Vec::new(),
                 };
-                let record = seen_sites.insert(f.clone());
                 for site in sites {
                     let target = resolve_target(
                         &index.selves,
@@ -653,21 +711,38 @@ impl Index {
                         &parse_one,
                     );
                     if let Ok(t) = &target {
-                        if is_structured_name(&t.file) && !api.files.contains(&t.file) {
-                            queue.push(t.file.clone());
+                        if is_structured_name(&t.file) && !next.contains(&t.file) {
+                            next.push(t.file.clone());
                         }
                     }
-                    if record {
-                        index.refs.push(RefInfo {
-                            file: f.clone(),
-                            site,
-                            target,
-                        });
-                    }
+                    index.refs.push(Arc::new(RefInfo {
+                        file: f.clone(),
+                        site,
+                        target,
+                    }));
                 }
+                checked.resize(index.refs.len(), false);
             }
-            index.apis.push(api);
+            index.ref_ranges.insert(f, (start, index.refs.len()));
+            let next: Vec<usize> = next.iter().map(|t| id(t, &mut names, &mut adj)).collect();
+            work.extend(next.iter().rev().filter(|t| adj[**t].is_none()));
+            adj[n] = Some(next);
         }
+        // What each root reaches.
+        let reach: Vec<Vec<bool>> = root_ids
+            .iter()
+            .map(|&r| {
+                let mut seen = vec![false; names.len()];
+                let mut stack = vec![r];
+                while let Some(n) = stack.pop() {
+                    if std::mem::replace(&mut seen[n], true) {
+                        continue;
+                    }
+                    stack.extend(adj[n].iter().flatten().filter(|t| !seen[**t]));
+                }
+                seen
+            })
+            .collect();
         // A document that declares `openapi:` but that another API's root
         // reaches by `$ref` is a part of that API (OpenSearch's namespace
         // files are complete documents that the root stitches together):
@@ -676,8 +751,8 @@ impl Index {
         // Roots that reach each other (a fix or a shared component may
         // point back into the entry document) are told apart by which one
         // stitches the other into its `paths`.
-        let stitched = |api: &Api| -> BTreeSet<FileId> {
-            let Some(Parsed::Structured(doc, _)) = files.get(&api.root).map(|f| &*f.parsed) else {
+        let stitched = |root: &FileId| -> BTreeSet<FileId> {
+            let Some(Parsed::Structured(doc, _)) = files.get(root).map(|f| &*f.parsed) else {
                 return BTreeSet::new();
             };
             let paths = doc.root.as_ref().and_then(|r| r.get("paths"));
@@ -686,27 +761,33 @@ impl Index {
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|e| e.value.ref_str())
-                .filter_map(|r| split_ref_in(&api.root, r).ok())
+                .filter_map(|r| split_ref_in(root, r).ok())
                 .map(|t| t.file)
-                .filter(|f| *f != api.root)
+                .filter(|f| f != root)
                 .collect()
         };
-        let stitches: Vec<BTreeSet<FileId>> = index.apis.iter().map(stitched).collect();
-        let parts: BTreeSet<FileId> = index
-            .apis
-            .iter()
-            .enumerate()
-            .filter(|(i, a)| {
-                index.apis.iter().enumerate().any(|(j, b)| {
-                    b.root != a.root
-                        && b.files.contains(&a.root)
-                        && (!a.files.contains(&b.root)
-                            || stitches[j].contains(&a.root) && !stitches[*i].contains(&b.root))
-                })
-            })
-            .map(|(_, a)| a.root.clone())
-            .collect();
-        index.apis.retain(|a| !parts.contains(&a.root));
+        let stitches: Vec<BTreeSet<FileId>> = roots.iter().map(|(r, _)| stitched(r)).collect();
+        let reaches = |i: usize, j: usize| reach[i][root_ids[j]];
+        for (i, (root, version)) in roots.iter().enumerate() {
+            let part = (0..roots.len()).any(|j| {
+                j != i
+                    && roots[j].0 != *root
+                    && reaches(j, i)
+                    && (!reaches(i, j)
+                        || stitches[j].contains(root) && !stitches[i].contains(&roots[j].0))
+            });
+            if part {
+                continue;
+            }
+            index.apis.push(Api {
+                root: root.clone(),
+                version: *version,
+                files: (0..names.len())
+                    .filter(|&n| reach[i][n])
+                    .map(|n| names[n].clone())
+                    .collect(),
+            });
+        }
         for (i, r) in index.refs.iter().enumerate() {
             index
                 .ref_targets
@@ -726,7 +807,9 @@ impl Index {
         let checks: Vec<Option<RefError>> = index
             .refs
             .iter()
-            .map(|r| match &r.target {
+            .zip(&checked)
+            .map(|(r, done)| match &r.target {
+                _ if *done => None,
                 Ok(t)
                     if is_structured_name(&t.file) && index.node(&t.file, &t.pointer).is_none() =>
                 {
@@ -740,7 +823,8 @@ impl Index {
             .collect();
         for (r, c) in index.refs.iter_mut().zip(checks) {
             if let Some(e) = c {
-                r.target = Err(e);
+                // A new `$ref` of this build: not shared, changed in place.
+                Arc::make_mut(r).target = Err(e);
             }
         }
         for (p, prd_file) in index.prds.iter().enumerate() {
@@ -755,6 +839,19 @@ impl Index {
             }
         }
         index.operations = index.extract_operations();
+        if keep_states {
+            index.op_clean = match prev.filter(|p| Arc::ptr_eq(&p.ws.config, &ws.config)) {
+                Some(p) => {
+                    *index
+                        .prev_op_memo
+                        .get_mut()
+                        .unwrap_or_else(|e| e.into_inner()) =
+                        std::mem::take(&mut *p.op_memo.lock().unwrap_or_else(|e| e.into_inner()));
+                    clean_operations(&index, p, &names, &adj, &resolved_again)
+                }
+                None => vec![false; index.operations.len()],
+            };
+        }
         index.ws = ws;
         memos.refs = new_refs;
         index.memo = Mutex::new(memos);
@@ -943,7 +1040,7 @@ impl Index {
         let key: FileId = file.into();
         self.ref_targets
             .get(&(key, span_start))
-            .map(|&i| &self.refs[i])
+            .map(|&i| &*self.refs[i])
     }
 
     /// Resolves a `$ref` string written in `from` without touching the disk.
@@ -960,19 +1057,64 @@ impl Index {
         self.files.contains_key(&*t.file).then_some(t)
     }
 
+    /// The findings of rule `code` for operation `i` of `operations`:
+    /// `compute`d, or, when nothing the operation reads changed since the
+    /// previous build (language server rounds), what that build computed.
+    /// For rules whose findings about an operation read only that
+    /// operation, its path item and what they `$ref` (and the config).
+    pub fn per_op(
+        &self,
+        code: &'static str,
+        i: usize,
+        compute: impl FnOnce() -> Vec<crate::diag::Diagnostic>,
+    ) -> Vec<crate::diag::Diagnostic> {
+        let Some(clean) = self.op_clean.get(i) else {
+            return compute(); // a CLI build keeps nothing
+        };
+        let op = &self.operations[i];
+        let key = (
+            code,
+            format!(
+                "{}\0{}\0{}\0{}\0{}",
+                op.api_root,
+                op.file,
+                op.pointer.join("/"),
+                op.method,
+                op.path
+            ),
+        );
+        let old = if *clean {
+            let mut prev = self.prev_op_memo.lock().unwrap_or_else(|e| e.into_inner());
+            prev.remove(&key)
+        } else {
+            None
+        };
+        let found = old.unwrap_or_else(compute);
+        let mut memo = self.op_memo.lock().unwrap_or_else(|e| e.into_inner());
+        memo.insert(key, found.clone());
+        found
+    }
+
     /// Follows `$ref`s from `node` (in `file`) to the node they finally
     /// denote. Cycles and broken references stop at the last reachable node.
     pub fn deref<'a>(&'a self, file: &FileId, node: &'a Node) -> (FileId, &'a Node) {
         let mut cur = (file.clone(), node);
         for _ in 0..MAX_REF_HOPS {
-            let Some(r) = cur.1.ref_str() else { break };
-            let Some(t) = self.resolve(&cur.0, r) else {
-                break;
+            let Some(v) = cur.1.get("$ref") else { break };
+            let Some(r) = v.as_str() else { break };
+            // A `$ref` the build resolved (every one in an API's files) is
+            // looked up, not split and joined again.
+            let n = match self.ref_targets.get(&(cur.0.clone(), v.span.start)) {
+                Some(&i) => match &self.refs[i].target {
+                    Ok(t) => self.node(&t.file, &t.pointer).map(|n| (t.file.clone(), n)),
+                    Err(_) => None,
+                },
+                None => self
+                    .resolve(&cur.0, r)
+                    .and_then(|t| Some((t.file.clone(), self.node(&t.file, &t.pointer)?))),
             };
-            let Some(n) = self.node(&t.file, &t.pointer) else {
-                break;
-            };
-            cur = (t.file, n);
+            let Some(n) = n else { break };
+            cur = n;
         }
         cur
     }
@@ -1592,6 +1734,92 @@ fn split_ref_in(from: &FileId, target: &str) -> Result<Target, RefError> {
         file,
         pointer: split_pointer(frag),
     })
+}
+
+/// Per operation of `index`: whether nothing it reads changed since `prev`
+/// (its file, its path item's, the file that `$ref`s it, and every file
+/// they reach by `$ref`, unchanged and resolved as before; its API's root
+/// unchanged). `names`/`adj` are the `$ref` graph of the build.
+fn clean_operations(
+    index: &Index,
+    prev: &Index,
+    names: &[FileId],
+    adj: &[Option<Vec<usize>>],
+    resolved_again: &[usize],
+) -> Vec<bool> {
+    let changed = |id: &FileId| match (index.files.get(id), prev.files.get(id)) {
+        (Some(a), Some(b)) => !Arc::ptr_eq(&a.source, &b.source) || a.role != b.role,
+        _ => true,
+    };
+    // Files that reach a changed one: walk the graph backwards from them.
+    let mut back: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for (n, next) in adj.iter().enumerate() {
+        for &t in next.iter().flatten() {
+            back[t].push(n);
+        }
+    }
+    let mut dirty = vec![false; names.len()];
+    let mut stack: Vec<usize> = resolved_again.to_vec();
+    stack.extend((0..names.len()).filter(|&n| changed(&names[n])));
+    while let Some(n) = stack.pop() {
+        if std::mem::replace(&mut dirty[n], true) {
+            continue;
+        }
+        stack.extend(back[n].iter().filter(|b| !dirty[**b]));
+    }
+    let at: FastMap<&FileId, usize> = names.iter().enumerate().map(|(i, f)| (f, i)).collect();
+    let reads_change = |f: &FileId| at.get(f).is_none_or(|&n| dirty[n]);
+    index
+        .operations
+        .iter()
+        .map(|op| {
+            !changed(&op.api_root)
+                && !reads_change(&op.file)
+                && !reads_change(&op.item_file)
+                && op.ref_from.as_ref().is_none_or(|(f, _)| !reads_change(f))
+        })
+        .collect()
+}
+
+/// The previous build's `$ref`s of `f`, when they hold as they are: `f`
+/// is the same text, and every file they point into is too (so that their
+/// pointer checks stand); a missing or unreadable target is resolved again
+/// (it may exist now), a non-YAML target is looked for again on disk.
+fn reusable_refs<'p>(
+    prev: &'p Index,
+    f: &FileId,
+    files: &BTreeMap<FileId, FileData>,
+    ws: &Workspace,
+) -> Option<&'p [Arc<RefInfo>]> {
+    let same = |id: &FileId| match (files.get(id), prev.files.get(id)) {
+        (Some(a), Some(b)) => Arc::ptr_eq(&a.source, &b.source) && a.role == b.role,
+        _ => false,
+    };
+    if !same(f) {
+        return None;
+    }
+    let &(a, b) = prev.ref_ranges.get(f)?;
+    let refs = prev.refs.get(a..b)?;
+    // Most `$ref`s of a file point into a few files: each is looked up once.
+    let mut known: Vec<&str> = Vec::new();
+    let mut same_target = |id: &'p FileId| {
+        if known.contains(&&**id) {
+            return true;
+        }
+        let s = same(id);
+        if s {
+            known.push(id);
+        }
+        s
+    };
+    let holds = refs.iter().all(|r| match &r.target {
+        Ok(t) if is_structured_name(&t.file) => same_target(&t.file),
+        Ok(t) => ws.root.join(&*t.file).is_file(),
+        Err(RefError::PointerNotFound(file, _)) => same_target(file),
+        Err(RefError::Remote | RefError::OutsideWorkspace(_)) => true,
+        Err(RefError::MissingFile(_) | RefError::Unreadable(..)) => false,
+    });
+    holds.then_some(refs)
 }
 
 fn resolve_target(

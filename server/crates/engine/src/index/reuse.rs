@@ -66,10 +66,14 @@ impl Reuse {
     /// request still reads is simply dropped (its trees are freed when the
     /// request ends).
     pub fn retire(&mut self, old: Arc<Index>) {
-        let Ok(old) = Arc::try_unwrap(old) else {
+        let Ok(mut old) = Arc::try_unwrap(old) else {
             return;
         };
-        for (id, fd) in old.files {
+        let files = std::mem::take(&mut old.files);
+        // The rest (every `$ref`, operation and map of a big workspace) is
+        // freed on another thread, off the next keystroke's path.
+        drop_later(old);
+        for (id, fd) in files {
             let Some(states) = self.lent.get_mut(&id) else {
                 continue;
             };
@@ -160,6 +164,28 @@ impl Reuse {
     pub fn spares(&self) -> usize {
         self.spare.len()
     }
+}
+
+/// Drops `x` on a background thread: freeing a large index or list of
+/// findings node by node costs a millisecond or more, which a keystroke's
+/// round need not wait for. Without the thread (it could not be started),
+/// drops here.
+pub(crate) fn drop_later<T: Send + 'static>(x: T) {
+    type Garbage = Box<dyn Send>;
+    static TX: std::sync::OnceLock<Option<std::sync::Mutex<std::sync::mpsc::Sender<Garbage>>>> =
+        std::sync::OnceLock::new();
+    let tx = TX.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Garbage>();
+        std::thread::Builder::new()
+            .name("specgate-drop".into())
+            .spawn(move || rx.into_iter().for_each(drop))
+            .ok()
+            .map(|_| std::sync::Mutex::new(tx))
+    });
+    let Some(tx) = tx else { return };
+    let tx = tx.lock().unwrap_or_else(|e| e.into_inner());
+    // A send fails only when the thread is gone: then it is dropped here.
+    let _ = tx.send(Box::new(x));
 }
 
 #[cfg(test)]

@@ -111,37 +111,41 @@ pub fn missing(index: &Index, op: &Operation) -> Vec<Need> {
 }
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
-    for op in &index.operations {
+    for (i, op) in index.operations.iter().enumerate() {
         if op.webhook {
             continue; // a webhook's responses are the receiver's business
         }
-        let needs = missing(index, op);
-        if needs.is_empty() {
-            continue;
-        }
-        let span = index
-            .op_node(op)
-            .and_then(|n| n.entry("responses"))
-            .map(|e| e.key_span)
-            .unwrap_or(op.method_span);
-        let list: Vec<String> = needs
-            .iter()
-            .map(|n| format!("{} ({})", n.code, n.why))
-            .collect();
-        out.push(
-            Diagnostic::new(
-                RULE.code,
-                &op.file,
-                span,
-                format!(
-                    "{} lacks responses {}: add them",
-                    op.label(),
-                    list.join(", ")
-                ),
-            )
-            .with_data(&openapi::OpData::of(op)),
-        );
+        // What an operation lacks is read from it alone (and what it
+        // `$ref`s): a keystroke elsewhere takes the last answer.
+        out.extend(index.per_op(RULE.code, i, || check_op(index, op)));
     }
+}
+
+fn check_op(index: &Index, op: &Operation) -> Vec<Diagnostic> {
+    let needs = missing(index, op);
+    if needs.is_empty() {
+        return Vec::new();
+    }
+    let span = index
+        .op_node(op)
+        .and_then(|n| n.entry("responses"))
+        .map(|e| e.key_span)
+        .unwrap_or(op.method_span);
+    let list: Vec<String> = needs
+        .iter()
+        .map(|n| format!("{} ({})", n.code, n.why))
+        .collect();
+    vec![Diagnostic::new(
+        RULE.code,
+        &op.file,
+        span,
+        format!(
+            "{} lacks responses {}: add them",
+            op.label(),
+            list.join(", ")
+        ),
+    )
+    .with_data(&openapi::OpData::of(op))]
 }
 
 /// The status codes a fix writes for `needs`: the API's own choice of 400
