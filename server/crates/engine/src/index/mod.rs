@@ -144,6 +144,21 @@ pub struct Index {
     prev_op_memo: Mutex<FastMap<(&'static str, String), Vec<crate::diag::Diagnostic>>>,
     /// Per operation: nothing it reads changed since the previous build.
     op_clean: Vec<bool>,
+    /// Operations by where their method key is written (item file, offset),
+    /// for the next build to take those whose files did not change.
+    op_keys: FastMap<(FileId, u32), Vec<usize>>,
+    /// Entities by snake-cased name and by table name (built on first use).
+    entity_keys: std::sync::OnceLock<EntityKeys>,
+}
+
+/// Where to find an entity by name: (dictionary, entity) positions, in the
+/// order [`Index::entities`] yields them. Looking each schema and table up
+/// in a list of every entity was quadratic: 2,900 schemas against 2,900
+/// entities took most of a second.
+#[derive(Debug, Default)]
+struct EntityKeys {
+    by_name: FastMap<String, Vec<(usize, usize)>>,
+    by_table: FastMap<String, Vec<(usize, usize)>>,
 }
 
 /// OpenAPI 3.2 `$self`: a document's own URI, the base of its relative
@@ -616,6 +631,8 @@ impl Index {
             op_memo: Mutex::default(),
             prev_op_memo: Mutex::default(),
             op_clean: Vec::new(),
+            entity_keys: Default::default(),
+            op_keys: FastMap::default(),
         };
 
         // APIs: roots by content (or forced by config), members by $ref.
@@ -652,8 +669,7 @@ impl Index {
         // (then their pointer checks stand too): taken, not resolved again.
         let prev_refs = prev.filter(|p| p.selves == index.selves);
         let mut checked: Vec<bool> = Vec::new();
-        // Files whose `$ref`s were resolved again (changed, or pointing at
-        // something that changed): what reads them may see something new.
+        // Files whose `$ref`s were resolved again (see `clean_operations`).
         let mut resolved_again: Vec<usize> = Vec::new();
         let root_ids: Vec<usize> = roots
             .iter()
@@ -838,7 +854,28 @@ impl Index {
                 }
             }
         }
-        index.operations = index.extract_operations();
+        // Operations are taken from the previous build where nothing they
+        // are made of changed: the same requirement IDs (ranges count only
+        // defined IDs) and config, their files unchanged.
+        let ops_from = prev.filter(|p| {
+            keep_states
+                && Arc::ptr_eq(&p.ws.config, &ws.config)
+                && p.defs.len() == index.defs.len()
+                && index.defs.keys().all(|k| p.defs.contains_key(k))
+        });
+        index.operations = index.extract_operations(ops_from);
+        if keep_states {
+            for (i, op) in index.operations.iter().enumerate() {
+                if op.kind != OpKind::Callback {
+                    let at = op.ref_from.as_ref().map_or(&op.method_span, |(_, s)| s);
+                    index
+                        .op_keys
+                        .entry((op.item_file.clone(), at.start))
+                        .or_default()
+                        .push(i);
+                }
+            }
+        }
         if keep_states {
             index.op_clean = match prev.filter(|p| Arc::ptr_eq(&p.ws.config, &ws.config)) {
                 Some(p) => {
@@ -847,7 +884,12 @@ impl Index {
                         .get_mut()
                         .unwrap_or_else(|e| e.into_inner()) =
                         std::mem::take(&mut *p.op_memo.lock().unwrap_or_else(|e| e.into_inner()));
-                    clean_operations(&index, p, &names, &adj, &resolved_again)
+                    let graph = RefGraph {
+                        names: &names,
+                        adj: &adj,
+                        again: &resolved_again,
+                    };
+                    clean_operations(&index, p, &graph)
                 }
                 None => vec![false; index.operations.len()],
             };
@@ -1057,6 +1099,36 @@ impl Index {
         self.files.contains_key(&*t.file).then_some(t)
     }
 
+    /// The previous build's operation at method key `m` of the path item at
+    /// `item_file`/`item_ptr`, if it is the same one (same path, API, kind
+    /// and file, both files unchanged in `new`).
+    #[allow(clippy::too_many_arguments)]
+    fn same_operation(
+        &self,
+        new: &Index,
+        api: &Api,
+        item_file: &FileId,
+        item_ptr: &[String],
+        m: &specgate_syntax::tree::Entry,
+        path: &str,
+        kind: OpKind,
+        op_file: &FileId,
+    ) -> Option<&Operation> {
+        let unchanged = |f: &FileId| match (new.files.get(f), self.files.get(f)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(&a.source, &b.source),
+            _ => false,
+        };
+        let at = self.op_keys.get(&(item_file.clone(), m.key_span.start))?;
+        let old = at.iter().map(|&i| &self.operations[i]).find(|o| {
+            o.path == path
+                && o.kind == kind
+                && o.api_root == api.root
+                && o.file == *op_file
+                && o.item_pointer == item_ptr
+        })?;
+        (unchanged(item_file) && unchanged(op_file)).then_some(old)
+    }
+
     /// The findings of rule `code` for operation `i` of `operations`:
     /// `compute`d, or, when nothing the operation reads changed since the
     /// previous build (language server rounds), what that build computed.
@@ -1119,7 +1191,7 @@ impl Index {
         cur
     }
 
-    fn extract_operations(&self) -> Vec<Operation> {
+    fn extract_operations(&self, prev: Option<&Index>) -> Vec<Operation> {
         let mut ops = Vec::new();
         for api in &self.apis {
             let Some(root) = self.doc(&api.root).and_then(|d| d.root.as_ref()) else {
@@ -1138,7 +1210,7 @@ impl Index {
                         pointer: vec![section.to_string(), e.key.clone()],
                         node: &e.value,
                     };
-                    self.path_item_ops(api, at, &e.key, kind, 0, &mut ops);
+                    self.path_item_ops(api, at, &e.key, kind, 0, prev, &mut ops);
                 }
             }
         }
@@ -1146,7 +1218,9 @@ impl Index {
     }
 
     /// The operations of one path item (followed through `$ref`), and of
-    /// the callbacks of those operations.
+    /// the callbacks of those operations; `prev`: the build to take
+    /// unchanged operations from.
+    #[allow(clippy::too_many_arguments)]
     fn path_item_ops(
         &self,
         api: &Api,
@@ -1154,6 +1228,7 @@ impl Index {
         path: &str,
         kind: OpKind,
         depth: u32,
+        prev: Option<&Index>,
         ops: &mut Vec<Operation>,
     ) {
         if depth > 4 {
@@ -1186,6 +1261,15 @@ impl Index {
             // not allowed by 3.0 but common, and resolved by Redocly.
             let (op_file, op_node) = self.deref(&item_file, &m.value);
             let by_ref = !std::ptr::eq(op_node, &m.value);
+            if let Some(old) = prev
+                .filter(|_| op_node.get("callbacks").is_none())
+                .and_then(|p| {
+                    p.same_operation(self, api, &item_file, &item_ptr, m, path, kind, &op_file)
+                })
+            {
+                ops.push(old.clone());
+                continue;
+            }
             let op = if by_ref {
                 let Some(ptr) = self
                     .doc(&op_file)
@@ -1242,7 +1326,15 @@ impl Index {
                             pointer: p,
                             node: &expr.value,
                         };
-                        self.path_item_ops(api, at, &expr.key, OpKind::Callback, depth + 1, ops);
+                        self.path_item_ops(
+                            api,
+                            at,
+                            &expr.key,
+                            OpKind::Callback,
+                            depth + 1,
+                            None,
+                            ops,
+                        );
                     }
                 }
                 continue;
@@ -1421,17 +1513,52 @@ impl Index {
             })
     }
 
+    fn entity_keys(&self) -> &EntityKeys {
+        self.entity_keys.get_or_init(|| {
+            let mut keys = EntityKeys::default();
+            for (d, f) in self.dictionaries.iter().enumerate() {
+                let Parsed::Dictionary(dict, _) = &*self.files[f].parsed else {
+                    continue;
+                };
+                for (i, e) in dict.entities.iter().enumerate() {
+                    let name = dictionary::snake_case(&e.name);
+                    keys.by_name.entry(name).or_default().push((d, i));
+                    for t in e.table_names() {
+                        let at = keys.by_table.entry(t).or_default();
+                        if !at.contains(&(d, i)) {
+                            at.push((d, i));
+                        }
+                    }
+                }
+            }
+            keys
+        })
+    }
+
+    /// The entities at `at` (positions from [`EntityKeys`]).
+    fn entities_at<'a>(
+        &'a self,
+        at: Option<&'a Vec<(usize, usize)>>,
+    ) -> impl Iterator<Item = (&'a FileId, &'a dictionary::Entity)> + 'a {
+        at.into_iter().flatten().filter_map(move |&(d, i)| {
+            let f = self.dictionaries.get(d)?;
+            match &*self.files.get(f)?.parsed {
+                Parsed::Dictionary(dict, _) => Some((f, dict.entities.get(i)?)),
+                _ => None,
+            }
+        })
+    }
+
     /// The entity a SQL table stands for.
     pub fn entity_for_table(&self, table: &str) -> Option<(&FileId, &dictionary::Entity)> {
         let t = table.to_ascii_lowercase();
-        self.entities().find(|(_, e)| e.table_names().contains(&t))
+        self.entities_at(self.entity_keys().by_table.get(&t)).next()
     }
 
     /// The entity an OpenAPI schema name stands for (same name, snake-cased).
     pub fn entity_named(&self, name: &str) -> Option<(&FileId, &dictionary::Entity)> {
         let n = dictionary::snake_case(name);
-        self.entities()
-            .find(|(_, e)| dictionary::snake_case(&e.name) == n)
+        self.entities_at(self.entity_keys().by_name.get(&n)).next()
     }
 
     /// [`Index::entity_named`] as seen from `from`: when several
@@ -1443,7 +1570,7 @@ impl Index {
         from: &str,
     ) -> Option<(&FileId, &dictionary::Entity)> {
         let n = dictionary::snake_case(name);
-        self.nearest_entity(from, |e| dictionary::snake_case(&e.name) == n)
+        self.nearest_entity(from, self.entity_keys().by_name.get(&n))
     }
 
     /// [`Index::entity_for_table`] as seen from `from` (see [`Index::entity_named_from`]).
@@ -1453,14 +1580,14 @@ impl Index {
         from: &str,
     ) -> Option<(&FileId, &dictionary::Entity)> {
         let t = table.to_ascii_lowercase();
-        self.nearest_entity(from, |e| e.table_names().contains(&t))
+        self.nearest_entity(from, self.entity_keys().by_table.get(&t))
     }
 
-    fn nearest_entity(
-        &self,
+    fn nearest_entity<'a>(
+        &'a self,
         from: &str,
-        matches: impl Fn(&dictionary::Entity) -> bool,
-    ) -> Option<(&FileId, &dictionary::Entity)> {
+        candidates: Option<&'a Vec<(usize, usize)>>,
+    ) -> Option<(&'a FileId, &'a dictionary::Entity)> {
         // A file under a folder with a dictionary of its own (a spec-kit
         // feature and its `data-model.md`) is held to the dictionaries above
         // it: another feature's model of the same name is not its own.
@@ -1473,8 +1600,8 @@ impl Index {
             .iter()
             .any(|f| !parent_dir(f).is_empty() && above(f));
         let found: Vec<(&FileId, &dictionary::Entity)> = self
-            .entities()
-            .filter(|(f, e)| matches(e) && (!scoped || above(f)))
+            .entities_at(candidates)
+            .filter(|(f, _)| !scoped || above(f))
             .collect();
         if found.len() <= 1 {
             return found.into_iter().next();
@@ -1736,49 +1863,161 @@ fn split_ref_in(from: &FileId, target: &str) -> Result<Target, RefError> {
     })
 }
 
-/// Per operation of `index`: whether nothing it reads changed since `prev`
-/// (its file, its path item's, the file that `$ref`s it, and every file
-/// they reach by `$ref`, unchanged and resolved as before; its API's root
-/// unchanged). `names`/`adj` are the `$ref` graph of the build.
-fn clean_operations(
-    index: &Index,
-    prev: &Index,
-    names: &[FileId],
-    adj: &[Option<Vec<usize>>],
-    resolved_again: &[usize],
-) -> Vec<bool> {
-    let changed = |id: &FileId| match (index.files.get(id), prev.files.get(id)) {
-        (Some(a), Some(b)) => !Arc::ptr_eq(&a.source, &b.source) || a.role != b.role,
-        _ => true,
-    };
-    // Files that reach a changed one: walk the graph backwards from them.
-    let mut back: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
-    for (n, next) in adj.iter().enumerate() {
+/// The `$ref` graph of a build, between files: `adj[i]` the files that
+/// file `names[i]` points into; `again` the files whose `$ref`s were
+/// resolved again (not taken from the previous build).
+struct RefGraph<'a> {
+    names: &'a [FileId],
+    adj: &'a [Option<Vec<usize>>],
+    again: &'a [usize],
+}
+
+/// Per operation of `index`: whether nothing it reads changed since `prev`.
+/// An operation reads its own node, its path item's node and, through
+/// every `$ref` inside them, the nodes those point at, and so on: it is
+/// clean when all of these sit in unchanged files, each of those `$ref`s
+/// resolved as before, and its API's root is unchanged. Nodes, not files: in a spec whose root holds
+/// both the shared components and `$ref`s to every path file, an edit in
+/// one path file leaves every other operation clean.
+fn clean_operations(index: &Index, prev: &Index, graph: &RefGraph) -> Vec<bool> {
+    // The files that changed, found once (a lookup per file per `$ref`
+    // in the workspace's big map cost more than the rest).
+    let differs: FastMap<&str, ()> = index
+        .files
+        .iter()
+        .filter(|(id, a)| {
+            prev.files
+                .get(*id)
+                .is_none_or(|b| !Arc::ptr_eq(&a.source, &b.source) || a.role != b.role)
+        })
+        .map(|(id, _)| (&**id, ()))
+        .collect();
+    let changed = |id: &str| differs.contains_key(id);
+    // First by files: a file that reaches no changed file (and no file
+    // whose `$ref`s were resolved again) by `$ref` is clean as a whole, and
+    // so is every operation in it; only the others are looked at node by node.
+    let n = graph.names.len();
+    let mut back: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (from, next) in graph.adj.iter().enumerate() {
         for &t in next.iter().flatten() {
-            back[t].push(n);
+            back[t].push(from);
         }
     }
-    let mut dirty = vec![false; names.len()];
-    let mut stack: Vec<usize> = resolved_again.to_vec();
-    stack.extend((0..names.len()).filter(|&n| changed(&names[n])));
-    while let Some(n) = stack.pop() {
-        if std::mem::replace(&mut dirty[n], true) {
+    let mut dirty = vec![false; n];
+    let mut stack: Vec<usize> = graph.again.to_vec();
+    stack.extend((0..n).filter(|&i| changed(&graph.names[i])));
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut dirty[i], true) {
             continue;
         }
-        stack.extend(back[n].iter().filter(|b| !dirty[**b]));
+        stack.extend(back[i].iter().filter(|b| !dirty[**b]));
     }
-    let at: FastMap<&FileId, usize> = names.iter().enumerate().map(|(i, f)| (f, i)).collect();
-    let reads_change = |f: &FileId| at.get(f).is_none_or(|&n| dirty[n]);
-    index
+    let file_clean: FastMap<&str, bool> = graph
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (&**f, !dirty[i]))
+        .collect();
+    let whole = |f: &str| file_clean.get(f).copied().unwrap_or(false);
+    // Each file's `$ref`s by where they are written.
+    let mut sites: FastMap<&str, Vec<(u32, usize)>> = FastMap::default();
+    for (f, &(a, b)) in &index.ref_ranges {
+        let mut v: Vec<(u32, usize)> = (a..b).map(|i| (index.refs[i].site.span.start, i)).collect();
+        v.sort_unstable();
+        sites.insert(f, v);
+    }
+    let mut memo: FastMap<(FileId, u32), bool> = FastMap::default();
+    let ops = index
         .operations
         .iter()
         .map(|op| {
-            !changed(&op.api_root)
-                && !reads_change(&op.file)
-                && !reads_change(&op.item_file)
-                && op.ref_from.as_ref().is_none_or(|(f, _)| !reads_change(f))
+            if changed(&op.api_root) || op.ref_from.as_ref().is_some_and(|(f, _)| changed(f)) {
+                return false;
+            }
+            if whole(&op.file) && whole(&op.item_file) {
+                return true;
+            }
+            let item = index.node(&op.item_file, &op.item_pointer);
+            subtree_clean(
+                index, prev, &changed, &sites, &mut memo, &op.file, op.span, 0,
+            ) && item.is_some_and(|n| {
+                subtree_clean(
+                    index,
+                    prev,
+                    &changed,
+                    &sites,
+                    &mut memo,
+                    &op.item_file,
+                    n.span,
+                    0,
+                )
+            })
         })
-        .collect()
+        .collect();
+    ops
+}
+
+/// Whether the node at `span` of `file` and everything its `$ref`s reach
+/// are as in the previous build (see [`clean_operations`]). A node met again
+/// while it is being looked at counts as changed (a `$ref` cycle costs a
+/// recomputation, never a stale answer).
+#[allow(clippy::too_many_arguments)]
+fn subtree_clean(
+    index: &Index,
+    prev: &Index,
+    changed: &dyn Fn(&str) -> bool,
+    sites: &FastMap<&str, Vec<(u32, usize)>>,
+    memo: &mut FastMap<(FileId, u32), bool>,
+    file: &FileId,
+    span: Span,
+    depth: u32,
+) -> bool {
+    if depth > 64 || changed(file) {
+        return false;
+    }
+    let key = (file.clone(), span.start);
+    if let Some(&v) = memo.get(&key) {
+        return v;
+    }
+    memo.insert(key.clone(), false);
+    let mut clean = true;
+    if let Some(v) = sites.get(&**file) {
+        let from = v.partition_point(|(s, _)| *s < span.start);
+        for &(at, i) in &v[from..] {
+            if at >= span.end {
+                break;
+            }
+            let r = &index.refs[i];
+            // Resolved as before (a file created or deleted changes that).
+            let before = prev
+                .ref_targets
+                .get(&(file.clone(), at))
+                .map(|&j| &prev.refs[j]);
+            if !before.is_some_and(|b| Arc::ptr_eq(b, r) || b.target == r.target) {
+                clean = false;
+                break;
+            }
+            if let Ok(t) = &r.target {
+                if let Some(n) = index.node(&t.file, &t.pointer) {
+                    if !subtree_clean(
+                        index,
+                        prev,
+                        changed,
+                        sites,
+                        memo,
+                        &t.file,
+                        n.span,
+                        depth + 1,
+                    ) {
+                        clean = false;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    memo.insert(key, clean);
+    clean
 }
 
 /// The previous build's `$ref`s of `f`, when they hold as they are: `f`
