@@ -685,14 +685,20 @@ impl Index {
             let start = index.refs.len();
             if let Some(old) = prev_refs.and_then(|p| reusable_refs(p, &f, &files, &ws)) {
                 for r in old {
-                    if let Ok(t) = &r.target {
-                        if is_structured_name(&t.file) {
-                            if !next.contains(&t.file) {
-                                next.push(t.file.clone());
+                    match &r.target {
+                        // A pointer the file lacks was resolved to the file
+                        // first: the file is reached all the same.
+                        Ok(Target { file, .. }) | Err(RefError::PointerNotFound(file, _))
+                            if is_structured_name(file) =>
+                        {
+                            if !next.contains(file) {
+                                next.push(file.clone());
                             }
-                        } else {
+                        }
+                        Ok(t) => {
                             index.other_ref_files.insert(t.file.to_string());
                         }
+                        Err(_) => {}
                     }
                     index.refs.push(Arc::clone(r));
                 }
@@ -1146,13 +1152,16 @@ impl Index {
         let op = &self.operations[i];
         let key = (
             code,
+            // Where it is written, too: a document may repeat a key
+            // (`get:` twice), and both operations have one pointer.
             format!(
-                "{}\0{}\0{}\0{}\0{}",
+                "{}\0{}\0{}\0{}\0{}\0{}",
                 op.api_root,
                 op.file,
                 op.pointer.join("/"),
                 op.method,
-                op.path
+                op.path,
+                op.span.start
             ),
         );
         let old = if *clean {
@@ -1998,6 +2007,12 @@ fn subtree_clean(
                 break;
             }
             if let Ok(t) = &r.target {
+                // A changed file is a change, whether or not the pointer
+                // still finds a node there.
+                if changed(&t.file) {
+                    clean = false;
+                    break;
+                }
                 if let Some(n) = index.node(&t.file, &t.pointer) {
                     if !subtree_clean(
                         index,
