@@ -17,24 +17,14 @@ use specgate_engine::diag::FileId;
 use specgate_engine::ide::{Analysis, AnalysisHost};
 use std::path::{Path, PathBuf};
 
+mod lsp_support;
+use lsp_support::Rng;
+
 fn corpus() -> Option<PathBuf> {
     let p = std::env::var_os("SPECGATE_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
     p.is_dir().then_some(p)
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// What people type: characters that change YAML's structure, FR-IDs

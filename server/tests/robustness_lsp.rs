@@ -20,6 +20,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod lsp_support;
+use lsp_support::Rng;
+
 const WAIT: Duration = Duration::from_secs(if cfg!(debug_assertions) { 60 } else { 15 });
 
 struct Lsp {
@@ -199,20 +202,6 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn clinic() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/clinic")
-}
-
-/// A small deterministic generator (xorshift), so failures replay.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// LSP position (UTF-16) of a byte offset.

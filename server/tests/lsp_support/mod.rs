@@ -494,3 +494,19 @@ pub fn actual(diags: &[Value]) -> Vec<(Value, String, String)> {
         })
         .collect()
 }
+
+/// A small deterministic generator (xorshift) for the random-edit tests.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
