@@ -1146,9 +1146,13 @@ impl Index {
         i: usize,
         compute: impl FnOnce() -> Vec<crate::diag::Diagnostic>,
     ) -> Vec<crate::diag::Diagnostic> {
-        let Some(clean) = self.op_clean.get(i) else {
-            return compute(); // a CLI build keeps nothing
-        };
+        // A CLI build keeps nothing; an operation something of which
+        // changed is computed and not kept either: it is likely to change
+        // again (the file being typed in), and once it is clean the next
+        // round computes and keeps it.
+        if self.op_clean.get(i) != Some(&true) {
+            return compute();
+        }
         let op = &self.operations[i];
         let key = (
             code,
@@ -1164,11 +1168,9 @@ impl Index {
                 op.span.start
             ),
         );
-        let old = if *clean {
+        let old = {
             let mut prev = self.prev_op_memo.lock().unwrap_or_else(|e| e.into_inner());
             prev.remove(&key)
-        } else {
-            None
         };
         let found = old.unwrap_or_else(compute);
         let mut memo = self.op_memo.lock().unwrap_or_else(|e| e.into_inner());
