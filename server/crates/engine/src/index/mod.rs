@@ -384,6 +384,15 @@ fn parent_dir(file: &str) -> &str {
     file.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
+/// Whether a file is the same in two builds (`None`: absent from one):
+/// the same text (shared, so compared by pointer) read in the same role.
+fn same_file(a: Option<&FileData>, b: Option<&FileData>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(&a.source, &b.source) && a.role == b.role,
+        _ => false,
+    }
+}
+
 fn is_structured_name(p: &str) -> bool {
     // Called for every `$ref` of every build: no lowercase copy.
     let b = p.as_bytes();
@@ -881,8 +890,6 @@ impl Index {
                         .push(i);
                 }
             }
-        }
-        if keep_states {
             index.op_clean = match prev.filter(|p| Arc::ptr_eq(&p.ws.config, &ws.config)) {
                 Some(p) => {
                     *index
@@ -1120,10 +1127,7 @@ impl Index {
         kind: OpKind,
         op_file: &FileId,
     ) -> Option<&Operation> {
-        let unchanged = |f: &FileId| match (new.files.get(f), self.files.get(f)) {
-            (Some(a), Some(b)) => Arc::ptr_eq(&a.source, &b.source),
-            _ => false,
-        };
+        let unchanged = |f: &FileId| same_file(new.files.get(f), self.files.get(f));
         let at = self.op_keys.get(&(item_file.clone(), m.key_span.start))?;
         let old = at.iter().map(|&i| &self.operations[i]).find(|o| {
             o.path == path
@@ -1896,11 +1900,7 @@ fn clean_operations(index: &Index, prev: &Index, graph: &RefGraph) -> Vec<bool> 
     let differs: FastMap<&str, ()> = index
         .files
         .iter()
-        .filter(|(id, a)| {
-            prev.files
-                .get(*id)
-                .is_none_or(|b| !Arc::ptr_eq(&a.source, &b.source) || a.role != b.role)
-        })
+        .filter(|(id, a)| !same_file(Some(a), prev.files.get(*id)))
         .map(|(id, _)| (&**id, ()))
         .collect();
     let changed = |id: &str| differs.contains_key(id);
@@ -1930,13 +1930,19 @@ fn clean_operations(index: &Index, prev: &Index, graph: &RefGraph) -> Vec<bool> 
         .map(|(i, f)| (&**f, !dirty[i]))
         .collect();
     let whole = |f: &str| file_clean.get(f).copied().unwrap_or(false);
-    // Each file's `$ref`s by where they are written.
-    let mut sites: FastMap<&str, Vec<(u32, usize)>> = FastMap::default();
-    for (f, &(a, b)) in &index.ref_ranges {
-        let mut v: Vec<(u32, usize)> = (a..b).map(|i| (index.refs[i].site.span.start, i)).collect();
-        v.sort_unstable();
-        sites.insert(f, v);
-    }
+    // Each file's `$ref`s by where they are written: made when the first
+    // operation the file-level pass leaves open needs them.
+    let all_sites = || {
+        let mut sites: FastMap<&str, Vec<(u32, usize)>> = FastMap::default();
+        for (f, &(a, b)) in &index.ref_ranges {
+            let mut v: Vec<(u32, usize)> =
+                (a..b).map(|i| (index.refs[i].site.span.start, i)).collect();
+            v.sort_unstable();
+            sites.insert(&**f, v);
+        }
+        sites
+    };
+    let mut sites = None;
     let mut memo: FastMap<(FileId, u32), bool> = FastMap::default();
     let ops = index
         .operations
@@ -1948,15 +1954,16 @@ fn clean_operations(index: &Index, prev: &Index, graph: &RefGraph) -> Vec<bool> 
             if whole(&op.file) && whole(&op.item_file) {
                 return true;
             }
+            let sites = &*sites.get_or_insert_with(all_sites);
             let item = index.node(&op.item_file, &op.item_pointer);
             subtree_clean(
-                index, prev, &changed, &sites, &mut memo, &op.file, op.span, 0,
+                index, prev, &changed, sites, &mut memo, &op.file, op.span, 0,
             ) && item.is_some_and(|n| {
                 subtree_clean(
                     index,
                     prev,
                     &changed,
-                    &sites,
+                    sites,
                     &mut memo,
                     &op.item_file,
                     n.span,
@@ -2047,10 +2054,7 @@ fn reusable_refs<'p>(
     files: &BTreeMap<FileId, FileData>,
     ws: &Workspace,
 ) -> Option<&'p [Arc<RefInfo>]> {
-    let same = |id: &FileId| match (files.get(id), prev.files.get(id)) {
-        (Some(a), Some(b)) => Arc::ptr_eq(&a.source, &b.source) && a.role == b.role,
-        _ => false,
-    };
+    let same = |id: &FileId| same_file(files.get(id), prev.files.get(id));
     if !same(f) {
         return None;
     }
