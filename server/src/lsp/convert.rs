@@ -30,7 +30,13 @@ pub struct Snapshot {
     pub uris: HashMap<FileId, Uri>,
     pub root: PathBuf,
     pub enc: Encoding,
+    /// The findings in LSP form, per file that has some (and is reported:
+    /// in the editor's folders, or open).
+    pub by_file: Arc<ByFile>,
 }
+
+/// LSP diagnostics per file.
+pub type ByFile = HashMap<FileId, Arc<Vec<ls::Diagnostic>>>;
 
 /// Workspace-relative id of a `file:` URI, if it is inside `root`.
 pub fn file_of(root: &Path, uri: &Uri) -> Option<FileId> {

@@ -50,6 +50,7 @@ mod convert;
 mod framing;
 mod log;
 mod publish;
+mod pull;
 mod server;
 mod state;
 mod workspaces;

@@ -1,7 +1,7 @@
 //! The protocol handlers.
 
 use super::convert::{encoding_name, line_col, Snapshot};
-use super::state::{Doc, Settings, Shared};
+use super::state::{Doc, Pull, Settings, Shared};
 use super::workspaces::Workspaces;
 use super::{FIX_ALL_KIND, INVENTORY_COMMAND, SHOW_REFERENCES_COMMAND};
 use ropey::Rope;
@@ -265,11 +265,35 @@ impl LanguageServer for Backend {
         if let Some(ms) = debounce {
             settings.debounce = Duration::from_millis(ms);
         }
+        // Pull diagnostics when the client offers them and can be told to
+        // pull again (a PRD edit changes an OpenAPI file's findings: Neovim
+        // 0.11 pulls only the buffer it changed, and keeps pushing then),
+        // unless it opts out.
+        let caps = &params.capabilities;
+        let wants_pull = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("pullDiagnostics"))
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let can_pull = caps
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
+        let can_refresh = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        if wants_pull && can_pull && can_refresh {
+            settings.pull = Some(Arc::new(Pull::default()));
+        }
+        let pull = settings.pull.is_some();
         self.ws.set_settings(settings);
         for f in folders {
             self.ws.add_folder(f);
         }
-        let caps = &params.capabilities;
         *self.flags.lock().unwrap_or_else(|e| e.into_inner()) = ClientFlags {
             watch_dynamic: caps
                 .workspace
@@ -328,6 +352,15 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                diagnostic_provider: pull.then(|| {
+                    ls::DiagnosticServerCapabilities::Options(ls::DiagnosticOptions {
+                        identifier: Some("specgate".into()),
+                        // A PRD edit changes an OpenAPI file's findings.
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: true,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
                 execute_command_provider: Some(ls::ExecuteCommandOptions {
                     commands: vec![INVENTORY_COMMAND.to_string()],
                     ..Default::default()
@@ -367,6 +400,56 @@ impl LanguageServer for Backend {
                 }
             });
         }
+    }
+
+    async fn diagnostic(
+        &self,
+        params: ls::DocumentDiagnosticParams,
+    ) -> Result<ls::DocumentDiagnosticReportResult> {
+        let uri = &params.text_document.uri;
+        let previous = params.previous_result_id.as_deref();
+        // The findings of the newest text: an edit that arrives meanwhile
+        // means waiting for its analysis (the client cancels a pull it no
+        // longer needs).
+        loop {
+            match self.snapshot(uri).await {
+                Ok(None) => return Ok(super::pull::document(&[], previous)),
+                Ok(Some((snap, file))) => {
+                    let diags = snap.by_file.get(&file).map(|d| &d[..]).unwrap_or(&[]);
+                    return Ok(super::pull::document(diags, previous));
+                }
+                Err(e) if e.code == ErrorCode::ContentModified => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: ls::WorkspaceDiagnosticParams,
+    ) -> Result<ls::WorkspaceDiagnosticReportResult> {
+        let mut report = super::pull::Workspace::new(params.previous_result_ids);
+        for shared in self.ws.all() {
+            if let Some(p) = &shared.pull {
+                if !p.workspace.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    self.ws.log.info(format!(
+                        "the client pulls the diagnostics of every file of {}",
+                        shared.lock().root.display()
+                    ));
+                }
+            }
+            let snap = Self::current(&shared).await?;
+            let mut files: Vec<_> = snap.by_file.iter().collect();
+            files.sort_by(|a, b| a.0.cmp(b.0));
+            for (f, diags) in files {
+                if let Some(uri) = snap.uri(f) {
+                    report.add(uri, snap.versions.get(f).copied(), diags);
+                }
+            }
+            // Its analysis task stops pushing what this now delivers.
+            shared.poke();
+        }
+        Ok(report.finish())
     }
 
     async fn shutdown(&self) -> Result<()> {

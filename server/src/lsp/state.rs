@@ -1,7 +1,7 @@
 //! Document state, and the analysis task that turns it into snapshots and
 //! published diagnostics.
 
-use super::convert::Snapshot;
+use super::convert::{ByFile, Snapshot};
 use super::log::Logger;
 use ropey::Rope;
 use specgate_engine::config::CONFIG_FILE;
@@ -70,6 +70,8 @@ pub struct Shared {
     /// of their own), sent as (this root, all of them) whenever they
     /// change, so that each gets a session of its own.
     nested_tx: tokio::sync::mpsc::UnboundedSender<NestedRoots>,
+    /// Set when the client pulls diagnostics.
+    pub pull: Option<Arc<Pull>>,
     state: Mutex<State>,
     wake: Notify,
     snap_tx: watch::Sender<Option<Arc<Snapshot>>>,
@@ -90,6 +92,28 @@ pub struct Settings {
     pub enc: Encoding,
     pub debounce: Duration,
     pub overrides: specgate_engine::config::Overrides,
+    /// Pull diagnostics, when the client asks for them (see [`Pull`]).
+    pub pull: Option<Arc<Pull>>,
+}
+
+/// The client pulls diagnostics (LSP 3.17 `textDocument/diagnostic`,
+/// `workspace/diagnostic`). Pushing stays the fallback, file by file: a
+/// file the client pulls is never pushed too (VS Code and Neovim keep
+/// pushed and pulled diagnostics apart and would show both). Open documents
+/// are pulled by every such client; the others only once the client has
+/// asked for workspace diagnostics (VS Code does, Neovim 0.11 does not).
+/// The client must take `workspace/diagnostic/refresh`: it is sent when
+/// findings of a pulled file change without an edit of that file.
+#[derive(Default)]
+pub struct Pull {
+    /// A `workspace/diagnostic` arrived: every file is pulled from now on.
+    pub workspace: std::sync::atomic::AtomicBool,
+}
+
+impl Pull {
+    pub fn workspace(&self) -> bool {
+        self.workspace.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl Default for Settings {
@@ -98,6 +122,7 @@ impl Default for Settings {
             enc: Encoding::Utf16,
             debounce: Duration::from_millis(super::DEFAULT_DEBOUNCE_MS),
             overrides: Default::default(),
+            pull: None,
         }
     }
 }
@@ -119,6 +144,7 @@ impl Shared {
             client,
             publisher,
             nested_tx,
+            pull: settings.pull.clone(),
             state: Mutex::new(State {
                 root,
                 uri_root,
@@ -148,6 +174,12 @@ impl Shared {
     /// Marks a change and wakes the analysis.
     pub fn changed(&self, st: &mut State) {
         st.gen += 1;
+        self.wake.notify_one();
+    }
+
+    /// Wakes the analysis task without a change: it then stops pushing what
+    /// the client now pulls.
+    pub fn poke(&self) {
         self.wake.notify_one();
     }
 
@@ -329,8 +361,6 @@ fn update_workspace(ws: Option<Workspace>, inp: &Inputs) -> std::io::Result<Work
 struct Output {
     ws: Workspace,
     snapshot: Arc<Snapshot>,
-    /// LSP diagnostics of every file that has some.
-    by_file: HashMap<FileId, Vec<ls::Diagnostic>>,
     elapsed: Duration,
     /// Where the time went, for the log.
     phases: String,
@@ -353,7 +383,7 @@ fn compute(
     };
     let ws = index.ws.clone();
     let t3 = Instant::now();
-    let snapshot = Arc::new(Snapshot {
+    let mut snapshot = Snapshot {
         gen: inp.gen,
         index,
         diags: host.diagnostics().clone(),
@@ -361,7 +391,8 @@ fn compute(
         uris: inp.uris.clone(),
         root: inp.uri_root.clone(),
         enc: inp.enc,
-    });
+        by_file: Arc::default(),
+    };
     let mut by_file: HashMap<FileId, Vec<ls::Diagnostic>> = HashMap::new();
     // Folders inside a repository: what `specgate check FOLDER…` prints,
     // and the open documents.
@@ -386,12 +417,13 @@ fn compute(
             by_file.entry(d.location.file.clone()).or_default().push(x);
         }
     }
+    snapshot.by_file = Arc::new(by_file.into_iter().map(|(f, d)| (f, Arc::new(d))).collect());
+    let snapshot = Arc::new(snapshot);
     let t4 = Instant::now();
     let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
     Ok(Output {
         ws,
         snapshot,
-        by_file,
         elapsed: t4 - t0,
         phases: format!(
             "text {:.1} ms, recycle {:.1} ms, index {:.1} ms ({}), rules {:.1} ms, convert {:.1} ms",
@@ -413,7 +445,10 @@ fn compute(
 pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
     let mut ws: Option<Workspace> = None;
     let mut prev: Option<Arc<Index>> = None;
-    let mut published: HashMap<FileId, Vec<ls::Diagnostic>> = HashMap::new();
+    // What the client holds from pushes, and the last round's findings (to
+    // tell which pulled files changed).
+    let mut published: HashMap<FileId, Arc<Vec<ls::Diagnostic>>> = HashMap::new();
+    let mut prev_by_file: Option<Arc<ByFile>> = None;
     let mut published_uri: HashMap<FileId, Uri> = HashMap::new();
     let mut to_publish: BTreeSet<FileId> = BTreeSet::new();
     let mut analysed_gen: Option<u64> = None;
@@ -436,6 +471,13 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
             (analysed_gen != Some(st.gen)).then_some(st.debounce)
         };
         let Some(debounce) = debounce else {
+            // The client began pulling every file: take back what was pushed.
+            if shared.pull.as_ref().is_some_and(|p| p.workspace()) {
+                for uri in std::mem::take(&mut published_uri).into_values() {
+                    shared.publisher.diagnostics(&uri, &[], None);
+                }
+                published.clear();
+            }
             shared.wake.notified().await;
             continue;
         };
@@ -521,20 +563,48 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
         if shared.lock().gen != inp.gen {
             continue; // overtaken: publish the next round's results instead
         }
-        // Publish the edited files and every file whose findings changed.
-        let mut by_file = out.by_file;
-        for f in published.keys() {
-            if !by_file.contains_key(f) {
+        // Publish the edited files and every file whose findings changed,
+        // unless the client pulls them (see `Pull`).
+        let by_file = &snapshot.by_file;
+        let pulled = |f: &FileId| {
+            shared
+                .pull
+                .as_ref()
+                .is_some_and(|p| p.workspace() || snapshot.uris.contains_key(f))
+        };
+        let mut refresh = false;
+        for (f, d) in published.iter() {
+            if by_file.get(f) != Some(d) {
                 to_publish.insert(f.clone());
             }
         }
-        for (f, d) in &by_file {
+        for (f, d) in by_file.iter() {
             if published.get(f) != Some(d) {
                 to_publish.insert(f.clone());
             }
         }
+        if shared.pull.is_some() {
+            // A pulled file whose findings changed by an edit elsewhere: the
+            // client asks again only when told to.
+            let before = prev_by_file.as_deref();
+            let changed = |f: &FileId| before.and_then(|b| b.get(f)) != by_file.get(f);
+            refresh = by_file
+                .keys()
+                .chain(before.into_iter().flat_map(|b| b.keys()))
+                .any(|f| pulled(f) && !inp.open.iter().any(|o| o.2 && o.0 == *f) && changed(f));
+        }
+        prev_by_file = Some(by_file.clone());
         for f in std::mem::take(&mut to_publish) {
-            let diags = by_file.remove(&f).unwrap_or_default();
+            if pulled(&f) {
+                // Pushed before the client pulled it: clear the pushed set.
+                if published.remove(&f).is_some() {
+                    if let Some(uri) = published_uri.remove(&f) {
+                        shared.publisher.diagnostics(&uri, &[], None);
+                    }
+                }
+                continue;
+            }
+            let diags = by_file.get(&f).cloned().unwrap_or_default();
             let uri = snapshot.uri(&f).or_else(|| published_uri.get(&f).cloned());
             let Some(uri) = uri else { continue };
             // A file that was open under another URI: clear that one too.
@@ -552,6 +622,12 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
                 published.insert(f.clone(), diags);
                 published_uri.insert(f, uri);
             }
+        }
+        if refresh {
+            let client = shared.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
         }
         let total = started.elapsed();
         if !first && total >= slow_round() {
@@ -581,6 +657,7 @@ fn resend_previous(shared: &Shared, prev: Option<&Arc<Index>>, inp: &Inputs) {
             uris: old.uris.clone(),
             root: old.root.clone(),
             enc: old.enc,
+            by_file: old.by_file.clone(),
         })));
     }
 }

@@ -288,11 +288,16 @@ impl Workspaces {
                 s => format!(" (reporting on {})", s.join(", ")),
             };
             self.log.info(format!(
-                "specgate {} serving {}{scope} ({:?} positions, debounce {} ms)",
+                "specgate {} serving {}{scope} ({:?} positions, debounce {} ms, {} diagnostics)",
                 env!("CARGO_PKG_VERSION"),
                 st.root.display(),
                 st.enc,
-                st.debounce.as_millis()
+                st.debounce.as_millis(),
+                if shared.pull.is_some() {
+                    "pull"
+                } else {
+                    "push"
+                }
             ));
             shared.changed(&mut st);
         }

@@ -41,6 +41,11 @@ pub struct Options {
     pub progress: bool,
     /// The window's folders, relative to the root (none: the root).
     pub folders: Vec<&'static str>,
+    /// The client offers pull diagnostics (`textDocument/diagnostic`,
+    /// `workspace/diagnostic/refresh`), like VS Code and Neovim 0.11.
+    pub pull: bool,
+    /// With `pull`: the client takes `workspace/diagnostic/refresh`.
+    pub refresh: bool,
 }
 
 impl Default for Options {
@@ -50,6 +55,8 @@ impl Default for Options {
             init: json!({ "debounceMs": 0 }),
             watch: true,
             progress: false,
+            pull: false,
+            refresh: true,
             folders: Vec::new(),
         }
     }
@@ -78,6 +85,8 @@ pub struct Client {
     pub encoding: Encoding,
     /// Text and version of the documents this client opened.
     pub docs: HashMap<String, (i64, String)>,
+    /// What the server answered to `initialize`.
+    pub capabilities: Value,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -161,6 +170,7 @@ impl Client {
             progress: Vec::new(),
             encoding,
             docs: HashMap::new(),
+            capabilities: Value::Null,
             server,
         };
         let root_uri = Uri::from_file_path(&root).unwrap();
@@ -182,9 +192,19 @@ impl Client {
                     "initializationOptions": opts.init,
                     "capabilities": {
                         "general": { "positionEncodings": opts.encodings },
-                        "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": opts.watch } },
+                        "workspace": {
+                            "didChangeWatchedFiles": { "dynamicRegistration": opts.watch },
+                            "diagnostics": { "refreshSupport": opts.pull && opts.refresh },
+                        },
                         "window": { "workDoneProgress": opts.progress },
-                        "textDocument": { "publishDiagnostics": { "versionSupport": true } }
+                        "textDocument": if opts.pull {
+                            json!({
+                                "publishDiagnostics": { "versionSupport": true },
+                                "diagnostic": { "dynamicRegistration": false, "relatedDocumentSupport": false },
+                            })
+                        } else {
+                            json!({ "publishDiagnostics": { "versionSupport": true } })
+                        }
                     }
                 }),
             )
@@ -196,6 +216,7 @@ impl Client {
             "utf-16"
         };
         assert_eq!(init["capabilities"]["positionEncoding"], want);
+        c.capabilities = init["capabilities"].clone();
         c.notify("initialized", json!({}));
         c
     }

@@ -130,6 +130,12 @@ check('position encoding is utf-8 (offered by Neovim)', function()
   assert(client.offset_encoding == 'utf-8', 'negotiated ' .. tostring(client.offset_encoding))
 end)
 
+-- Neovim 0.11 pulls a buffer's diagnostics only when that buffer changes
+-- and takes no workspace/diagnostic/refresh: the server keeps pushing.
+check('diagnostics are pushed (the server offers no pull to Neovim 0.11)', function()
+  assert(client.server_capabilities.diagnosticProvider == nil, 'the server offered pull diagnostics')
+end)
+
 local expected = { 'missing-error-response', 'untraced-operation', 'unknown-requirement' }
 check('diagnostics appear in the OpenAPI buffer', function()
   local ms = wait(TIMEOUT, function()

@@ -62,20 +62,37 @@ async function until(what, fn, timeout = TIMEOUT) {
   }
 }
 
-async function palette(command) {
-  await page.keyboard.press('Control+Shift+P');
+/**
+ * Opens a quick input (palette, Quick Open, Go to Line) with its shortcut
+ * and types `text` into it. At times the widget closes again at once, or
+ * never opens, because focus moved (after a hover, a peek or a fix, while
+ * diagnostics refresh): as a user would, click into the active editor and
+ * do it again.
+ */
+async function quickInput(shortcut, text) {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${command}`);
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(shortcut);
+    const typed = await input.waitFor({ state: 'visible', timeout: 3000 })
+      .then(() => input.fill(text, { timeout: 3000 }))
+      .then(() => true, () => false);
+    if (typed) return input;
+    if (attempt === 3) throw new Error(`${shortcut} opened no quick input to type ${text} in (3 tries)`);
+    await page.keyboard.press('Escape');
+    const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    if (await editor.count()) await editor.click({ position: { x: 5, y: 5 } }).catch(() => {});
+    await page.waitForTimeout(500);
+  }
+}
+
+async function palette(command) {
+  await quickInput('Control+Shift+P', `>${command}`);
   await page.locator(`.quick-input-list .monaco-list-row:has-text("${command}")`).first().waitFor();
   await page.keyboard.press('Enter');
 }
 
 async function openFile(rel) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(rel);
+  await quickInput('Control+P', rel);
   const base = path.basename(rel);
   await page.locator(`.quick-input-list .monaco-list-row[aria-label*="${base}"]`).first().waitFor();
   await page.keyboard.press('Enter');
@@ -84,10 +101,7 @@ async function openFile(rel) {
 }
 
 async function goToLine(line, col) {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`:${line}:${col}`);
+  await quickInput('Control+G', `:${line}:${col}`);
   await page.keyboard.press('Enter');
   await page.waitForTimeout(300);
 }
@@ -186,6 +200,20 @@ async function run() {
       return row.slice(0, 110);
     });
   }
+
+  // VS Code offers pull diagnostics with refresh: the findings above came by
+  // textDocument/diagnostic and workspace/diagnostic, as the server logs.
+  await check('the findings arrive by pull diagnostics (document and workspace)', async () => {
+    const logs = path.join(path.dirname(path.dirname(process.env.E2E_USER_SETTINGS || '.')), 'logs');
+    const find = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : [])
+      .flatMap((e) => (e.isDirectory() ? find(path.join(dir, e.name))
+        : e.name.includes('Specgate') ? [path.join(dir, e.name)] : []));
+    const text = await until('the server log to say "pull"', async () => {
+      const t = find(logs).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+      return t.includes('pull diagnostics)') && t.includes('the client pulls the diagnostics of every file') && t;
+    });
+    return text.split('\n').find((l) => l.includes('pull diagnostics)')).trim().slice(0, 110);
+  });
 
   await check('hover on an FR-ID shows the requirement', async () => {
     const { line, col } = lineOf('api/openapi.yaml', 'FR-001');
