@@ -1026,6 +1026,81 @@ def v_property_not_in_dictionary(ws, d, ctx):
     return "correct", f"verified: {entity} in {dfile} lists {', '.join(sorted(attrs)) or 'no attributes'}, not {prop}"
 
 
+def api_schemes(ws, root: Path) -> list[str]:
+    """The security scheme names an API root defines (after `$ref`s)."""
+    rd = ws.doc(root).root
+    if not isinstance(rd, dict):
+        return []
+    if "swagger" in rd:
+        _, m = ws.resolve(root, rd.get("securityDefinitions"))
+    else:
+        cf, comps = ws.resolve(root, rd.get("components"))
+        _, m = ws.resolve(cf, comps.get("securitySchemes")) if isinstance(comps, dict) else (None, None)
+    return [str(k) for k in m] if isinstance(m, dict) else []
+
+
+def undecided_ops(ws, root: Path) -> list:
+    """Path operations of `root` with no `security` of their own and none at the root."""
+    rd = ws.doc(root).root
+    if isinstance(rd, dict) and "security" in rd:
+        return []
+    return [o for o in ws.operations() if o.root == root and o.kind == "path" and "security" not in o.node]
+
+
+def stitching_root(ws, root: Path) -> Path:
+    """The root that stitches `root` in (OpenSearch's namespace documents), else itself."""
+    for r in ws.api_roots():
+        if r == root:
+            continue
+        rd = ws.doc(r).root
+        for item in (rd.get("paths") or {}).values() if isinstance(rd, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("$ref"), str):
+                f, _ = ws.ref_target(r, item["$ref"])
+                if f == root:
+                    return r
+    return root
+
+
+def v_unsecured_operation(ws, d, ctx):
+    if d["message"].startswith("the API defines no security scheme"):
+        root = ws.abs(d["path"]).resolve()
+        if root not in ws.api_roots():
+            return None, "verifier: the finding is not at an API root"
+        if api_schemes(ws, root):
+            return "wrong", "class: the API defines security schemes"
+        stitched = [r for r in ws.api_roots() if r != root and stitching_root(ws, r) == root]
+        if not any(undecided_ops(ws, r) for r in [root] + stitched):
+            return "wrong", "class: every operation is secured or marked public"
+        return "correct", "verified: no securitySchemes/securityDefinitions, and operations without `security` (none at the root)"
+    m = re.match(r"^(\S+ .+?) has no security requirement", d["message"])
+    if not m:
+        return None, "verifier: message not understood"
+    ops, err = find_op(ws, m.group(1), d["path"], d["line"], d["column"])
+    if ops is None:
+        return None, f"verifier: {err}"
+    op = next((o for o in ops if o.start_pos() == (d["line"], d["column"])), ops[0])
+    root = stitching_root(ws, op.root)
+    if "security" in op.node:
+        return "wrong", "class: the operation has its own `security`"
+    rd = ws.doc(root).root
+    if isinstance(rd, dict) and "security" in rd or "security" in ws.doc(op.root).root:
+        return "wrong", "class: the root's `security` applies"
+    if not api_schemes(ws, root):
+        return "wrong", "class: the API defines no scheme: one finding for the document"
+    return "correct", "verified: no `security` on the operation or the root, and the API defines schemes (public operations must say `security: []`)"
+
+
+def v_undefined_security_scheme(ws, d, ctx):
+    m = re.match(r"^security scheme `(.+?)` is not defined", d["message"])
+    if not m:
+        return None, "verifier: message not understood"
+    name = m.group(1)
+    defined = {n for r in ws.api_roots() for n in api_schemes(ws, r)}
+    if name in defined:
+        return None, f"verifier: `{name}` is defined by some API of the unit"
+    return "correct", f"verified: no API of the unit defines `{name}`"
+
+
 VERIFIERS = {
     "unpaginated-list": v_unpaginated_list,
     "property-not-in-dictionary": v_property_not_in_dictionary,
@@ -1039,6 +1114,8 @@ VERIFIERS = {
     "syntax-error": v_syntax_error,
     "unresolved-ref": v_unresolved_ref,
     "invalid-openapi": v_invalid_openapi,
+    "unsecured-operation": v_unsecured_operation,
+    "undefined-security-scheme": v_undefined_security_scheme,
 }
 
 

@@ -168,7 +168,7 @@ fn suppressions_in_yaml_sql_markdown_and_json() {
     // JSON has no comments: the key, on the object the finding is about.
     std::fs::write(
         root.join("api/health.json"),
-        r#"{"openapi": "3.0.3", "info": {"title": "health", "version": "1"},
+        r#"{"openapi": "3.0.3", "info": {"title": "health", "version": "1"}, "security": [],
  "paths": {"/health": {"get": {"x-specgate-ignore": ["untraced-operation", "missing-error-response"],
    "responses": {"200": {"description": "ok"}}}}}}
 "#,

@@ -812,3 +812,34 @@ fn editor_and_cli_fix_all_agree() {
     }
     assert!(compared >= 8, "only {compared} files compared");
 }
+
+// Security: the scheme the API uses, with the 401 a secured operation
+// needs; public by decision; a misspelt scheme; an API without any scheme.
+fix_test!(
+    security_secure,
+    "fixes-security",
+    "unsecured-operation",
+    "GET /pets/{id}",
+    "Secure with `bearerAuth`"
+);
+fix_test!(
+    security_public,
+    "fixes-security",
+    "unsecured-operation",
+    "GET /pets/{id}",
+    "Mark as public"
+);
+fix_test!(
+    security_scheme_name,
+    "fixes-security",
+    "undefined-security-scheme",
+    "`bearer`",
+    "Change to `bearerAuth`"
+);
+fix_test!(
+    security_none,
+    "fixes-security-none",
+    "unsecured-operation",
+    "no security scheme",
+    "Add a bearer JWT scheme"
+);

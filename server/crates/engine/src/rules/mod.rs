@@ -21,10 +21,12 @@ pub mod stale_baseline_entry;
 pub mod syntax_error;
 pub mod table_not_in_dictionary;
 pub mod uncovered_requirement;
+pub mod undefined_security_scheme;
 pub mod unknown_requirement;
 pub mod unpaginated_list;
 pub mod unreadable_file;
 pub mod unresolved_ref;
+pub mod unsecured_operation;
 pub mod untraced_operation;
 pub mod unused_suppression;
 
@@ -145,6 +147,8 @@ pub static ALL: &[Rule] = &[
     uncovered_requirement::RULE,
     missing_error_response::RULE,
     unpaginated_list::RULE,
+    unsecured_operation::RULE,
+    undefined_security_scheme::RULE,
     column_not_in_dictionary::RULE,
     table_not_in_dictionary::RULE,
     property_not_in_dictionary::RULE,

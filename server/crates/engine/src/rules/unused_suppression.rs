@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn the_last_code_removes_the_comment() {
-        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    # specgate-ignore: unpaginated-list\n    get:\n      x-fr-ids: [FR-001]\n      responses: {'200': {description: ok}, '500': {description: e}}\n";
+        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: []\npaths:\n  /pets:\n    # specgate-ignore: unpaginated-list\n    get:\n      x-fr-ids: [FR-001]\n      responses: {'200': {description: ok}, '500': {description: e}}\n";
         let files = [("prd.md", PRD), ("openapi.yaml", api)];
         let after = fixed(&files, "openapi.yaml");
         assert_eq!(
@@ -252,7 +252,7 @@ mod tests {
 
     #[test]
     fn a_json_key_is_removed_with_its_comma() {
-        let api = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/pets": {"get": {
+        let api = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "security": [], "paths": {"/pets": {"get": {
   "x-specgate-ignore": ["unpaginated-list"],
   "x-fr-ids": ["FR-001"],
   "responses": {"200": {"description": "ok"}, "500": {"description": "e"}}}}}}
@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn a_reason_can_be_required() {
-        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:  # specgate-ignore: untraced-operation\n      responses: {'200': {description: ok}, '500': {description: e}}\n";
+        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: []\npaths:\n  /pets:\n    get:  # specgate-ignore: untraced-operation\n      responses: {'200': {description: ok}, '500': {description: e}}\n";
         let toml = "[rules.unused-suppression]\nrequire_reason = true\n";
         let f = findings(&[
             ("prd.md", PRD),

@@ -6,4 +6,5 @@
 pub mod dictionary;
 pub mod openapi;
 pub mod requirements;
+pub mod security;
 pub mod similarity;

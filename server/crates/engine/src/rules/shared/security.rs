@@ -1,0 +1,89 @@
+//! The API's security design as the security rules read it: its schemes
+//! (`components/securitySchemes`, Swagger 2.0's `securityDefinitions`,
+//! followed through `$ref`s), the requirement lists at the root and on each
+//! operation, and the scheme the API uses most.
+
+use crate::index::{Api, Index};
+use crate::model::openapi::{Operation, Version};
+use specgate_syntax::tree::{Entry, Node};
+
+/// A security scheme the API defines: its name and object (after `$ref`s).
+pub struct Scheme<'a> {
+    pub name: &'a str,
+    pub node: &'a Node,
+}
+
+/// The root document's node of `api`.
+pub fn root<'a>(index: &'a Index, api: &Api) -> Option<&'a Node> {
+    index.doc(&api.root).and_then(|d| d.root.as_ref())
+}
+
+/// Every scheme `api` defines, in the order written.
+pub fn schemes<'a>(index: &'a Index, api: &Api) -> Vec<Scheme<'a>> {
+    let Some(root) = root(index, api) else {
+        return Vec::new();
+    };
+    let map = if api.version == Version::Swagger2 {
+        root.get("securityDefinitions")
+            .map(|n| index.deref(&api.root, n))
+    } else {
+        root.get("components")
+            .map(|c| index.deref(&api.root, c))
+            .and_then(|(f, c)| Some((f.clone(), c.get("securitySchemes")?)))
+            .map(|(f, s)| index.deref(&f, s))
+    };
+    let Some((file, map)) = map else {
+        return Vec::new();
+    };
+    map.entries()
+        .iter()
+        .map(|e| Scheme {
+            name: &e.key,
+            node: index.deref(&file, &e.value).1,
+        })
+        .collect()
+}
+
+/// The root's `security` entry, if written.
+pub fn root_security<'a>(index: &'a Index, api: &Api) -> Option<&'a Entry> {
+    root(index, api)?.entry("security")
+}
+
+/// The operation's own `security` entry, if written.
+pub fn op_security<'a>(index: &'a Index, op: &Operation) -> Option<&'a Entry> {
+    index.op_node(op)?.entry("security")
+}
+
+/// The scheme names a requirement list names (`- {bearer: [], key: []}`),
+/// each with its key entry.
+pub fn named(list: &Node) -> impl Iterator<Item = &Entry> {
+    list.items().iter().flat_map(|req| req.entries())
+}
+
+/// The scheme the API's requirements name most (the root's count once per
+/// operation that inherits it), ties to the first defined; else the first
+/// defined scheme.
+pub fn preferred<'a>(index: &'a Index, api: &Api, schemes: &[Scheme<'a>]) -> Option<&'a str> {
+    let mut counts: Vec<usize> = vec![0; schemes.len()];
+    let mut count = |list: &Node| {
+        for e in named(list) {
+            if let Some(i) = schemes.iter().position(|s| s.name == e.key) {
+                counts[i] += 1;
+            }
+        }
+    };
+    let root_list = root_security(index, api).map(|e| &e.value);
+    for op in index.operations.iter().filter(|o| o.api_root == api.root) {
+        match op_security(index, op) {
+            Some(e) => count(&e.value),
+            None => {
+                if let Some(l) = root_list {
+                    count(l);
+                }
+            }
+        }
+    }
+    let best = counts.iter().copied().max()?;
+    let i = counts.iter().position(|&c| c == best)?;
+    Some(schemes[i].name)
+}
