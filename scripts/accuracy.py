@@ -1101,6 +1101,28 @@ def v_undefined_security_scheme(ws, d, ctx):
     return "correct", f"verified: no API of the unit defines `{name}`"
 
 
+def v_undefined_scope(ws, d, ctx):
+    m = re.match(r"^scope `(.+?)` is not declared by any flow of `(.+?)`", d["message"])
+    if not m:
+        return None, "verifier: message not understood"
+    scope, name = m.groups()
+    for root in ws.api_roots():
+        rd = ws.doc(root).root
+        if "swagger" in rd:
+            _, defs = ws.resolve(root, rd.get("securityDefinitions"))
+            f = root
+        else:
+            cf, comps = ws.resolve(root, rd.get("components"))
+            f, defs = ws.resolve(cf, comps.get("securitySchemes")) if isinstance(comps, dict) else (None, None)
+        if not isinstance(defs, dict) or name not in defs:
+            continue
+        _, sch = ws.resolve(f, defs[name])
+        maps = [sch.get("scopes")] if "swagger" in rd else [fl.get("scopes") for fl in (sch.get("flows") or {}).values() if isinstance(fl, dict)]
+        if any(isinstance(mp, dict) and scope in mp for mp in maps):
+            return "wrong", f"class: `{scope}` is declared by `{name}`"
+    return "correct", f"verified: no flow of `{name}` declares `{scope}`"
+
+
 VERIFIERS = {
     "unpaginated-list": v_unpaginated_list,
     "property-not-in-dictionary": v_property_not_in_dictionary,
@@ -1116,6 +1138,7 @@ VERIFIERS = {
     "invalid-openapi": v_invalid_openapi,
     "unsecured-operation": v_unsecured_operation,
     "undefined-security-scheme": v_undefined_security_scheme,
+    "undefined-scope": v_undefined_scope,
 }
 
 

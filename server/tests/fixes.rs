@@ -843,3 +843,17 @@ fix_test!(
     "no security scheme",
     "Add a bearer JWT scheme"
 );
+fix_test!(
+    scope_closest,
+    "fixes-scope",
+    "undefined-scope",
+    "pets:wirte",
+    "Change to `pets:write`"
+);
+fix_test!(
+    scope_declare,
+    "fixes-scope",
+    "undefined-scope",
+    "pets:wirte",
+    "Declare `pets:wirte`"
+);

@@ -21,6 +21,7 @@ pub mod stale_baseline_entry;
 pub mod syntax_error;
 pub mod table_not_in_dictionary;
 pub mod uncovered_requirement;
+pub mod undefined_scope;
 pub mod undefined_security_scheme;
 pub mod unknown_requirement;
 pub mod unpaginated_list;
@@ -149,6 +150,7 @@ pub static ALL: &[Rule] = &[
     unpaginated_list::RULE,
     unsecured_operation::RULE,
     undefined_security_scheme::RULE,
+    undefined_scope::RULE,
     column_not_in_dictionary::RULE,
     table_not_in_dictionary::RULE,
     property_not_in_dictionary::RULE,
