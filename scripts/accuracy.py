@@ -1026,16 +1026,20 @@ def v_property_not_in_dictionary(ws, d, ctx):
     return "correct", f"verified: {entity} in {dfile} lists {', '.join(sorted(attrs)) or 'no attributes'}, not {prop}"
 
 
-def api_schemes(ws, root: Path) -> list[str]:
-    """The security scheme names an API root defines (after `$ref`s)."""
+def scheme_defs(ws, root: Path):
+    """(file, map) of the security schemes an API root defines, after `$ref`s."""
     rd = ws.doc(root).root
     if not isinstance(rd, dict):
-        return []
+        return None, None
     if "swagger" in rd:
-        _, m = ws.resolve(root, rd.get("securityDefinitions"))
-    else:
-        cf, comps = ws.resolve(root, rd.get("components"))
-        _, m = ws.resolve(cf, comps.get("securitySchemes")) if isinstance(comps, dict) else (None, None)
+        return ws.resolve(root, rd.get("securityDefinitions"))
+    cf, comps = ws.resolve(root, rd.get("components"))
+    return ws.resolve(cf, comps.get("securitySchemes")) if isinstance(comps, dict) else (None, None)
+
+
+def api_schemes(ws, root: Path) -> list[str]:
+    """The security scheme names an API root defines."""
+    _, m = scheme_defs(ws, root)
     return [str(k) for k in m] if isinstance(m, dict) else []
 
 
@@ -1108,12 +1112,7 @@ def v_undefined_scope(ws, d, ctx):
     scope, name = m.groups()
     for root in ws.api_roots():
         rd = ws.doc(root).root
-        if "swagger" in rd:
-            _, defs = ws.resolve(root, rd.get("securityDefinitions"))
-            f = root
-        else:
-            cf, comps = ws.resolve(root, rd.get("components"))
-            f, defs = ws.resolve(cf, comps.get("securitySchemes")) if isinstance(comps, dict) else (None, None)
+        f, defs = scheme_defs(ws, root)
         if not isinstance(defs, dict) or name not in defs:
             continue
         _, sch = ws.resolve(f, defs[name])

@@ -20,7 +20,7 @@
 //! Range: the scope in the requirement.
 
 use super::Rule;
-use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
+use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::{prefer_first, EditSet, Pos, Val};
 use crate::index::{Api, Index};
 use crate::model::openapi::Version;
@@ -64,26 +64,10 @@ fn scope_maps<'a>(index: &'a Index, api: &Api, scheme: &'a Node) -> Option<Vec<&
     )
 }
 
-/// Every requirement list of `api` (root and operations, once each).
-fn lists<'a>(index: &'a Index, api: &'a Api) -> Vec<(FileId, &'a Node)> {
-    let mut out: Vec<(FileId, &Node)> = Vec::new();
-    if let Some(e) = security::root_security(index, api) {
-        out.push((api.root.clone(), &e.value));
-    }
-    for op in index.operations.iter().filter(|o| o.api_root == api.root) {
-        if let Some(e) = security::op_security(index, op) {
-            if !out.iter().any(|(_, n)| std::ptr::eq(*n, &e.value)) {
-                out.push((op.file.clone(), &e.value));
-            }
-        }
-    }
-    out
-}
-
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     for api in &index.apis {
         let schemes = security::schemes(index, api);
-        for (file, list) in lists(index, api) {
+        for (file, list) in security::requirement_lists(index, api) {
             for e in security::named(list) {
                 let Some(s) = schemes.iter().find(|s| s.name == e.key) else {
                     continue; // undefined-security-scheme's finding
@@ -166,8 +150,7 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
     }
     // Declare it: in every flow's `scopes`, where the scheme is written.
     let mut set = EditSet::new(index);
-    let scheme_file = scheme_file(index, api, &scheme);
-    if let Some(doc) = set.doc(&scheme_file) {
+    if let Some(doc) = set.doc(&s.file) {
         for m in &maps {
             if m.is_map() {
                 doc.insert_entry(m, &scope, Val::str(""), Pos::End);
@@ -179,29 +162,6 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         Applicability::Unsafe,
     ));
     prefer_first(out)
-}
-
-/// The file the scheme `name` is written in (its scopes are edited there).
-fn scheme_file(index: &Index, api: &Api, name: &str) -> FileId {
-    let Some(root) = security::root(index, api) else {
-        return api.root.clone();
-    };
-    let map = if api.version == Version::Swagger2 {
-        root.get("securityDefinitions")
-            .map(|n| index.deref(&api.root, n))
-    } else {
-        root.get("components")
-            .map(|c| index.deref(&api.root, c))
-            .and_then(|(f, c)| Some((f, c.get("securitySchemes")?)))
-            .map(|(f, s)| index.deref(&f, s))
-    };
-    match map {
-        Some((f, m)) => match m.get(name) {
-            Some(v) => index.deref(&f, v).0,
-            None => f,
-        },
-        None => api.root.clone(),
-    }
 }
 
 #[cfg(test)]

@@ -22,9 +22,8 @@
 use super::Rule;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::{prefer_first, EditSet};
-use crate::index::{Api, Index};
+use crate::index::Index;
 use crate::rules::shared::{security, similarity};
-use specgate_syntax::tree::Node;
 
 pub const RULE: Rule = Rule {
     code: "undefined-security-scheme",
@@ -36,30 +35,10 @@ pub const RULE: Rule = Rule {
     fixes,
 };
 
-/// Every requirement list of `api`: the root's and each operation's (once
-/// per place it is written), with the file it is written in.
-fn lists<'a>(index: &'a Index, api: &'a Api) -> Vec<(crate::diag::FileId, &'a Node)> {
-    let mut out: Vec<(crate::diag::FileId, &Node)> = Vec::new();
-    if let Some(e) = security::root_security(index, api) {
-        out.push((api.root.clone(), &e.value));
-    }
-    for op in index.operations.iter().filter(|o| o.api_root == api.root) {
-        if let Some(e) = security::op_security(index, op) {
-            if !out
-                .iter()
-                .any(|(f, n)| *f == op.file && std::ptr::eq(*n, &e.value))
-            {
-                out.push((op.file.clone(), &e.value));
-            }
-        }
-    }
-    out
-}
-
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     for api in &index.apis {
         let schemes = security::schemes(index, api);
-        for (file, list) in lists(index, api) {
+        for (file, list) in security::requirement_lists(index, api) {
             for e in security::named(list) {
                 if schemes.iter().any(|s| s.name == e.key) {
                     continue;

@@ -3,14 +3,17 @@
 //! followed through `$ref`s), the requirement lists at the root and on each
 //! operation, and the scheme the API uses most.
 
+use crate::diag::FileId;
 use crate::index::{Api, Index};
 use crate::model::openapi::{Operation, Version};
 use specgate_syntax::tree::{Entry, Node};
 
-/// A security scheme the API defines: its name and object (after `$ref`s).
+/// A security scheme the API defines: its name, object (after `$ref`s) and
+/// the file that object is written in (where a fix edits it).
 pub struct Scheme<'a> {
     pub name: &'a str,
     pub node: &'a Node,
+    pub file: FileId,
 }
 
 /// The root document's node of `api`.
@@ -37,11 +40,33 @@ pub fn schemes<'a>(index: &'a Index, api: &Api) -> Vec<Scheme<'a>> {
     };
     map.entries()
         .iter()
-        .map(|e| Scheme {
-            name: &e.key,
-            node: index.deref(&file, &e.value).1,
+        .map(|e| {
+            let (f, node) = index.deref(&file, &e.value);
+            Scheme {
+                name: &e.key,
+                node,
+                file: f,
+            }
         })
         .collect()
+}
+
+/// Every requirement list of `api`: the root's and each operation's (once
+/// per place it is written, operations sharing a file by `$ref` too), with
+/// the file it is written in.
+pub fn requirement_lists<'a>(index: &'a Index, api: &Api) -> Vec<(FileId, &'a Node)> {
+    let mut out: Vec<(FileId, &Node)> = Vec::new();
+    if let Some(e) = root_security(index, api) {
+        out.push((api.root.clone(), &e.value));
+    }
+    for op in index.operations.iter().filter(|o| o.api_root == api.root) {
+        if let Some(e) = op_security(index, op) {
+            if !out.iter().any(|(_, n)| std::ptr::eq(*n, &e.value)) {
+                out.push((op.file.clone(), &e.value));
+            }
+        }
+    }
+    out
 }
 
 /// The root's `security` entry, if written.
