@@ -857,3 +857,10 @@ fix_test!(
     "pets:wirte",
     "Declare `pets:wirte`"
 );
+fix_test!(
+    permission_scope,
+    "fixes-permission",
+    "missing-permission",
+    "DELETE /pets/{id}",
+    "Require `pets:write`"
+);
