@@ -3,6 +3,7 @@
 
 use crate::index::{Index, Resolution};
 use crate::model::openapi::{OpKind, Operation};
+use crate::rules::shared::security;
 use serde::Serialize;
 use specgate_syntax::text::Encoding;
 
@@ -14,6 +15,10 @@ pub struct InvOperation {
     pub path: String,
     pub operation_id: Option<String>,
     pub requirements: Vec<String>,
+    /// How it is secured: "public", "not designed", or its requirements.
+    pub auth: String,
+    /// The scopes and roles it names (the permission matrix's row).
+    pub permissions: Vec<String>,
     pub file: String,
     pub line: u32,
 }
@@ -53,14 +58,24 @@ pub fn build(index: &Index, only_api: Option<&str>) -> Inventory {
         .iter()
         .filter(|o| only_api.is_none_or(|r| &*o.api_root == r))
         .collect();
-    let inv_op = |o: &Operation| InvOperation {
-        kind: o.kind,
-        method: o.method.clone(),
-        path: o.path.clone(),
-        operation_id: o.operation_id.clone(),
-        requirements: o.ids().into_iter().map(str::to_string).collect(),
-        file: o.file.to_string(),
-        line: line_of(index, &o.file, o.method_span.start),
+    let inv_op = |o: &Operation| {
+        let auth = crate::rules::shared::openapi::api_of(index, o)
+            .map(|api| security::auth(index, api, o))
+            .unwrap_or(security::Auth {
+                summary: "not designed".into(),
+                permissions: Vec::new(),
+            });
+        InvOperation {
+            kind: o.kind,
+            method: o.method.clone(),
+            path: o.path.clone(),
+            operation_id: o.operation_id.clone(),
+            requirements: o.ids().into_iter().map(str::to_string).collect(),
+            auth: auth.summary,
+            permissions: auth.permissions,
+            file: o.file.to_string(),
+            line: line_of(index, &o.file, o.method_span.start),
+        }
     };
     let mut requirements = Vec::new();
     for (key, file, req) in index.all_requirements() {
@@ -116,10 +131,10 @@ impl Inventory {
                 .filter(|r| r.operations.is_empty())
                 .count()
         ));
-        s.push_str("| Method | Path | operationId | FR-IDs | Location |\n|---|---|---|---|---|\n");
+        s.push_str("| Method | Path | operationId | FR-IDs | Auth | Location |\n|---|---|---|---|---|---|\n");
         for o in &self.operations {
             s.push_str(&format!(
-                "| {} | `{}` | {} | {} | {}:{} |\n",
+                "| {} | `{}` | {} | {} | {} | {}:{} |\n",
                 o.method,
                 cell(&o.path),
                 o.operation_id.as_deref().map(cell).unwrap_or_default(),
@@ -128,9 +143,39 @@ impl Inventory {
                 } else {
                     o.requirements.join(", ")
                 },
+                cell(&o.auth),
                 o.file,
                 o.line
             ));
+        }
+        // The permission matrix, when the API assigns scopes or roles.
+        let mut perms: Vec<&str> = Vec::new();
+        for o in &self.operations {
+            for p in &o.permissions {
+                if !perms.contains(&p.as_str()) {
+                    perms.push(p);
+                }
+            }
+        }
+        if !perms.is_empty() {
+            s.push_str("\n## Permissions\n\nScopes and roles (columns) each operation asks for.\n\n| Operation |");
+            for p in &perms {
+                s.push_str(&format!(" `{}` |", cell(p)));
+            }
+            s.push_str("\n|---|");
+            s.push_str(&"---|".repeat(perms.len()));
+            s.push('\n');
+            for o in &self.operations {
+                s.push_str(&format!("| {} `{}` |", o.method, cell(&o.path)));
+                for p in &perms {
+                    s.push_str(if o.permissions.iter().any(|x| x == p) {
+                        " ✓ |"
+                    } else {
+                        "  |"
+                    });
+                }
+                s.push('\n');
+            }
         }
         if !self.integration_points.is_empty() {
             s.push_str(
@@ -178,5 +223,28 @@ impl Inventory {
             ));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::index;
+
+    #[test]
+    fn auth_column_and_permission_matrix() {
+        let a = "openapi: 3.1.0\nsecurity:\n  - oauth: [pets:read]\ncomponents:\n  securitySchemes:\n    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://a/t', scopes: {pets:read: r, pets:write: w}}}}\n    key: {type: apiKey, name: k, in: header}\npaths:\n  /pets:\n    get:\n      responses: {'200': {description: ok}}\n    post:\n      security:\n        - oauth: [pets:write]\n        - key: []\n      x-roles: [admin]\n      responses: {'201': {description: ok}}\n  /health:\n    get:\n      security: []\n      responses: {'200': {description: ok}}\n  /feed:\n    get:\n      security: [{}, {key: []}]\n      responses: {'200': {description: ok}}\n";
+        let idx = index(&[("openapi.yaml", a)]);
+        let md = super::build(&idx, None).to_markdown();
+        for row in [
+            "| GET | `/pets` |  | — | `oauth` (pets:read) | openapi.yaml:10 |",
+            "| POST | `/pets` |  | — | `oauth` (pets:write) or `key`; roles: admin | openapi.yaml:12 |",
+            "| GET | `/health` |  | — | public | openapi.yaml:19 |",
+            "| GET | `/feed` |  | — | optional: `key` | openapi.yaml:23 |",
+            "| Operation | `pets:read` | `pets:write` | `admin` |",
+            "| GET `/pets` | ✓ |  |  |",
+            "| POST `/pets` |  | ✓ | ✓ |",
+        ] {
+            assert!(md.contains(row), "{row}\n{md}");
+        }
     }
 }

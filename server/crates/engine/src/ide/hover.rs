@@ -26,6 +26,9 @@ pub fn hover(index: &Index, file: &str, offset: u32) -> Option<Hover> {
             markdown: requirement_hover(index, &at),
         });
     }
+    if let Some(h) = operation_hover(index, file, offset) {
+        return Some(h);
+    }
     let t = dictionary_target(index, file, offset)?;
     let markdown = match &t {
         DictTarget::Entity(df, e) => entity_hover(index, df, e),
@@ -40,6 +43,51 @@ pub fn hover(index: &Index, file: &str, offset: u32) -> Option<Hover> {
         span: word_at(index.text(file), offset),
         markdown,
     })
+}
+
+/// On an operation's method key: what it is, what it traces, and how it
+/// is secured (as the inventory's Auth column says it).
+fn operation_hover(index: &Index, file: &str, offset: u32) -> Option<Hover> {
+    let op = index.operations.iter().find(|o| {
+        let at = o
+            .ref_from
+            .as_ref()
+            .filter(|(f, _)| &**f == file)
+            .map(|(_, s)| *s);
+        let own = (&*o.file == file).then_some(o.method_span);
+        [at, own]
+            .into_iter()
+            .flatten()
+            .any(|s| s.start <= offset && offset <= s.end)
+    })?;
+    let api = crate::rules::shared::openapi::api_of(index, op)?;
+    let auth = crate::rules::shared::security::auth(index, api, op);
+    let ids = op.ids();
+    let mut md = format!("**{}**\n\n", op_title(op));
+    md.push_str(&format!(
+        "Traces: {}\n\nAuth: {}",
+        if ids.is_empty() {
+            "—".to_string()
+        } else {
+            ids.join(", ")
+        },
+        auth.summary
+    ));
+    if !auth.permissions.is_empty() {
+        md.push_str(&format!(
+            "\n\nPermissions: {}",
+            auth.permissions
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let span = match &op.ref_from {
+        Some((f, s)) if &**f == file && s.start <= offset && offset <= s.end => *s,
+        _ => op.method_span,
+    };
+    Some(Hover { span, markdown: md })
 }
 
 /// The name (letters, digits, `_`, quotes) around `offset`.

@@ -270,6 +270,22 @@ fn hover_on_a_requirement_definition() {
 }
 
 #[test]
+fn hover_on_a_method_key_shows_the_operation_and_its_auth() {
+    check_hover(
+        &cursor_in("api/openapi.yaml", "get:", 1),
+        expect![[r##"
+            api/openapi.yaml:5:5 `get`
+            ---
+            **GET /patients/{id} (getPatient)**
+
+            Traces: FR-001
+
+            Auth: not designed
+        "##]],
+    );
+}
+
+#[test]
 fn hover_on_a_ref_shows_its_target() {
     check_hover(
         &cursor_in("api/openapi.yaml", "#/components/schemas/Patient", 5),
@@ -714,9 +730,9 @@ fn inventory_lists_the_operations() {
 
         1 operations, 3 requirements (2 traced by no operation).
 
-        | Method | Path | operationId | FR-IDs | Location |
-        |---|---|---|---|---|
-        | GET | `/patients/{id}` | getPatient | FR-001 | api/openapi.yaml:5 |
+        | Method | Path | operationId | FR-IDs | Auth | Location |
+        |---|---|---|---|---|---|
+        | GET | `/patients/{id}` | getPatient | FR-001 | not designed | api/openapi.yaml:5 |
 
         ## Coverage
 

@@ -42,9 +42,6 @@ pub const RULE: Rule = Rule {
     fixes,
 };
 
-/// Operation keys that list roles or permissions.
-const ROLE_KEYS: &[&str] = &["x-roles", "x-permissions"];
-
 /// The security requirement list in effect for `op`, and whether it is the
 /// operation's own.
 fn in_effect<'a>(index: &'a Index, api: &Api, op: &Operation) -> Option<(&'a Node, bool)> {
@@ -65,11 +62,7 @@ fn scoped_type(schemes: &[security::Scheme<'_>], name: &str) -> bool {
 }
 
 fn has_roles(index: &Index, op: &Operation) -> bool {
-    index.op_node(op).is_some_and(|n| {
-        ROLE_KEYS
-            .iter()
-            .any(|k| n.get(k).is_some_and(|v| !v.items().is_empty()))
-    })
+    !security::roles(index, op).is_empty()
 }
 
 /// The scopes `op`'s requirements in effect ask for.

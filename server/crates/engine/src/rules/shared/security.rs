@@ -112,3 +112,91 @@ pub fn preferred<'a>(index: &'a Index, api: &Api, schemes: &[Scheme<'a>]) -> Opt
     let i = counts.iter().position(|&c| c == best)?;
     Some(schemes[i].name)
 }
+
+/// How an operation is secured, as the inventory and hover show it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Auth {
+    /// "public", "not designed", or the requirement alternatives
+    /// (`oauth (pets:write) or key`), "optional: …" when `{}` is one.
+    pub summary: String,
+    /// Every scope and role the operation names (the permission matrix).
+    pub permissions: Vec<String>,
+}
+
+/// Operation keys that list roles or permissions (`missing-permission`
+/// reads them too).
+pub const ROLE_KEYS: &[&str] = &["x-roles", "x-permissions"];
+
+/// The roles `op` lists in [`ROLE_KEYS`].
+pub fn roles<'a>(index: &'a Index, op: &Operation) -> Vec<&'a str> {
+    let Some(n) = index.op_node(op) else {
+        return Vec::new();
+    };
+    ROLE_KEYS
+        .iter()
+        .filter_map(|k| n.get(k))
+        .flat_map(|v| v.items().iter().filter_map(Node::as_str))
+        .collect()
+}
+
+/// How `op` is secured: its own requirements, else the root's.
+pub fn auth(index: &Index, api: &Api, op: &Operation) -> Auth {
+    let list = op_security(index, op)
+        .or_else(|| root_security(index, api))
+        .map(|e| &e.value);
+    let mut permissions: Vec<String> = Vec::new();
+    let summary = match list {
+        None => "not designed".to_string(),
+        Some(l) if l.items().is_empty() => "public".to_string(),
+        Some(l) => {
+            let mut optional = false;
+            let mut alts: Vec<String> = Vec::new();
+            for req in l.items() {
+                if req.entries().is_empty() {
+                    optional = true;
+                    continue;
+                }
+                let parts: Vec<String> = req
+                    .entries()
+                    .iter()
+                    .map(|e| {
+                        let scopes: Vec<&str> =
+                            e.value.items().iter().filter_map(Node::as_str).collect();
+                        for s in &scopes {
+                            if !permissions.iter().any(|p| p == s) {
+                                permissions.push(s.to_string());
+                            }
+                        }
+                        if scopes.is_empty() {
+                            format!("`{}`", e.key)
+                        } else {
+                            format!("`{}` ({})", e.key, scopes.join(", "))
+                        }
+                    })
+                    .collect();
+                alts.push(parts.join(" + "));
+            }
+            let joined = alts.join(" or ");
+            if optional {
+                format!("optional: {joined}")
+            } else {
+                joined
+            }
+        }
+    };
+    let roles = roles(index, op);
+    let summary = if roles.is_empty() {
+        summary
+    } else {
+        format!("{summary}; roles: {}", roles.join(", "))
+    };
+    for r in roles {
+        if !permissions.iter().any(|p| p == r) {
+            permissions.push(r.to_string());
+        }
+    }
+    Auth {
+        summary,
+        permissions,
+    }
+}
