@@ -1122,6 +1122,77 @@ def v_undefined_scope(ws, d, ctx):
     return "correct", f"verified: no flow of `{name}` declares `{scope}`"
 
 
+def _has_example(n) -> bool:
+    return isinstance(n, dict) and ("example" in n or bool(n.get("examples")))
+
+
+def _schema_exampled(ws, f, schema, depth=0) -> bool:
+    """An example on the schema, on every property, or nothing to show."""
+    f, s = ws.resolve(f, schema)
+    if not isinstance(s, dict):
+        return False
+    if _has_example(s):
+        return True
+    if set(s) <= {"type", "description", "title", "additionalProperties", "nullable"} and s.get("type", "object") == "object":
+        return True  # free-form
+    if depth > 3:
+        return False
+    if "items" in s:
+        return _schema_exampled(ws, f, s["items"], depth + 1)
+    props = s.get("properties")
+    if not isinstance(props, dict) or not props:
+        return False
+    for p in props.values():
+        pf, pn = ws.resolve(f, p)
+        if not isinstance(pn, dict):
+            return False
+        if not (_has_example(pn) or any(k in pn for k in ("default", "enum", "const")) or _schema_exampled(ws, pf, pn, depth + 1)):
+            return False
+    return True
+
+
+def v_missing_example(ws, d, ctx):
+    m = re.match(r"^(\S+ .+?): the (request body|(\w+) response)(?: \((.+)\))? has no example$", d["message"])
+    if not m:
+        return None, "verifier: message not understood"
+    label, what, code, media = m.groups()
+    cands = ws.ops_by_label().get(label, [])
+    if not cands:
+        return None, "verifier: no operation with that label"
+    # The operation in the finding's file (several features may define the
+    # same method and path); a shared response is written elsewhere.
+    cands = [o for o in cands if ws.rel(o.file) == d["path"]] or cands
+    swagger = any(o.version.startswith("2") for o in cands)
+    for op in cands:
+        if what == "request body":
+            if swagger:
+                params = [p for _, p in ((None, ws.resolve(op.file, p)[1]) for p in (op.node.get("parameters") or [])) if isinstance(p, dict)]
+                body = [p for p in params if p.get("in") == "body"]
+                if any(_has_example(p) or _schema_exampled(ws, op.file, p.get("schema")) for p in body):
+                    return "wrong", "class: the body parameter has an example"
+                continue
+            bf, body = ws.resolve(op.file, op.node.get("requestBody"))
+            holder = body
+        else:
+            rf, rs = ws.resolve(op.file, op.node.get("responses"))
+            if not isinstance(rs, dict) or code not in {str(k) for k in rs}:
+                continue
+            bf, holder = ws.resolve(rf, rs.get(code, rs.get(int(code)) if code.isdigit() else None))
+            if swagger:
+                if isinstance(holder, dict) and (isinstance(holder.get("examples"), dict) and any("json" in str(k) for k in holder["examples"]) or _schema_exampled(ws, bf, holder.get("schema"))):
+                    return "wrong", "class: the 2.0 response has an example"
+                continue
+        if not isinstance(holder, dict):
+            continue
+        cf, content = ws.resolve(bf, holder.get("content"))
+        if not isinstance(content, dict) or media not in content:
+            continue
+        mf, mt = ws.resolve(cf, content[media])
+        if _has_example(mt) or (isinstance(mt, dict) and _schema_exampled(ws, mf, mt.get("schema"))):
+            return "wrong", f"class: {media} of {label} has an example"
+    return "correct", "verified: no example at the media type, on its schema or on every property"
+
+
 VERIFIERS = {
     "unpaginated-list": v_unpaginated_list,
     "property-not-in-dictionary": v_property_not_in_dictionary,
@@ -1138,6 +1209,7 @@ VERIFIERS = {
     "unsecured-operation": v_unsecured_operation,
     "undefined-security-scheme": v_undefined_security_scheme,
     "undefined-scope": v_undefined_scope,
+    "missing-example": v_missing_example,
 }
 
 

@@ -864,3 +864,24 @@ fix_test!(
     "DELETE /pets/{id}",
     "Require `pets:write`"
 );
+fix_test!(
+    example_body,
+    "fixes-example",
+    "missing-example",
+    "the request body",
+    "Add an example from the schema"
+);
+fix_test!(
+    example_response_allof,
+    "fixes-example",
+    "missing-example",
+    "the 201 response",
+    "Add an example from the schema"
+);
+fix_test!(
+    example_swagger2_response,
+    "fixes-example-swagger2",
+    "missing-example",
+    "the 201 response",
+    "Add an example from the schema"
+);

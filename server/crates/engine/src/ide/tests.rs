@@ -650,6 +650,7 @@ fn diagnostics_and_fixes_at_the_cursor() {
     expect![[r#"
         api/openapi.yaml:1:1 Error[unsecured-operation] the API defines no security scheme: operations without `security` are neither secured nor marked public (`security: []`); design authentication before implementation
         api/openapi.yaml:10:7 Error[missing-error-response] GET /patients/{id} lacks responses 500 (server error): add them
+        api/openapi.yaml:14:13 Warning[missing-example] GET /patients/{id}: the 200 response (application/json) has no example
         api/openapi.yaml:19:5 Error[untraced-operation] GET /patients traces to no requirement: add `x-fr-ids: [FR-…]` naming the requirement it serves
         api/openapi.yaml:21:7 Error[missing-error-response] GET /patients lacks responses 500 (server error): add them
         docs/prd.md:8:3 Warning[uncovered-requirement] FR-002 (Patients can list their appointments) is a P0 requirement that no operation traces: design its endpoint and add `x-fr-ids: [FR-002]`

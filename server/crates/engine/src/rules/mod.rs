@@ -15,6 +15,7 @@ pub mod duplicate_requirement;
 pub mod invalid_config;
 pub mod invalid_openapi;
 pub mod missing_error_response;
+pub mod missing_example;
 pub mod missing_permission;
 pub mod property_not_in_dictionary;
 pub mod shared;
@@ -153,6 +154,7 @@ pub static ALL: &[Rule] = &[
     undefined_security_scheme::RULE,
     undefined_scope::RULE,
     missing_permission::RULE,
+    missing_example::RULE,
     column_not_in_dictionary::RULE,
     table_not_in_dictionary::RULE,
     property_not_in_dictionary::RULE,
