@@ -1193,6 +1193,56 @@ def v_missing_example(ws, d, ctx):
     return "correct", "verified: no example at the media type, on its schema or on every property"
 
 
+def _error_body(ws, f, resp, swagger) -> bool:
+    """Whether an error response (resolved) carries a non-empty body schema."""
+    f, r = ws.resolve(f, resp)
+    if not isinstance(r, dict):
+        return False
+    schemas = []
+    if swagger:
+        schemas = [(f, r.get("schema"))]
+    else:
+        cf, c = ws.resolve(f, r.get("content"))
+        if isinstance(c, dict):
+            for m in c.values():
+                mf, mn = ws.resolve(cf, m)
+                if isinstance(mn, dict):
+                    schemas.append((mf, mn.get("schema")))
+    for sf, sc in schemas:
+        _, sn = ws.resolve(sf, sc)
+        if isinstance(sn, dict) and (sn.get("properties") or any(k in sn for k in ("allOf", "oneOf", "anyOf", "items")) or sn.get("type") not in (None, "object")):
+            return True
+    return False
+
+
+def v_inconsistent_error_format(ws, d, ctx):
+    msg = d["message"]
+    is_err = lambda k: str(k).upper()[:1] in ("4", "5") or str(k).lower() == "default"
+    if msg.startswith("the API designs no error format"):
+        root = ws.abs(d["path"]).resolve()
+        ops = [o for o in ws.operations() if o.kind == "path" and (o.root == root or stitching_root(ws, o.root) == root)]
+        for o in ops:
+            rf, rs = ws.resolve(o.file, o.node.get("responses"))
+            if isinstance(rs, dict) and any(is_err(k) and _error_body(ws, rf, v, o.version.startswith("2")) for k, v in rs.items()):
+                return "wrong", f"class: {o.label} has an error body"
+        return "correct", "verified: no error response of the API has a body"
+    m = re.match(r"^the (\S+) response of (\S+ .+?) has no content", msg)
+    if m:
+        code, label = m.groups()
+        cands = ws.ops_by_label().get(label, [])
+        cands = [o for o in cands if ws.rel(o.file) == d["path"]] or cands
+        if not cands:
+            return None, "verifier: operation not found"
+        for o in cands:
+            rf, rs = ws.resolve(o.file, o.node.get("responses"))
+            if isinstance(rs, dict):
+                v = rs.get(code, rs.get(int(code)) if code.isdigit() else None)
+                if v is not None and _error_body(ws, rf, v, o.version.startswith("2")):
+                    return None, f"verifier: {label} {code} has a body in some definition"
+        return "correct", "verified: the response has no body schema while the API's other errors have one"
+    return None, "verifier: another schema than the standard: read by hand"
+
+
 VERIFIERS = {
     "unpaginated-list": v_unpaginated_list,
     "property-not-in-dictionary": v_property_not_in_dictionary,
@@ -1210,6 +1260,7 @@ VERIFIERS = {
     "undefined-security-scheme": v_undefined_security_scheme,
     "undefined-scope": v_undefined_scope,
     "missing-example": v_missing_example,
+    "inconsistent-error-format": v_inconsistent_error_format,
 }
 
 

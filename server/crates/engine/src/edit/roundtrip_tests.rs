@@ -271,6 +271,26 @@ fn flow_yaml_inline_and_multiline() {
     assert_eq!(out, "{\n  a: 1,\n  aa: x,\n  b: 2\n}\n");
 }
 
+/// A flow map whose last "key" has no colon (a comma inside a plain
+/// description split it): the new entry goes before its `}`, not after the
+/// next line's colon.
+#[test]
+fn flow_map_ending_in_a_key_without_colon() {
+    let t = "r:\n  '401': { description: Denied (sign in, then return) }\n  '409': { description: x }\n";
+    let out = edit("a.yaml", t, |ed, root| {
+        ed.insert_entry(
+            at(root, &["r", "401"]),
+            "content",
+            Val::map([("a", Val::lit("1"))]),
+            Pos::End,
+        );
+    });
+    assert_eq!(
+        out,
+        "r:\n  '401': { description: Denied (sign in, then return), content: {a: 1} }\n  '409': { description: x }\n"
+    );
+}
+
 #[test]
 fn responses_are_written_like_the_other_responses() {
     let t = "paths:\n  /a:\n    $ref: a.yaml\n  /b:\n    $ref: b.yaml\n  /c:\n    get:\n      responses:\n        '200': {$ref: r.yaml#/Ok}\n";

@@ -91,7 +91,18 @@ pub fn colon_after(text: &str, e: &Entry) -> u32 {
 /// Where an entry ends in the text.
 fn entry_end(text: &str, e: &Entry) -> u32 {
     match e.value.value {
-        Value::Missing => colon_after(text, e).max(e.value.span.end),
+        Value::Missing => {
+            // A key written without a colon (`{a: 1, then return)}`): the
+            // next colon belongs to a later entry, past a `,`, `}` or line.
+            let kend = key_span(text, e).end;
+            let colon = colon_after(text, e);
+            let between = text.get(kend as usize..colon as usize).unwrap_or("");
+            if between.contains([',', '}', ']', '{', '[', '\n']) {
+                kend.max(e.value.span.end)
+            } else {
+                colon.max(e.value.span.end)
+            }
+        }
         _ => e.value.span.end.max(key_span(text, e).end),
     }
 }

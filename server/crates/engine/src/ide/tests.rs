@@ -648,6 +648,7 @@ fn diagnostics_and_fixes_at_the_cursor() {
         }
     }
     expect![[r#"
+        api/openapi.yaml:1:1 Warning[inconsistent-error-format] the API designs no error format: none of its error responses has content; define one error schema (RFC 9457 Problem Details is the standard) and use it in every 4xx/5xx response
         api/openapi.yaml:1:1 Error[unsecured-operation] the API defines no security scheme: operations without `security` are neither secured nor marked public (`security: []`); design authentication before implementation
         api/openapi.yaml:10:7 Error[missing-error-response] GET /patients/{id} lacks responses 500 (server error): add them
         api/openapi.yaml:14:13 Warning[missing-example] GET /patients/{id}: the 200 response (application/json) has no example

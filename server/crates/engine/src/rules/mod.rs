@@ -12,6 +12,7 @@ use crate::index::Index;
 pub mod ambiguous_requirement;
 pub mod column_not_in_dictionary;
 pub mod duplicate_requirement;
+pub mod inconsistent_error_format;
 pub mod invalid_config;
 pub mod invalid_openapi;
 pub mod missing_error_response;
@@ -155,6 +156,7 @@ pub static ALL: &[Rule] = &[
     undefined_scope::RULE,
     missing_permission::RULE,
     missing_example::RULE,
+    inconsistent_error_format::RULE,
     column_not_in_dictionary::RULE,
     table_not_in_dictionary::RULE,
     property_not_in_dictionary::RULE,

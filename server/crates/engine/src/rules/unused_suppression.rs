@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn a_suppression_that_hides_a_finding_is_used() {
-        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    # specgate-ignore: untraced-operation — legacy\n    get:\n      responses: {'200': {description: ok}, '500': {description: e}}\n";
+        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    # specgate-ignore: untraced-operation — legacy\n    get:\n      responses: {'200': {description: ok}, '500': {description: e, content: {application/json: {schema: {type: object, properties: {m: {type: string}}}}}}}\n";
         let f = findings(&[("prd.md", PRD), ("openapi.yaml", api)]);
         assert!(!f.contains("untraced-operation"), "{f}");
         assert!(!f.contains("unused-suppression"), "{f}");
@@ -226,7 +226,7 @@ mod tests {
 
     #[test]
     fn unknown_and_unneeded_codes_are_reported_and_removed() {
-        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:  # specgate-ignore: untraced-operation, unpaginated-lists\n      x-fr-ids: [FR-001]\n      responses: {'200': {description: ok}, '500': {description: e}}\n";
+        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:  # specgate-ignore: untraced-operation, unpaginated-lists\n      x-fr-ids: [FR-001]\n      responses: {'200': {description: ok}, '500': {description: e, content: {application/json: {schema: {type: object, properties: {m: {type: string}}}}}}}\n";
         let files = [("prd.md", PRD), ("openapi.yaml", api)];
         let f = findings(&files);
         assert!(f.contains("openapi.yaml:5:30 warning[unused-suppression] `untraced-operation` no `untraced-operation` finding here"), "{f}");
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn the_last_code_removes_the_comment() {
-        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: []\npaths:\n  /pets:\n    # specgate-ignore: unpaginated-list\n    get:\n      x-fr-ids: [FR-001]\n      responses: {'200': {description: ok}, '500': {description: e}}\n";
+        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: []\npaths:\n  /pets:\n    # specgate-ignore: unpaginated-list\n    get:\n      x-fr-ids: [FR-001]\n      responses: {'200': {description: ok}, '500': {description: e, content: {application/json: {schema: {type: object, properties: {m: {type: string}}}}}}}\n";
         let files = [("prd.md", PRD), ("openapi.yaml", api)];
         let after = fixed(&files, "openapi.yaml");
         assert_eq!(
@@ -255,7 +255,7 @@ mod tests {
         let api = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "security": [], "paths": {"/pets": {"get": {
   "x-specgate-ignore": ["unpaginated-list"],
   "x-fr-ids": ["FR-001"],
-  "responses": {"200": {"description": "ok"}, "500": {"description": "e"}}}}}}
+  "responses": {"200": {"description": "ok"}, "500": {"description": "e", "content": {"application/json": {"schema": {"type": "object", "properties": {"m": {"type": "string"}}}}}}}}}}}
 "#;
         let files = [("prd.md", PRD), ("openapi.json", api)];
         let f = findings(&files);
@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn a_reason_can_be_required() {
-        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: []\npaths:\n  /pets:\n    get:  # specgate-ignore: untraced-operation\n      responses: {'200': {description: ok}, '500': {description: e}}\n";
+        let api = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: []\npaths:\n  /pets:\n    get:  # specgate-ignore: untraced-operation\n      responses: {'200': {description: ok}, '500': {description: e, content: {application/json: {schema: {type: object, properties: {m: {type: string}}}}}}}\n";
         let toml = "[rules.unused-suppression]\nrequire_reason = true\n";
         let f = findings(&[
             ("prd.md", PRD),
