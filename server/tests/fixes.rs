@@ -916,3 +916,17 @@ fix_test!(
     "the 409 response",
     "Use the API's error format"
 );
+fix_test!(
+    naming_plural,
+    "fixes-naming",
+    "resource-naming",
+    "/patient/{patientId}",
+    "Rename to /patients/{patientId}"
+);
+fix_test!(
+    naming_style,
+    "fixes-naming",
+    "resource-naming",
+    "appointmentHistory",
+    "Rename to /patients/{patientId}/appointment-history"
+);

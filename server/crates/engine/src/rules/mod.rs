@@ -19,6 +19,7 @@ pub mod missing_error_response;
 pub mod missing_example;
 pub mod missing_permission;
 pub mod property_not_in_dictionary;
+pub mod resource_naming;
 pub mod shared;
 pub mod stale_baseline_entry;
 pub mod syntax_error;
@@ -157,6 +158,7 @@ pub static ALL: &[Rule] = &[
     missing_permission::RULE,
     missing_example::RULE,
     inconsistent_error_format::RULE,
+    resource_naming::RULE,
     column_not_in_dictionary::RULE,
     table_not_in_dictionary::RULE,
     property_not_in_dictionary::RULE,
