@@ -163,16 +163,19 @@ fn shape(index: &Index, file: &FileId, schema: &Node) -> Shape {
 fn sites<'a>(index: &'a Index, api: &Api) -> Vec<Site<'a>> {
     let swagger2 = api.version == Version::Swagger2;
     let mut out: Vec<Site<'a>> = Vec::new();
+    // Responses met already (shared ones are read once): by address.
+    let mut seen: std::collections::HashSet<*const Node> = std::collections::HashSet::new();
     for op in index
         .operations
         .iter()
         .filter(|o| o.api_root == api.root && o.kind == OpKind::Path && !o.webhook)
     {
-        for (e, rf, rn) in index.op_responses(op) {
+        let responses = index.op_responses(op);
+        for (e, rf, rn) in responses.iter().map(|(e, f, n)| (*e, f.clone(), *n)) {
             if !is_error(&e.key) {
                 continue;
             }
-            if out.iter().any(|s| s.file == rf && std::ptr::eq(s.node, rn)) {
+            if !seen.insert(rn as *const Node) {
                 continue;
             }
             // The status key when the response is written there, else (a
@@ -212,14 +215,15 @@ fn sites<'a>(index: &'a Index, api: &Api) -> Vec<Site<'a>> {
             bodies.retain(|(_, _, _, f, n)| !empty_schema(index, f, n));
             // The resource itself at another status (a health check's 503
             // with the health document): a state, not an error body.
-            let success: Vec<Shape> = index
-                .op_responses(op)
-                .into_iter()
-                .filter(|(e, _, _)| e.key.starts_with('2'))
-                .flat_map(|(_, sf, sn)| success_shapes(index, &sf, sn, swagger2))
-                .collect();
-            if bodies.iter().any(|b| success.contains(&b.2)) {
-                continue;
+            if bodies.iter().any(|b| matches!(b.2, Shape::Ref(_))) {
+                let success: Vec<Shape> = responses
+                    .iter()
+                    .filter(|(e, _, _)| e.key.starts_with('2'))
+                    .flat_map(|(_, sf, sn)| success_shapes(index, sf, sn, swagger2))
+                    .collect();
+                if bodies.iter().any(|b| success.contains(&b.2)) {
+                    continue;
+                }
             }
             out.push(Site {
                 file: rf,

@@ -463,6 +463,12 @@ fn problems(path: &str, style: Style) -> Option<(Vec<String>, String)> {
             fixed.push(seg.to_string());
             continue;
         }
+        // Most segments are fine: in style, and not before a parameter.
+        let next_is_param = segs.get(i + 1).is_some_and(|n| is_param(n));
+        if !next_is_param && fits(seg, style) {
+            fixed.push(seg.to_string());
+            continue;
+        }
         let mut new = seg.to_string();
         if !fits(seg, style) && !is_action(seg) {
             new = restyle(seg, style);
