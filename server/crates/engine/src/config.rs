@@ -97,6 +97,14 @@ pub struct Config {
     pub when_no_dictionary: WhenNoDictionary,
     /// `[rules.untraced-operation] when_no_prd`.
     pub untraced_when_no_prd: WhenNoPrd,
+    /// `[rules.inconsistent-error-format] schema`: the API's error format,
+    /// a `$ref` from the API's root document (else the most used schema).
+    pub error_format_schema: Option<String>,
+    /// `[rules.missing-permission] keys`: operation keys listing roles.
+    pub permission_keys: Vec<String>,
+    /// `[rules.resource-naming] singletons`: more segments that name one
+    /// thing, not a collection (added to the built-in list).
+    pub naming_singletons: Vec<String>,
     /// `files.baseline`: the baseline file, workspace-relative.
     pub baseline_file: String,
     /// `[rules.unused-suppression] require_reason`: a suppression without
@@ -145,6 +153,9 @@ struct RuleTable {
     pagination_default: Option<PaginationStyle>,
     when_no_dictionary: Option<WhenNoDictionary>,
     untraced_when_no_prd: Option<WhenNoPrd>,
+    error_format_schema: Option<String>,
+    permission_keys: Option<Vec<String>>,
+    naming_singletons: Option<Vec<String>>,
 }
 
 /// `requirements.trace_from`: which parts of an operation can trace it.
@@ -277,6 +288,9 @@ impl Default for Config {
                 .collect(),
             when_no_dictionary: WhenNoDictionary::Once,
             untraced_when_no_prd: WhenNoPrd::Once,
+            error_format_schema: None,
+            permission_keys: vec!["x-roles".into(), "x-permissions".into()],
+            naming_singletons: Vec::new(),
             baseline_file: DEFAULT_BASELINE.to_string(),
             suppression_requires_reason: false,
             show_baselined: true,
@@ -493,6 +507,9 @@ impl Config {
                     ("default_style", t.pagination_default.is_some()),
                     ("when_no_dictionary", t.when_no_dictionary.is_some()),
                     ("when_no_prd", t.untraced_when_no_prd.is_some()),
+                    ("schema", t.error_format_schema.is_some()),
+                    ("keys", t.permission_keys.is_some()),
+                    ("singletons", t.naming_singletons.is_some()),
                 ];
                 for (opt, _) in whole.iter().filter(|w| w.1) {
                     errors.push(ConfigError {
@@ -550,6 +567,15 @@ impl Config {
         }
         if let Some(v) = t.untraced_when_no_prd {
             self.untraced_when_no_prd = v;
+        }
+        if let Some(v) = t.error_format_schema {
+            self.error_format_schema = Some(v);
+        }
+        if let Some(v) = t.permission_keys {
+            self.permission_keys = v;
+        }
+        if let Some(v) = t.naming_singletons {
+            self.naming_singletons = v;
         }
     }
 
@@ -794,6 +820,23 @@ fn rule_table(
                 Some("once") => out.untraced_when_no_prd = Some(WhenNoPrd::Once),
                 Some("off") => out.untraced_when_no_prd = Some(WhenNoPrd::Off),
                 _ => bad("`when_no_prd` must be \"once\" or \"off\"".into()),
+            },
+            ("inconsistent-error-format", "schema") => match v.as_str() {
+                Some(r) if !r.trim().is_empty() => out.error_format_schema = Some(r.to_string()),
+                _ => bad(
+                    "`schema` must be a `$ref` string, like \"#/components/schemas/Problem\""
+                        .into(),
+                ),
+            },
+            ("missing-permission", "keys") => match strings(&v) {
+                Some(k) => out.permission_keys = Some(k),
+                None => bad("`keys` must be a list of strings".into()),
+            },
+            ("resource-naming", "singletons") => match strings(&v) {
+                Some(k) => {
+                    out.naming_singletons = Some(k.iter().map(|x| x.to_ascii_lowercase()).collect())
+                }
+                None => bad("`singletons` must be a list of strings".into()),
             },
             (_, other) => bad(format!("unknown option `{other}` for rule `{rule}`")),
         }

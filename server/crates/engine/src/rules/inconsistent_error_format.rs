@@ -1,9 +1,11 @@
 //! `inconsistent-error-format`: an error response without the API's one
 //! error format.
 //!
-//! **What.** The API's error format is the schema most of its error
-//! responses (4xx, 5xx, `default`) use, `application/problem+json` breaking
-//! ties. Each error response must have a body of that format: a response
+//! **What.** The API's error format is the schema
+//! `[rules.inconsistent-error-format] schema` names (a `$ref` from the
+//! root document, e.g. `"#/components/schemas/Problem"`), else the schema
+//! most of its error responses (4xx, 5xx, `default`) use,
+//! `application/problem+json` breaking ties. Each error response must have a body of that format: a response
 //! with no content, or with another schema, is reported. A schema that
 //! extends the standard one (its `allOf` names it, or it has every property
 //! the standard requires, all of them when it requires none) is the same
@@ -237,6 +239,28 @@ fn sites<'a>(index: &'a Index, api: &Api) -> Vec<Site<'a>> {
     out
 }
 
+/// The format `[rules.inconsistent-error-format] schema` names (a `$ref`
+/// from the API's root document), under the media type it is used with
+/// most (`application/problem+json` when unused).
+fn configured(index: &Index, api: &Api, sites: &[Site<'_>]) -> Option<(Shape, String, usize)> {
+    let r = index.config().error_format_schema.as_deref()?;
+    let t = index.resolve(&api.root, r)?;
+    let sh = Shape::Ref(t);
+    let mut media: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in sites {
+        for b in s.bodies.iter().filter(|b| b.2 == sh) {
+            *media.entry(b.0.as_str()).or_default() += 1;
+        }
+    }
+    let m = media
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or("application/problem+json".to_string(), |(m, _)| {
+            m.to_string()
+        });
+    Some((sh, m, 0))
+}
+
 /// The API's error format: the shape most error bodies have (problem+json
 /// breaking ties), its media type, and how many sites use it.
 fn standard(sites: &[Site<'_>]) -> Option<(Shape, String, usize)> {
@@ -345,7 +369,7 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         if sites.is_empty() {
             continue;
         }
-        let Some((std, _, _)) = standard(&sites) else {
+        let Some((std, _, _)) = configured(index, api, &sites).or_else(|| standard(&sites)) else {
             // No error response has a body: one finding for the API.
             let Some(version) = index
                 .doc(&api.root)
@@ -414,7 +438,9 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         else {
             continue;
         };
-        let Some((Shape::Ref(t), media, _)) = standard(&sites) else {
+        let Some((Shape::Ref(t), media, _)) =
+            configured(index, api, &sites).or_else(|| standard(&sites))
+        else {
             return Vec::new();
         };
         let mut set = EditSet::new(index);
@@ -474,5 +500,20 @@ mod tests {
         let f = findings(&idx, "inconsistent-error-format");
         assert!(f.starts_with("swagger.yaml:1:1 warning[inconsistent-error-format] `swagger` the API designs no error format"), "{f}");
         assert_eq!(f.lines().count(), 1);
+    }
+
+    #[test]
+    fn the_configured_schema_is_the_standard() {
+        let a = "openapi: 3.0.3\npaths:\n  /pets:\n    get:\n      responses:\n        '200': {description: ok}\n        '400': {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/Old'}}}}\n        '404': {description: nf, content: {application/json: {schema: {$ref: '#/components/schemas/Old'}}}}\n        '500': {description: e, content: {application/problem+json: {schema: {$ref: '#/components/schemas/Problem'}}}}\ncomponents:\n  schemas:\n    Old: {type: object, properties: {msg: {type: string}}}\n    Problem: {type: object, required: [title], properties: {title: {type: string}}}\n";
+        let toml = "[rules.inconsistent-error-format]\nschema = \"#/components/schemas/Problem\"\n";
+        let idx = index(&[("openapi.yaml", a), ("specgate.toml", toml)]);
+        let f = findings(&idx, "inconsistent-error-format");
+        assert_eq!(f.lines().count(), 2, "{f}");
+        assert!(
+            f.contains(
+                "the 400 response of GET /pets uses `Old`, not the API's error format `Problem`"
+            ),
+            "{f}"
+        );
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! **What.** An API assigns permissions when some security requirement
 //! asks for OAuth2 / OpenID Connect scopes (`- oauth: [pets:write]`), or
-//! some operation lists roles in `x-roles` or `x-permissions`. Then every
+//! some operation lists roles in `x-roles` or `x-permissions` (the keys are
+//! `[rules.missing-permission] keys = ["x-roles", "x-permissions"]`). Then every
 //! operation secured by such a scheme (its own `security` or the root's)
 //! must name what it needs: a scope in one of its requirements, or its
 //! roles. Operations that are public (`security: []`, or an optional `{}`
@@ -235,5 +236,20 @@ mod tests {
         let a = format!("{HEAD}paths:\n  /pets:\n    delete:\n      security: [{{oauth: []}}]\n      responses: {{'204': {{description: ok}}}}\n");
         let idx = index(&[("openapi.yaml", &a)]);
         assert_eq!(findings(&idx, "missing-permission"), "");
+    }
+
+    #[test]
+    fn role_keys_are_configurable() {
+        let a = "openapi: 3.1.0\nsecurity: [{bearer: []}]\ncomponents:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}\npaths:\n  /a:\n    post:\n      x-acl: [admin]\n      responses: {'201': {description: ok}}\n    delete:\n      responses: {'204': {description: ok}}\n";
+        let idx = index(&[("openapi.yaml", a)]);
+        assert_eq!(
+            findings(&idx, "missing-permission"),
+            "",
+            "x-acl is not a role key by default"
+        );
+        let toml = "[rules.missing-permission]\nkeys = [\"x-acl\"]\n";
+        let idx = index(&[("openapi.yaml", a), ("specgate.toml", toml)]);
+        assert!(findings(&idx, "missing-permission")
+            .contains("DELETE /a is secured but names no permission"));
     }
 }

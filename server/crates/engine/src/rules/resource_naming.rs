@@ -11,7 +11,8 @@
 //! - **Plural collections.** A static segment followed by a path parameter
 //!   names a collection and is a plural noun: `/patients/{id}`, not
 //!   `/patient/{id}`. Singletons (`me`, `health`, `status`, `search`,
-//!   `login`, `logout`, `auth`, `self`, `current`, `latest`, `default`),
+//!   `login`, `logout`, `auth`, `self`, `current`, `latest`, `default`, …;
+//!   more with `[rules.resource-naming] singletons = ["inbox"]`),
 //!   uncountable and irregular plurals (`data`, `media`, `people`,
 //!   `series`, `news`, …), version segments and system segments (`_doc`,
 //!   and what follows one), filters (`scheduled`, `pending`) and selectors
@@ -352,9 +353,10 @@ fn restyle(seg: &str, style: Style) -> String {
     format!("{prefix}{joined}{ext}")
 }
 
-fn is_plural(word: &str) -> bool {
+fn is_plural(word: &str, extra: &[String]) -> bool {
     let w = word.to_ascii_lowercase();
-    if PLURAL_AS_IS.contains(&w.as_str()) || SINGLETONS.contains(&w.as_str()) {
+    if PLURAL_AS_IS.contains(&w.as_str()) || SINGLETONS.contains(&w.as_str()) || extra.contains(&w)
+    {
         return true;
     }
     w.ends_with('s') && !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is"))
@@ -446,7 +448,7 @@ fn api_style(paths: &[&Entry]) -> Style {
 }
 
 /// What is wrong with `path` and the path it should be.
-fn problems(path: &str, style: Style) -> Option<(Vec<String>, String)> {
+fn problems(path: &str, style: Style, singletons: &[String]) -> Option<(Vec<String>, String)> {
     let segs: Vec<&str> = path.split('/').collect();
     // SCIM (RFC 7644) names its endpoints itself (`Users`, `Groups`), and
     // so do well-known URIs (RFC 8615: `/.well-known/openid-configuration`).
@@ -507,7 +509,7 @@ fn problems(path: &str, style: Style) -> Option<(Vec<String>, String)> {
                 let filter = FILTERS.contains(&noun.as_str())
                     || noun.ends_with("ed")
                     || noun.ends_with("ing");
-                if !is_plural(noun) && !filter {
+                if !is_plural(noun, singletons) && !filter {
                     why.push(format!("`{seg}` names a collection in the singular"));
                     if noun_at + 1 == seg_words.len() {
                         let c = core(&new).to_string();
@@ -553,7 +555,9 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         let entries = path_entries(index, api);
         let style = api_style(&entries);
         for e in &entries {
-            if let Some((why, new_path)) = problems(&e.key, style) {
+            if let Some((why, new_path)) =
+                problems(&e.key, style, &index.config().naming_singletons)
+            {
                 out.push(
                     Diagnostic::new(
                         RULE.code,
@@ -607,34 +611,58 @@ mod tests {
     #[test]
     fn styles_and_plurals() {
         assert_eq!(
-            problems("/patients/{id}/appointment-slots", Style::Kebab),
+            problems("/patients/{id}/appointment-slots", Style::Kebab, &[]),
             None
         );
-        let (why, new) = problems("/Patient/{id}/appointmentSlots", Style::Kebab).unwrap();
+        let (why, new) = problems("/Patient/{id}/appointmentSlots", Style::Kebab, &[]).unwrap();
         assert_eq!(new, "/patients/{id}/appointment-slots", "{why:?}");
-        assert_eq!(problems("/v1/payment_intents/{intent}", Style::Snake), None);
         assert_eq!(
-            problems("/2010-04-01/Accounts/{AccountSid}/Calls.json", Style::Camel),
+            problems("/v1/payment_intents/{intent}", Style::Snake, &[]),
             None
         );
-        assert_eq!(problems("/{index}/_doc/{id}", Style::Snake), None);
         assert_eq!(
-            problems("/.well-known/openid-configuration", Style::Kebab),
+            problems(
+                "/2010-04-01/Accounts/{AccountSid}/Calls.json",
+                Style::Camel,
+                &[]
+            ),
             None
         );
-        assert_eq!(problems("/users/me", Style::Kebab), None);
-        assert_eq!(problems("/projects/{gid}/addFollowers", Style::Snake), None);
-        assert_eq!(problems("/codes_of_conduct/{key}", Style::Snake), None);
-        assert_eq!(problems("/users/username/{username}", Style::Kebab), None);
-        assert_eq!(problems("/_cat/allocation/{node_id}", Style::Snake), None);
-        assert_eq!(problems("/board/{row}/{column}", Style::Kebab), None);
+        assert_eq!(problems("/{index}/_doc/{id}", Style::Snake, &[]), None);
         assert_eq!(
-            problems("/loans/{id}/payments/scheduled/{scheduleId}", Style::Kebab),
+            problems("/.well-known/openid-configuration", Style::Kebab, &[]),
             None
         );
-        let (_, new) = problems("/category/{id}", Style::Kebab).unwrap();
+        assert_eq!(problems("/users/me", Style::Kebab, &[]), None);
+        assert_eq!(
+            problems("/projects/{gid}/addFollowers", Style::Snake, &[]),
+            None
+        );
+        assert_eq!(problems("/codes_of_conduct/{key}", Style::Snake, &[]), None);
+        assert_eq!(
+            problems("/users/username/{username}", Style::Kebab, &[]),
+            None
+        );
+        assert_eq!(
+            problems("/_cat/allocation/{node_id}", Style::Snake, &[]),
+            None
+        );
+        assert_eq!(problems("/board/{row}/{column}", Style::Kebab, &[]), None);
+        assert_eq!(
+            problems(
+                "/loans/{id}/payments/scheduled/{scheduleId}",
+                Style::Kebab,
+                &[]
+            ),
+            None
+        );
+        let (_, new) = problems("/category/{id}", Style::Kebab, &[]).unwrap();
         assert_eq!(new, "/categories/{id}");
-        let (_, new) = problems("/box/{id}", Style::Kebab).unwrap();
+        let (_, new) = problems("/box/{id}", Style::Kebab, &[]).unwrap();
         assert_eq!(new, "/boxes/{id}");
+        assert_eq!(
+            problems("/inbox/{messageId}", Style::Kebab, &["inbox".into()]),
+            None
+        );
     }
 }

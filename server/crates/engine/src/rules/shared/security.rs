@@ -123,16 +123,15 @@ pub struct Auth {
     pub permissions: Vec<String>,
 }
 
-/// Operation keys that list roles or permissions (`missing-permission`
-/// reads them too).
-pub const ROLE_KEYS: &[&str] = &["x-roles", "x-permissions"];
-
-/// The roles `op` lists in [`ROLE_KEYS`].
+/// The roles `op` lists in the keys `[rules.missing-permission] keys`
+/// names (`x-roles`, `x-permissions` by default).
 pub fn roles<'a>(index: &'a Index, op: &Operation) -> Vec<&'a str> {
     let Some(n) = index.op_node(op) else {
         return Vec::new();
     };
-    ROLE_KEYS
+    index
+        .config()
+        .permission_keys
         .iter()
         .filter_map(|k| n.get(k))
         .flat_map(|v| v.items().iter().filter_map(Node::as_str))
