@@ -29,6 +29,8 @@ pub struct InvRequirement {
     pub title: String,
     pub priority: Option<String>,
     pub release: Option<String>,
+    /// Who it is for, when its text names them ("Clinic admins can …").
+    pub actor: Option<String>,
     pub file: String,
     pub line: u32,
     /// `METHOD /path` of each operation that traces it.
@@ -95,6 +97,7 @@ pub fn build(index: &Index, only_api: Option<&str>) -> Inventory {
             title: req.title.clone(),
             priority: req.priority.map(|p| p.as_str().to_string()),
             release: req.mvp.then(|| "MVP".to_string()),
+            actor: crate::rules::shared::requirements::actor(&req.title),
             file: file.to_string(),
             line: line_of(index, file, req.span.start),
             operations,
@@ -131,6 +134,11 @@ impl Inventory {
                 .filter(|r| r.operations.is_empty())
                 .count()
         ));
+        let actors: std::collections::HashMap<&str, &str> = self
+            .requirements
+            .iter()
+            .filter_map(|r| Some((r.id.as_str(), r.actor.as_deref()?)))
+            .collect();
         s.push_str("| Method | Path | operationId | FR-IDs | Auth | Location |\n|---|---|---|---|---|---|\n");
         for o in &self.operations {
             s.push_str(&format!(
@@ -141,7 +149,16 @@ impl Inventory {
                 if o.requirements.is_empty() {
                     "—".to_string()
                 } else {
-                    o.requirements.join(", ")
+                    // "FR-008 (clinic admins)": who the requirement is for,
+                    // beside how the operation is secured.
+                    o.requirements
+                        .iter()
+                        .map(|id| match actors.get(id.as_str()) {
+                            Some(a) => format!("{id} ({})", cell(a)),
+                            None => id.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
                 cell(&o.auth),
                 o.file,
@@ -201,12 +218,13 @@ impl Inventory {
                 ));
             }
         }
-        s.push_str("\n## Coverage\n\n| ID | Title | Priority | Release | Operations | Defined at |\n|---|---|---|---|---|---|\n");
+        s.push_str("\n## Coverage\n\n| ID | Title | Actor | Priority | Release | Operations | Defined at |\n|---|---|---|---|---|---|---|\n");
         for r in &self.requirements {
             s.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {}:{} |\n",
+                "| {} | {} | {} | {} | {} | {} | {}:{} |\n",
                 r.id,
                 cell(&r.title),
+                r.actor.as_deref().map(cell).unwrap_or_default(),
                 r.priority.as_deref().unwrap_or(""),
                 r.release.as_deref().unwrap_or(""),
                 if r.operations.is_empty() {

@@ -110,6 +110,9 @@ fn word_at(text: &str, offset: u32) -> Span {
 fn requirement_block(index: &Index, k: ReqKey) -> String {
     let (f, req) = index.requirement(k);
     let mut s = format!("**{}** — {}\n\n", req.id, req.title);
+    if let Some(who) = crate::rules::shared::requirements::actor(&req.title) {
+        s.push_str(&format!("Actor: {who}\n\n"));
+    }
     s.push_str(&format!(
         "Priority: {} · Release: {}\n\nDefined in `{}:{}`\n\n",
         req.priority.map(|p| p.as_str()).unwrap_or("—"),

@@ -239,6 +239,8 @@ fn hover_on_a_trace_shows_the_requirement_and_who_traces_it() {
             ---
             **FR-001** — Patients can view their profile
 
+            Actor: Patients
+
             Priority: P0 · Release: MVP
 
             Defined in `docs/prd.md:7`
@@ -258,6 +260,8 @@ fn hover_on_a_requirement_definition() {
             docs/prd.md:9:3 `FR-003`
             ---
             **FR-003** — Clinicians can export a day's schedule
+
+            Actor: Clinicians
 
             Priority: P1 · Release: —
 
@@ -734,15 +738,15 @@ fn inventory_lists_the_operations() {
 
         | Method | Path | operationId | FR-IDs | Auth | Location |
         |---|---|---|---|---|---|
-        | GET | `/patients/{id}` | getPatient | FR-001 | not designed | api/openapi.yaml:5 |
+        | GET | `/patients/{id}` | getPatient | FR-001 (Patients) | not designed | api/openapi.yaml:5 |
 
         ## Coverage
 
-        | ID | Title | Priority | Release | Operations | Defined at |
-        |---|---|---|---|---|---|
-        | FR-001 | Patients can view their profile | P0 | MVP | `GET /patients/{id}` | docs/prd.md:7 |
-        | FR-002 | Patients can list their appointments | P0 | MVP | **not traced** | docs/prd.md:8 |
-        | FR-003 | Clinicians can export a day's schedule | P1 |  | **not traced** | docs/prd.md:9 |
+        | ID | Title | Actor | Priority | Release | Operations | Defined at |
+        |---|---|---|---|---|---|---|
+        | FR-001 | Patients can view their profile | Patients | P0 | MVP | `GET /patients/{id}` | docs/prd.md:7 |
+        | FR-002 | Patients can list their appointments | Patients | P0 | MVP | **not traced** | docs/prd.md:8 |
+        | FR-003 | Clinicians can export a day's schedule | Clinicians | P1 |  | **not traced** | docs/prd.md:9 |
     "#]].assert_eq(&f.analysis().inventory_markdown());
 }
 

@@ -201,3 +201,204 @@ mod tests {
         assert_eq!(split_id("FR-"), None);
     }
 }
+
+/// Who a requirement is for, when its text says so: "As a clinic admin, …",
+/// "Patients can …", "Clinic admins must be able to …", "System MUST allow
+/// clinicians to …". `None` when no actor is named (or only the system).
+pub fn actor(text: &str) -> Option<String> {
+    let t = text.trim().trim_start_matches(['*', '_', ' ']);
+    let lower = t.to_ascii_lowercase();
+    // "As a <role>, …" / "As an <role> I …"
+    for p in ["as an ", "as a "] {
+        if let Some(rest) = lower.strip_prefix(p) {
+            let end = rest.find([',', '.', ';']).unwrap_or(rest.len()).min(60);
+            // Byte offsets of `lower` are those of `t` (ASCII lowercasing);
+            // the cap at 60 may fall inside a character.
+            let end = specgate_syntax::text::floor_char_boundary(t, p.len() + end);
+            let who = t[p.len()..end].trim();
+            let who = who.split(" i ").next().unwrap_or(who).trim();
+            return (!who.is_empty()).then(|| who.to_string());
+        }
+    }
+    const MODALS: &[&str] = &[
+        " can ",
+        " must ",
+        " may ",
+        " should ",
+        " shall ",
+        " are able to ",
+        " is able to ",
+        " need to ",
+        " needs to ",
+    ];
+    let (at, _) = MODALS
+        .iter()
+        .filter_map(|m| lower.find(m).map(|i| (i, *m)))
+        .min_by_key(|(i, _)| *i)?;
+    let subject = t[..at].trim();
+    let subject_l = subject.to_ascii_lowercase();
+    let system = [
+        "system",
+        "the system",
+        "api",
+        "the api",
+        "service",
+        "the service",
+        "application",
+        "the application",
+        "the platform",
+        "platform",
+        "backend",
+        "the backend",
+        "server",
+        "the server",
+    ];
+    if system.contains(&subject_l.as_str()) {
+        // "System MUST allow clinicians to …" / "let users …" / "enable admins to …"
+        let after = &lower[at..];
+        for verb in ["allow ", "let ", "enable ", "permit "] {
+            if let Some(i) = after.find(verb) {
+                let start = at + i + verb.len();
+                let rest = &t[start..];
+                let end = rest
+                    .to_ascii_lowercase()
+                    .find(" to ")
+                    .or_else(|| rest.find(' ').map(|_| rest.len()))?;
+                let who = rest[..end].trim();
+                let words = who.split_whitespace().count();
+                return (words > 0 && words <= 4 && role_like(who)).then(|| who.to_string());
+            }
+        }
+        return None;
+    }
+    let words = subject.split_whitespace().count();
+    (words > 0 && words <= 4 && role_like(subject)).then(|| subject.to_string())
+}
+
+/// Whether a noun phrase names people ("Clinic admins", "A player",
+/// "authorized users"), not a thing ("The document", "This feature"): its
+/// last word is a role.
+fn role_like(phrase: &str) -> bool {
+    const ROLES: &[&str] = &[
+        "user",
+        "admin",
+        "administrator",
+        "member",
+        "player",
+        "customer",
+        "patient",
+        "clinician",
+        "staff",
+        "manager",
+        "owner",
+        "guest",
+        "visitor",
+        "reviewer",
+        "editor",
+        "author",
+        "operator",
+        "organizer",
+        "organiser",
+        "developer",
+        "agent",
+        "buyer",
+        "seller",
+        "employee",
+        "student",
+        "teacher",
+        "doctor",
+        "nurse",
+        "moderator",
+        "subscriber",
+        "tenant",
+        "partner",
+        "vendor",
+        "supplier",
+        "driver",
+        "rider",
+        "host",
+        "attendee",
+        "participant",
+        "contributor",
+        "maintainer",
+        "approver",
+        "requester",
+        "applicant",
+        "candidate",
+        "recruiter",
+        "coach",
+        "captain",
+        "lead",
+        "people",
+        "person",
+        "client",
+        "borrower",
+        "lender",
+        "account holder",
+        "holder",
+        "parent",
+        "child",
+        "volunteer",
+        "analyst",
+        "auditor",
+        "accountant",
+        "cashier",
+        "clerk",
+        "support",
+        "superuser",
+        "creator",
+        "inviter",
+        "invitee",
+        "follower",
+        "viewer",
+        "caller",
+        "consumer",
+    ];
+    let last = phrase
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_ascii_lowercase();
+    let singular = last
+        .strip_suffix("ies")
+        .map(|s| format!("{s}y"))
+        .or_else(|| last.strip_suffix('s').map(str::to_string))
+        .unwrap_or_else(|| last.clone());
+    ROLES.contains(&last.as_str()) || ROLES.contains(&singular.as_str())
+}
+
+#[cfg(test)]
+mod actor_tests {
+    use super::actor;
+
+    #[test]
+    fn actors_people_write() {
+        assert_eq!(
+            actor("Patients can view their profile").as_deref(),
+            Some("Patients")
+        );
+        assert_eq!(
+            actor("Clinic admins must be able to add clinicians").as_deref(),
+            Some("Clinic admins")
+        );
+        assert_eq!(
+            actor("As a clinician, I want to publish slots").as_deref(),
+            Some("clinician")
+        );
+        assert_eq!(
+            actor("System MUST allow users to create tasks").as_deref(),
+            Some("users")
+        );
+        assert_eq!(actor("System MUST validate email addresses"), None);
+        assert_eq!(actor("List appointments"), None);
+        assert_eq!(actor("The document MUST show the policy"), None);
+        assert_eq!(
+            actor("An admin MUST be able to revoke invites").as_deref(),
+            Some("An admin")
+        );
+        // Never cut inside a character.
+        let long = format!("As a {}, I want", "ü".repeat(40));
+        assert!(actor(&long).is_some());
+    }
+}
