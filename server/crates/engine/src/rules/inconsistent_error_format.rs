@@ -371,17 +371,13 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
         }
         let Some((std, _, _)) = configured(index, api, &sites).or_else(|| standard(&sites)) else {
             // No error response has a body: one finding for the API.
-            let Some(version) = index
-                .doc(&api.root)
-                .and_then(|d| d.root.as_ref())
-                .and_then(|r| r.entry("openapi").or_else(|| r.entry("swagger")))
-            else {
+            let Some(at) = crate::rules::shared::openapi::version_key(index, api) else {
                 continue;
             };
             out.push(Diagnostic::new(
                 RULE.code,
                 &api.root,
-                version.key_span,
+                at,
                 "the API designs no error format: none of its error responses has content; \
                  define one error schema (RFC 9457 Problem Details is the standard) and use it \
                  in every 4xx/5xx response",

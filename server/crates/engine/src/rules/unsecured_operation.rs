@@ -70,15 +70,13 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             if undecided(index, api).next().is_none() {
                 continue;
             }
-            let Some(version) = security::root(index, api)
-                .and_then(|r| r.entry("openapi").or_else(|| r.entry("swagger")))
-            else {
+            let Some(at) = openapi::version_key(index, api) else {
                 continue;
             };
             out.push(Diagnostic::new(
                 RULE.code,
                 &api.root,
-                version.key_span,
+                at,
                 "the API defines no security scheme: operations without `security` are neither \
                  secured nor marked public (`security: []`); design authentication before \
                  implementation",

@@ -49,6 +49,16 @@ pub fn api_of<'a>(index: &'a Index, op: &Operation) -> Option<&'a Api> {
     index.apis.iter().find(|a| a.root == op.api_root)
 }
 
+/// Where a finding about a whole API points: the root's `openapi` (or
+/// `swagger`) key.
+pub fn version_key(index: &Index, api: &Api) -> Option<specgate_syntax::tree::Span> {
+    index
+        .doc(&api.root)
+        .and_then(|d| d.root.as_ref())
+        .and_then(|r| r.entry("openapi").or_else(|| r.entry("swagger")))
+        .map(|e| e.key_span)
+}
+
 pub fn is_swagger2(api: &Api) -> bool {
     api.version == Version::Swagger2
 }
