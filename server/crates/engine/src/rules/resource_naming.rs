@@ -511,7 +511,8 @@ fn problems(path: &str, style: Style, singletons: &[String]) -> Option<(Vec<Stri
                     || noun.ends_with("ing");
                 if !is_plural(noun, singletons) && !filter {
                     why.push(format!("`{seg}` names a collection in the singular"));
-                    if noun_at + 1 == seg_words.len() {
+                    let c_end = core(&new).to_ascii_lowercase();
+                    if noun_at + 1 == seg_words.len() && c_end.ends_with(noun.as_str()) {
                         let c = core(&new).to_string();
                         let at = new.rfind(&c).unwrap_or(0);
                         let lw = c.len() - noun.len();
