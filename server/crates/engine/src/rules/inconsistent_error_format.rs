@@ -314,11 +314,22 @@ fn props_of(
 /// none) at least half of its properties. For `oneOf`/`anyOf`, any
 /// alternative.
 fn same_format(index: &Index, file: &FileId, schema: &Node, std: &Shape) -> bool {
+    same_format_at(index, file, schema, std, 0)
+}
+
+fn same_format_at(index: &Index, file: &FileId, schema: &Node, std: &Shape, depth: u32) -> bool {
     let (f, s) = index.deref(file, schema);
-    for k in ["oneOf", "anyOf"] {
-        if let Some(alts) = s.get(k) {
-            if alts.items().iter().any(|a| same_format(index, &f, a, std)) {
-                return true;
+    // Alternatives of alternatives end (`A: {oneOf: [{$ref: A}]}`).
+    if depth < 4 {
+        for k in ["oneOf", "anyOf"] {
+            if let Some(alts) = s.get(k) {
+                if alts
+                    .items()
+                    .iter()
+                    .any(|a| same_format_at(index, &f, a, std, depth + 1))
+                {
+                    return true;
+                }
             }
         }
     }
@@ -487,6 +498,13 @@ mod tests {
             findings(&idx, "inconsistent-error-format"),
             "openapi.yaml:8:9 warning[inconsistent-error-format] `'404'` the 404 response of GET /pets/{id} has no content: give it the API's error format `Problem`\nopenapi.yaml:9:46 warning[inconsistent-error-format] `application/json` the 500 response of GET /pets/{id} uses `{msg}`, not the API's error format `Problem` (the schema most of its error responses use)\n"
         );
+    }
+
+    #[test]
+    fn self_referencing_alternatives_end() {
+        let a = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n        '400': {description: b, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}\n        '404': {description: n, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}\n        '500': {description: e, content: {application/json: {schema: {$ref: '#/components/schemas/L'}}}}\ncomponents:\n  schemas:\n    E: {type: object, required: [t], properties: {t: {type: string}}}\n    L: {oneOf: [{$ref: '#/components/schemas/L'}], allOf: [{$ref: '#/components/schemas/L'}]}\n";
+        let idx = index(&[("openapi.yaml", a)]);
+        assert!(findings(&idx, "inconsistent-error-format").contains("the 500 response"));
     }
 
     #[test]

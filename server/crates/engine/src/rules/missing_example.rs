@@ -297,15 +297,19 @@ fn generate(index: &Index, file: &FileId, schema: &Node, depth: u32) -> Val {
     }
     for k in ["allOf", "oneOf", "anyOf"] {
         if let Some(parts) = s.get(k) {
+            // Parts count as a level too: `A: {allOf: [{$ref: A}]}` ends.
+            if depth >= MAX_DEPTH {
+                return Val::Map(Vec::new());
+            }
             if k == "allOf" {
                 let mut merged = Val::Map(Vec::new());
                 for p in parts.items() {
-                    merged.merge(generate(index, &f, p, depth));
+                    merged.merge(generate(index, &f, p, depth + 1));
                 }
                 return merged;
             }
             if let Some(p) = parts.items().first() {
-                return generate(index, &f, p, depth);
+                return generate(index, &f, p, depth + 1);
             }
         }
     }
@@ -405,6 +409,17 @@ mod tests {
             findings(&idx, "missing-example"),
             "openapi.yaml:7:11 warning[missing-example] `application/json` POST /pets: the request body (application/json) has no example\nopenapi.yaml:25:9 warning[missing-example] `application/json` POST /pets: the 201 response (application/json) has no example\n"
         );
+    }
+
+    #[test]
+    fn self_referencing_compositions_end() {
+        let a = "openapi: 3.0.3\npaths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/A'}\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n    A: {allOf: [{$ref: '#/components/schemas/A'}], oneOf: [{$ref: '#/components/schemas/A'}]}\n";
+        let idx = index(&[("openapi.yaml", a)]);
+        let f = findings(&idx, "missing-example");
+        assert!(f.contains("the request body"), "{f}");
+        for d in crate::rules::check(&idx) {
+            let _ = crate::rules::fixes(&idx, &d);
+        }
     }
 
     #[test]
