@@ -572,7 +572,6 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
                 .as_ref()
                 .is_some_and(|p| p.workspace() || snapshot.uris.contains_key(f))
         };
-        let mut refresh = false;
         for (f, d) in published.iter() {
             if by_file.get(f) != Some(d) {
                 to_publish.insert(f.clone());
@@ -583,16 +582,15 @@ pub async fn analysis_loop(shared: Arc<Shared>, progress: bool) {
                 to_publish.insert(f.clone());
             }
         }
-        if shared.pull.is_some() {
-            // A pulled file whose findings changed by an edit elsewhere: the
-            // client asks again only when told to.
-            let before = prev_by_file.as_deref();
-            let changed = |f: &FileId| before.and_then(|b| b.get(f)) != by_file.get(f);
-            refresh = by_file
+        // A pulled file whose findings changed by an edit elsewhere: the
+        // client asks again only when told to.
+        let before = prev_by_file.as_deref();
+        let changed = |f: &FileId| before.and_then(|b| b.get(f)) != by_file.get(f);
+        let refresh = shared.pull.is_some()
+            && by_file
                 .keys()
                 .chain(before.into_iter().flat_map(|b| b.keys()))
-                .any(|f| pulled(f) && !inp.open.iter().any(|o| o.2 && o.0 == *f) && changed(f));
-        }
+                .any(|f| pulled(f) && !inp.edited().any(|e| e == f) && changed(f));
         prev_by_file = Some(by_file.clone());
         for f in std::mem::take(&mut to_publish) {
             if pulled(&f) {

@@ -118,6 +118,17 @@ fn looks_numeric(s: &str) -> bool {
     digits
 }
 
+/// `new` written in place of the scalar whose text is `written`: in the
+/// same quotes (JSON strings and quoted YAML keep theirs), plain where YAML
+/// reads it back unchanged, else double-quoted.
+pub fn like_written(written: &str, new: &str, in_flow: bool) -> String {
+    match written.chars().next() {
+        Some(q @ ('"' | '\'')) => format!("{q}{new}{q}"),
+        _ if yaml_needs_quotes(new, in_flow) => double_quoted(new),
+        _ => new.to_string(),
+    }
+}
+
 /// Whether a YAML plain scalar would not read back as the string `s`.
 pub fn yaml_needs_quotes(s: &str, in_flow: bool) -> bool {
     if s.is_empty() || s.trim() != s {

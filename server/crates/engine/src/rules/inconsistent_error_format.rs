@@ -39,7 +39,7 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::edit::{refs::ref_to, EditSet, Pos, Val};
 use crate::index::{Api, Index, Target};
-use crate::model::openapi::{OpKind, Version};
+use crate::model::openapi::Version;
 use serde::{Deserialize, Serialize};
 use specgate_syntax::tree::{Node, Span};
 use std::collections::BTreeMap;
@@ -167,11 +167,7 @@ fn sites<'a>(index: &'a Index, api: &Api) -> Vec<Site<'a>> {
     let mut out: Vec<Site<'a>> = Vec::new();
     // Responses met already (shared ones are read once): by address.
     let mut seen: std::collections::HashSet<*const Node> = std::collections::HashSet::new();
-    for op in index
-        .operations
-        .iter()
-        .filter(|o| o.api_root == api.root && o.kind == OpKind::Path && !o.webhook)
-    {
+    for op in crate::rules::shared::openapi::own_ops(index, api) {
         let responses = index.op_responses(op);
         for (e, rf, rn) in responses.iter().map(|(e, f, n)| (*e, f.clone(), *n)) {
             if !is_error(&e.key) {

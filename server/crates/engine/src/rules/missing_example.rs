@@ -33,7 +33,7 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::edit::{EditSet, Pos, Val};
 use crate::index::Index;
-use crate::model::openapi::{OpKind, Operation};
+use crate::model::openapi::Operation;
 use serde::{Deserialize, Serialize};
 use specgate_syntax::tree::{Node, Span};
 use std::collections::BTreeSet;
@@ -218,7 +218,7 @@ fn first_key(n: &Node) -> Span {
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeSet<(FileId, u32)> = BTreeSet::new();
     for op in &index.operations {
-        if op.webhook || op.kind != OpKind::Path {
+        if op.webhook {
             continue;
         }
         for s in sites(index, op) {

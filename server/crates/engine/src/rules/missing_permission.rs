@@ -29,7 +29,7 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::{prefer_first, EditSet, Pos, Val};
 use crate::index::{Api, Index};
-use crate::model::openapi::{OpKind, Operation};
+use crate::model::openapi::Operation;
 use crate::rules::shared::{openapi, security};
 use specgate_syntax::tree::Node;
 
@@ -42,15 +42,6 @@ pub const RULE: Rule = Rule {
     check,
     fixes,
 };
-
-/// The security requirement list in effect for `op`, and whether it is the
-/// operation's own.
-fn in_effect<'a>(index: &'a Index, api: &Api, op: &Operation) -> Option<(&'a Node, bool)> {
-    match security::op_security(index, op) {
-        Some(e) => Some((&e.value, true)),
-        None => security::root_security(index, api).map(|e| (&e.value, false)),
-    }
-}
 
 fn scoped_type(schemes: &[security::Scheme<'_>], name: &str) -> bool {
     schemes.iter().any(|s| {
@@ -68,20 +59,13 @@ fn has_roles(index: &Index, op: &Operation) -> bool {
 
 /// The scopes `op`'s requirements in effect ask for.
 fn scopes<'a>(index: &'a Index, api: &Api, op: &Operation) -> Vec<&'a str> {
-    in_effect(index, api, op)
+    security::in_effect(index, api, op)
         .map(|(list, _)| {
             security::named(list)
                 .flat_map(|e| e.value.items().iter().filter_map(Node::as_str))
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn ops_of<'a>(index: &'a Index, api: &'a Api) -> impl Iterator<Item = &'a Operation> + 'a {
-    index
-        .operations
-        .iter()
-        .filter(move |o| o.api_root == api.root && o.kind == OpKind::Path && !o.webhook)
 }
 
 /// Whether `op` should name a permission and does not.
@@ -92,7 +76,7 @@ fn lacks(
     roles: bool,
     op: &Operation,
 ) -> bool {
-    let Some((list, _)) = in_effect(index, api, op) else {
+    let Some((list, _)) = security::in_effect(index, api, op) else {
         return false;
     };
     let reqs = list.items();
@@ -115,11 +99,11 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                 security::named(l)
                     .any(|e| scoped_type(&schemes, &e.key) && !e.value.items().is_empty())
             });
-        let roles = ops_of(index, api).any(|o| has_roles(index, o));
+        let roles = openapi::own_ops(index, api).any(|o| has_roles(index, o));
         if !uses_scopes && !roles {
             continue;
         }
-        for op in ops_of(index, api) {
+        for op in openapi::own_ops(index, api) {
             if !lacks(index, api, &schemes, roles, op) {
                 continue;
             }
@@ -158,7 +142,7 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         return Vec::new();
     };
     let schemes = security::schemes(index, api);
-    let Some((list, own)) = in_effect(index, api, op) else {
+    let Some((list, own)) = security::in_effect(index, api, op) else {
         return Vec::new();
     };
     // The first scheme of the requirements that takes scopes.
@@ -169,7 +153,7 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
     let mut best: Option<(&str, usize)> = None;
     for same_segment in [true, false] {
         let mut counts: Vec<(&str, usize)> = Vec::new();
-        for o in ops_of(index, api).filter(like) {
+        for o in openapi::own_ops(index, api).filter(like) {
             if same_segment && first_segment(&o.path) != first_segment(&op.path) {
                 continue;
             }

@@ -46,7 +46,8 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::EditSet;
 use crate::index::{Api, Index};
-use crate::model::openapi::OpKind;
+use crate::model::dictionary;
+use crate::rules::shared::similarity::words;
 use serde::{Deserialize, Serialize};
 use specgate_syntax::tree::Entry;
 
@@ -258,17 +259,6 @@ fn core(seg: &str) -> &str {
     }
 }
 
-fn words(seg: &str) -> usize {
-    let c = core(seg);
-    let seps = c.matches(['-', '_']).count();
-    let humps = c
-        .chars()
-        .skip(1)
-        .filter(|ch| ch.is_ascii_uppercase())
-        .count();
-    1 + seps + humps
-}
-
 fn style_of(seg: &str) -> Option<Style> {
     let c = core(seg);
     if c.contains('-') {
@@ -297,31 +287,6 @@ fn fits(seg: &str, style: Style) -> bool {
     }
 }
 
-/// The words of a segment, lowercased.
-fn split_words(c: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for ch in c.chars() {
-        if ch == '-' || ch == '_' {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-        } else if ch.is_ascii_uppercase()
-            && !cur.is_empty()
-            && !cur.ends_with(|p: char| p.is_ascii_uppercase())
-        {
-            out.push(std::mem::take(&mut cur));
-            cur.push(ch.to_ascii_lowercase());
-        } else {
-            cur.push(ch.to_ascii_lowercase());
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 fn restyle(seg: &str, style: Style) -> String {
     let prefix = if seg.starts_with('_') { "_" } else { "" };
     let body = seg.strip_prefix('_').unwrap_or(seg);
@@ -329,7 +294,7 @@ fn restyle(seg: &str, style: Style) -> String {
         Some((a, b)) if !a.is_empty() => (a, format!(".{b}")),
         _ => (body, String::new()),
     };
-    let w = split_words(name);
+    let w = words(name);
     let joined = match style {
         Style::Kebab => w.join("-"),
         Style::Snake => w.join("_"),
@@ -362,26 +327,8 @@ fn is_plural(word: &str, extra: &[String]) -> bool {
     w.ends_with('s') && !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is"))
 }
 
-fn pluralize(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    if lower.ends_with('y')
-        && !lower.ends_with("ay")
-        && !lower.ends_with("ey")
-        && !lower.ends_with("oy")
-    {
-        format!("{}ies", &word[..word.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh"]
-        .iter()
-        .any(|e| lower.ends_with(e))
-    {
-        format!("{word}es")
-    } else {
-        format!("{word}s")
-    }
-}
-
 fn is_action(seg: &str) -> bool {
-    split_words(core(seg))
+    words(core(seg))
         .first()
         .is_some_and(|w| VERBS.contains(&w.as_str()))
 }
@@ -391,7 +338,7 @@ fn is_action(seg: &str) -> bool {
 /// (`/pets/{pet}`); `{offset}` or `{row}` do not.
 fn identifies(param: &str, seg_words: &[String]) -> bool {
     let p = param.trim_matches(['{', '}']);
-    let words = split_words(p);
+    let words = words(p);
     let Some(last) = words.last() else {
         return false;
     };
@@ -400,9 +347,11 @@ fn identifies(param: &str, seg_words: &[String]) -> bool {
         "login", "handle", "token", "uid",
     ];
     ID.contains(&last.as_str())
-        || seg_words
-            .last()
-            .is_some_and(|s| words.first().is_some_and(|f| f == s || pluralize(f) == *s))
+        || seg_words.last().is_some_and(|s| {
+            words
+                .first()
+                .is_some_and(|f| f == s || dictionary::pluralize(f) == *s)
+        })
 }
 
 fn is_version(seg: &str) -> bool {
@@ -427,7 +376,7 @@ fn api_style(paths: &[&Entry]) -> Style {
             .split('/')
             .filter(|s| !s.is_empty() && !s.contains('{'))
         {
-            if words(seg) < 2 || is_version(seg) || is_action(seg) {
+            if words(core(seg)).len() < 2 || is_version(seg) || is_action(seg) {
                 continue;
             }
             match style_of(seg) {
@@ -487,11 +436,11 @@ fn problems(path: &str, style: Style, singletons: &[String]) -> Option<(Vec<Stri
         // parameter that identifies its items. Not inside a system path
         // (`/_cat/allocation/{node_id}`), not a selector by field
         // (`/users/username/{username}`), not an abbreviation (`/e/{name}`).
-        let seg_words = split_words(core(&new));
+        let seg_words = words(core(&new));
         let next = segs.get(i + 1).copied().filter(|n| is_param(n));
         let system = segs[..i].iter().any(|s| s.starts_with('_')) || seg.starts_with('_');
         let selector = next.is_some_and(|n| {
-            let pw = split_words(n.trim_matches(['{', '}']));
+            let pw = words(n.trim_matches(['{', '}']));
             pw == seg_words
         });
         let collection = next.is_some_and(|n| identifies(n, &seg_words))
@@ -516,7 +465,7 @@ fn problems(path: &str, style: Style, singletons: &[String]) -> Option<(Vec<Stri
                         let c = core(&new).to_string();
                         let at = new.rfind(&c).unwrap_or(0);
                         let lw = c.len() - noun.len();
-                        let plural = format!("{}{}", &c[..lw], pluralize(&c[lw..]));
+                        let plural = format!("{}{}", &c[..lw], dictionary::pluralize(&c[lw..]));
                         new = format!("{}{}{}", &new[..at], plural, &new[at + c.len()..]);
                     }
                 }
@@ -546,10 +495,9 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     for api in &index.apis {
         // Only paths with operations of the API's own (not stitched-in
         // documents' roots, whose paths are checked where they are written).
-        if !index
-            .operations
-            .iter()
-            .any(|o| o.api_root == api.root && o.kind == OpKind::Path)
+        if crate::rules::shared::openapi::own_ops(index, api)
+            .next()
+            .is_none()
         {
             continue;
         }

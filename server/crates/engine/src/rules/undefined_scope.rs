@@ -21,6 +21,7 @@
 
 use super::Rule;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
+use crate::edit::render::like_written;
 use crate::edit::{prefer_first, EditSet, Pos, Val};
 use crate::index::{Api, Index};
 use crate::model::openapi::Version;
@@ -103,11 +104,7 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         return Vec::new();
     };
     let file = &d.location.file;
-    let Some(api) = index
-        .apis
-        .iter()
-        .find(|a| a.root == *file || a.files.contains(file))
-    else {
+    let Some(api) = index.apis_of(file).next() else {
         return Vec::new();
     };
     let schemes = security::schemes(index, api);
@@ -134,12 +131,7 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
                         .get(d.location.span.start as usize..d.location.span.end as usize)
                 })
                 .unwrap_or("");
-            let quoted = match written.chars().next() {
-                Some(q @ ('"' | '\'')) => format!("{q}{best}{q}"),
-                _ if crate::edit::render::yaml_needs_quotes(best, true) => format!("{best:?}"),
-                _ => best.to_string(),
-            };
-            doc.replace(d.location.span, quoted);
+            doc.replace(d.location.span, like_written(written, best, true));
         }
         let app = if clear {
             Applicability::Safe

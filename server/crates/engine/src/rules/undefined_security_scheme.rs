@@ -21,6 +21,7 @@
 
 use super::Rule;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
+use crate::edit::render::like_written;
 use crate::edit::{prefer_first, EditSet};
 use crate::index::Index;
 use crate::rules::shared::{security, similarity};
@@ -67,11 +68,7 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
 
 fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
     let file = &d.location.file;
-    let Some(api) = index
-        .apis
-        .iter()
-        .find(|a| a.files.contains(file) || a.root == *file)
-    else {
+    let Some(api) = index.apis_of(file).next() else {
         return Vec::new();
     };
     let schemes = security::schemes(index, api);
@@ -104,14 +101,7 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
         _ => return Vec::new(),
     };
     let mut set = EditSet::new(index);
-    let quoted = if name.starts_with('"') {
-        format!("\"{best}\"")
-    } else if name.starts_with('\'') {
-        format!("'{best}'")
-    } else {
-        best.to_string()
-    };
-    set.replace(file, span, quoted);
+    set.replace(file, span, like_written(name, best, true));
     let app = if clear {
         Applicability::Safe
     } else {

@@ -33,7 +33,7 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::{EditSet, Pos, Val};
 use crate::index::{Api, Index};
-use crate::model::openapi::{OpKind, Operation, Version};
+use crate::model::openapi::{Operation, Version};
 use crate::rules::shared::{openapi, security};
 
 pub const RULE: Rule = Rule {
@@ -49,16 +49,12 @@ pub const RULE: Rule = Rule {
 /// Whether `op` has a security decision: its own `security` (a list of
 /// requirements, or `[]` for public), else the root's.
 fn decided(index: &Index, api: &Api, op: &Operation) -> bool {
-    security::op_security(index, op).is_some() || security::root_security(index, api).is_some()
+    security::in_effect(index, api, op).is_some()
 }
 
 /// The operations of `api` the rule is about, and whether each is decided.
 fn undecided<'a>(index: &'a Index, api: &'a Api) -> impl Iterator<Item = &'a Operation> + 'a {
-    index
-        .operations
-        .iter()
-        .filter(move |o| o.api_root == api.root && o.kind == OpKind::Path && !o.webhook)
-        .filter(move |o| !decided(index, api, o))
+    openapi::own_ops(index, api).filter(move |o| !decided(index, api, o))
 }
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {

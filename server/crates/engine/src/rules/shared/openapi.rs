@@ -63,6 +63,12 @@ pub fn is_swagger2(api: &Api) -> bool {
     api.version == Version::Swagger2
 }
 
+/// The operations of `api`'s own paths: not its webhooks and callbacks,
+/// calls the API makes rather than answers.
+pub fn own_ops<'a>(index: &'a Index, api: &'a Api) -> impl Iterator<Item = &'a Operation> + 'a {
+    ops_of(index, api).filter(|o| !o.webhook)
+}
+
 fn ops_of<'a>(index: &'a Index, api: &'a Api) -> impl Iterator<Item = &'a Operation> + 'a {
     index
         .operations

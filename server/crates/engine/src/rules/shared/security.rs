@@ -79,6 +79,15 @@ pub fn op_security<'a>(index: &'a Index, op: &Operation) -> Option<&'a Entry> {
     index.op_node(op)?.entry("security")
 }
 
+/// The requirement list in effect for `op`: its own `security`, else the
+/// root's; and whether it is the operation's own.
+pub fn in_effect<'a>(index: &'a Index, api: &Api, op: &Operation) -> Option<(&'a Node, bool)> {
+    match op_security(index, op) {
+        Some(e) => Some((&e.value, true)),
+        None => root_security(index, api).map(|e| (&e.value, false)),
+    }
+}
+
 /// The scheme names a requirement list names (`- {bearer: [], key: []}`),
 /// each with its key entry.
 pub fn named(list: &Node) -> impl Iterator<Item = &Entry> {
@@ -97,15 +106,9 @@ pub fn preferred<'a>(index: &'a Index, api: &Api, schemes: &[Scheme<'a>]) -> Opt
             }
         }
     };
-    let root_list = root_security(index, api).map(|e| &e.value);
     for op in index.operations.iter().filter(|o| o.api_root == api.root) {
-        match op_security(index, op) {
-            Some(e) => count(&e.value),
-            None => {
-                if let Some(l) = root_list {
-                    count(l);
-                }
-            }
+        if let Some((list, _)) = in_effect(index, api, op) {
+            count(list);
         }
     }
     let best = counts.iter().copied().max()?;
@@ -140,9 +143,7 @@ pub fn roles<'a>(index: &'a Index, op: &Operation) -> Vec<&'a str> {
 
 /// How `op` is secured: its own requirements, else the root's.
 pub fn auth(index: &Index, api: &Api, op: &Operation) -> Auth {
-    let list = op_security(index, op)
-        .or_else(|| root_security(index, api))
-        .map(|e| &e.value);
+    let list = in_effect(index, api, op).map(|(l, _)| l);
     let mut permissions: Vec<String> = Vec::new();
     let summary = match list {
         None => "not designed".to_string(),
