@@ -1243,7 +1243,161 @@ def v_inconsistent_error_format(ws, d, ctx):
     return None, "verifier: another schema than the standard: read by hand"
 
 
+def dict_row(ws: Workspace, dict_file: Path, entity: str, attr: str) -> str | None:
+    """The table row (or bullet) of `attr` in `entity`'s section of a Markdown dictionary."""
+    lines = ws.doc(dict_file).lines
+    start, level = None, 0
+    for i, line in enumerate(lines):
+        h = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if h and re.sub(r"[`*]", "", h.group(2)).strip().split(" ")[0].strip(":") == entity:
+            start, level = i + 1, len(h.group(1))
+            break
+    if start is None:
+        return None
+    for line in lines[start:]:
+        h = re.match(r"^(#{1,6})\s", line)
+        if h and len(h.group(1)) <= level:
+            break
+        m = re.match(r"^\s*(?:\||[-*+]\s)\s*`?\*{0,2}([A-Za-z_][A-Za-z0-9_]*)", line)
+        if m and norm_name(m.group(1)) == norm_name(attr):
+            return line
+    return None
+
+
+def v_required_mismatch(ws, d, ctx):
+    m = re.match(r"^property `([^`]+)` is not in `required`, but the data dictionary says (\S+?)\.(\S+) is required \((\S+)\)", d["message"])
+    if not m:
+        return None, "verifier: message not understood"
+    prop, entity, attr, dfile = m.groups()
+    row = dict_row(ws, ws.abs(dfile), entity, attr)
+    if row is None:
+        return None, f"verifier: no row for {entity}.{attr} in {dfile}"
+    low = row.lower()
+    said = re.search(r"\b(not null(able)?|required|primary key|mandatory)\b", low)
+    conditional = re.search(r"required (if|iff|when|unless)|(if|when)\b.*\brequired", low)
+    if not said or conditional or re.search(r"\bnullable\b(?<!not nullable)", low.replace("not nullable", "")):
+        return "wrong", f"class: the dictionary row does not plainly say required: {row.strip()[:120]}"
+    doc = ws.doc(ws.abs(d["path"])).root
+    found = []
+    def walk(n):
+        if isinstance(n, dict):
+            props = n.get("properties")
+            if isinstance(props, dict) and prop in props:
+                found.append(prop in (n.get("required") or []))
+            for v in n.values():
+                walk(v)
+        elif isinstance(n, list):
+            for v in n:
+                walk(v)
+    walk(doc)
+    if not found:
+        return None, f"verifier: no schema with `{prop}` in {d['path']}"
+    if all(found):
+        return "wrong", f"class: every schema with `{prop}` lists it in `required`"
+    return "correct", f"verified: the row says required ({said.group(0)}); a schema with `{prop}` leaves it out of `required`"
+
+
+def pg_schema(ws: Workspace, ctx: dict):
+    """Keys, foreign keys and indexes of every table, from PostgreSQL's own
+    parser (pglast) replaying the workspace's SQL files in path order."""
+    if "pg_schema" in ctx:
+        return ctx["pg_schema"]
+    try:
+        from pglast.parser import parse_sql_json  # type: ignore
+    except ImportError:
+        ctx["pg_schema"] = None
+        return None
+    tables: dict = collections.defaultdict(lambda: {"keys": [], "fks": [], "named": {}})
+    indexes: dict = {}
+    names = lambda xs: [x["String"]["sval"] for x in xs or [] if "String" in x]
+    def constraint(t, c, col=None):
+        kind = c.get("contype")
+        cols = [col] if col else names(c.get("keys"))
+        entry = None
+        if kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+            entry = ("keys", cols)
+            tables[t]["keys"].append(cols)
+        elif kind == "CONSTR_FOREIGN":
+            fk = [col] if col else names(c.get("fk_attrs"))
+            entry = ("fks", (fk, c["pktable"]["relname"]))
+            tables[t]["fks"].append(entry[1])
+        if entry and c.get("conname"):
+            tables[t]["named"][c["conname"]] = entry
+    for f in sorted(p for p in ws.files() if p.suffix.lower() == ".sql"):
+        try:
+            tree = json.loads(parse_sql_json(f.read_text(encoding="utf-8")))
+        except Exception:
+            continue
+        for st in tree.get("stmts", []):
+            st = st["stmt"]
+            if "CreateStmt" in st:
+                c = st["CreateStmt"]
+                t = c["relation"]["relname"]
+                for el in c.get("tableElts", []):
+                    if "ColumnDef" in el:
+                        for k in el["ColumnDef"].get("constraints", []):
+                            constraint(t, k["Constraint"], el["ColumnDef"]["colname"])
+                    elif "Constraint" in el:
+                        constraint(t, el["Constraint"])
+            elif "AlterTableStmt" in st:
+                a = st["AlterTableStmt"]
+                t = a["relation"]["relname"]
+                for cmd in a.get("cmds", []):
+                    c = cmd["AlterTableCmd"]
+                    if c.get("subtype") == "AT_AddConstraint":
+                        constraint(t, c["def"]["Constraint"])
+                    elif c.get("subtype") == "AT_DropConstraint":
+                        kind_entry = tables[t]["named"].pop(c.get("name"), None)
+                        if kind_entry and kind_entry[1] in tables[t][kind_entry[0]]:
+                            tables[t][kind_entry[0]].remove(kind_entry[1])
+                    elif c.get("subtype") == "AT_DropColumn":
+                        col = c.get("name")
+                        tables[t]["keys"] = [k for k in tables[t]["keys"] if col not in k]
+                        tables[t]["fks"] = [f for f in tables[t]["fks"] if col not in f[0]]
+                        for n, (ti, cols) in list(indexes.items()):
+                            if ti == t and col in cols:
+                                del indexes[n]
+            elif "IndexStmt" in st:
+                i = st["IndexStmt"]
+                cols = [e["IndexElem"].get("name", "") for e in i.get("indexParams", [])]
+                indexes[i.get("idxname") or f"anon{len(indexes)}"] = (i["relation"]["relname"], cols)
+            elif "DropStmt" in st and st["DropStmt"].get("removeType") == "OBJECT_INDEX":
+                for o in st["DropStmt"].get("objects", []):
+                    for n in names(o.get("List", {}).get("items")):
+                        indexes.pop(n, None)
+            elif "DropStmt" in st and st["DropStmt"].get("removeType") == "OBJECT_TABLE":
+                for o in st["DropStmt"].get("objects", []):
+                    for n in names(o.get("List", {}).get("items"))[-1:]:
+                        tables.pop(n, None)
+                        for k, (ti, _) in list(indexes.items()):
+                            if ti == n:
+                                del indexes[k]
+    for t, cols in indexes.values():
+        tables[t]["keys"].append(cols)
+    ctx["pg_schema"] = tables
+    return tables
+
+
+def v_unindexed_foreign_key(ws, d, ctx):
+    m = re.match(r"^foreign key `([^`]+)` \(([^)]*)\) → `([^`]+)` has no index", d["message"])
+    if not m:
+        return None, "verifier: message not understood"
+    table, cols, to = m.group(1), [c.strip() for c in m.group(2).split(",")], m.group(3)
+    schema = pg_schema(ws, ctx)
+    if schema is None:
+        return None, "verifier: pglast not installed"
+    t = schema.get(table)
+    if t is None or not any(fk == cols and target == to for fk, target in t["fks"]):
+        return "wrong", f"class: PostgreSQL's parser finds no foreign key {table} ({', '.join(cols)}) → {to}"
+    for k in t["keys"]:
+        if len(k) >= len(cols) and sorted(k[: len(cols)]) == sorted(cols):
+            return "wrong", f"class: the index or key ({', '.join(k)}) starts with it"
+    return "correct", f"verified: pglast replay: {table}'s keys and indexes are " + ("; ".join("(" + ", ".join(k) + ")" for k in t["keys"]) or "none")
+
+
 VERIFIERS = {
+    "required-mismatch": v_required_mismatch,
+    "unindexed-foreign-key": v_unindexed_foreign_key,
     "unpaginated-list": v_unpaginated_list,
     "property-not-in-dictionary": v_property_not_in_dictionary,
     "missing-error-response": v_missing_error_response,
@@ -1287,6 +1441,19 @@ def missed(ws: Workspace, diags: list[dict]) -> list[tuple[str, str, str]]:
                 )
         if op.label not in labels["untraced-operation"] and not ws.op_ids(op):
             out.append(("untraced-operation", loc, f"{op.label} ({op.kind}) names no FR-ID"))
+    # Foreign keys without an index, from pglast's replay of the migrations
+    # (MySQL files, which pglast does not read, are left out of it).
+    reported = set()
+    for d in diags:
+        m = re.match(r"^foreign key `([^`]+)` \(([^)]*)\)", d["message"]) if d["code"] == "unindexed-foreign-key" else None
+        if m:
+            reported.add((m.group(1), tuple(c.strip() for c in m.group(2).split(","))))
+    schema = pg_schema(ws, {}) or {}
+    for t, v in schema.items():
+        for fk, to in v["fks"]:
+            indexed = any(len(k) >= len(fk) and sorted(k[: len(fk)]) == sorted(fk) for k in v["keys"])
+            if not indexed and (t, tuple(fk)) not in reported:
+                out.append(("unindexed-foreign-key", t, f"foreign key {t} ({', '.join(fk)}) -> {to} has no index"))
     return out
 
 

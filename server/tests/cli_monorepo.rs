@@ -94,14 +94,9 @@ fn a_nested_workspace_is_checked_on_its_own_with_its_own_config() {
     // config switches it off there.
     assert!(at_root.iter().any(|(_, c)| c == "unpaginated-list"));
     assert!(!service.contains(&"unpaginated-list"), "{service:?}");
-    // No file of the service is reported twice (as the root's and its own).
-    let mut paths: Vec<&(String, String)> = all.iter().collect();
-    let n = paths.len();
-    paths.dedup();
-    assert_eq!(paths.len(), n, "{all:?}");
-
-    // Checked from inside the service: the same findings, with paths from
-    // its root, and nothing of the repository around it.
+    // Checked from inside the service: the same findings (so none of its
+    // files is reported twice from the root, as the root's and its own),
+    // with paths from its root, and nothing of the repository around it.
     let (_, inside) = check_json(&root.join("services/billing"), &[]);
     let mut inside_codes: Vec<&str> = inside.iter().map(|(_, c)| c.as_str()).collect();
     inside_codes.sort();

@@ -193,8 +193,30 @@ fn fix_case_with(fixture_name: &str, code: &str, needle: &str, title: &str, gone
         })
         .map(|d| d.location.file.to_string())
         .collect();
+    // Attributes the fix adds to the dictionary: a table without their
+    // column is the next step the dictionary now asks for, not a regression.
+    let added: Vec<String> = changed
+        .iter()
+        .flat_map(|(_, (old, new))| {
+            let old: Vec<&str> = old.lines().collect();
+            new.lines()
+                .filter(|l| !old.contains(l))
+                .filter_map(|l| {
+                    let cell = l.trim().strip_prefix('|')?.split('|').next()?.trim();
+                    Some(cell.trim_matches('`').to_string())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     for a in &after {
         let k = key(a);
+        if a.code == "missing-column"
+            && added
+                .iter()
+                .any(|n| !n.is_empty() && a.message.contains(&format!(".{n} ")))
+        {
+            continue;
+        }
         if a.code == "inconsistent-error-format"
             && a.message.contains("has no content")
             && !undesigned.is_empty()
@@ -929,4 +951,104 @@ fix_test!(
     "resource-naming",
     "appointmentHistory",
     "Rename to /patients/{patientId}/appointment-history"
+);
+
+// The three-way alignment (issue 14): dictionary, SQL and API in one workspace.
+fix_test!(
+    align_column_type,
+    "fixes-alignment",
+    "column-type-mismatch",
+    "patients.email",
+    "Change the column's type to `varchar(120)`"
+);
+fix_test!(
+    align_column_type_dictionary,
+    "fixes-alignment",
+    "column-type-mismatch",
+    "clinics.name",
+    "Change the dictionary's type"
+);
+fix_test!(
+    align_property_type,
+    "fixes-alignment",
+    "property-type-mismatch",
+    "property `id`",
+    "Write the dictionary's uuid"
+);
+fix_test!(
+    align_property_enum,
+    "fixes-alignment",
+    "property-type-mismatch",
+    "property `status`",
+    "Write the dictionary's enum"
+);
+fix_test!(
+    align_property_max_length,
+    "fixes-alignment",
+    "property-type-mismatch",
+    "property `email`",
+    "Write the dictionary's string(120)"
+);
+fix_test!(
+    align_property_format,
+    "fixes-alignment",
+    "property-type-mismatch",
+    "property `born`",
+    "Write the dictionary's date"
+);
+fix_test!(
+    align_not_null,
+    "fixes-alignment",
+    "required-mismatch",
+    "patients.status",
+    "Add NOT NULL"
+);
+fix_test!(
+    align_drop_not_null,
+    "fixes-alignment",
+    "required-mismatch",
+    "patients.nickname",
+    "Remove NOT NULL"
+);
+fix_test!(
+    align_required_property,
+    "fixes-alignment",
+    "required-mismatch",
+    "property `status`",
+    "Add the property to `required`"
+);
+fix_test!(
+    align_foreign_key,
+    "fixes-alignment",
+    "missing-foreign-key",
+    "patients.clinic_id",
+    "Add REFERENCES clinics (id)"
+);
+fix_test!(
+    align_missing_column,
+    "fixes-alignment",
+    "missing-column",
+    "Patient.phone",
+    "Add column `phone varchar(20)`"
+);
+fix_test!(
+    align_primary_key_id,
+    "fixes-alignment",
+    "missing-primary-key",
+    "audit_log",
+    "Make `id` the primary key"
+);
+fix_test!(
+    align_primary_key_new,
+    "fixes-alignment",
+    "missing-primary-key",
+    "events",
+    "Add an `id` primary key column"
+);
+fix_test!(
+    align_index,
+    "fixes-alignment",
+    "unindexed-foreign-key",
+    "events",
+    "Create index"
 );

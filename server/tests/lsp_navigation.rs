@@ -559,8 +559,9 @@ async fn fix_all_applies_the_safe_fixes_of_a_file() {
         "  nickname text,\n  birth_dat date\n",
     );
     let p = c
+        // Two undeclared columns, and the table still lacks `birth_date`.
         .wait_diags("db/001_init.sql", "two undeclared columns", |p| {
-            p.version == Some(v) && p.diagnostics.len() == 2
+            p.version == Some(v) && p.diagnostics.len() == 3
         })
         .await;
     let typo = p

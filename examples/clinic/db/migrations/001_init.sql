@@ -29,7 +29,7 @@ CREATE TABLE appointments (        -- FR-005 .. FR-008
     id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     patient_id  uuid        NOT NULL REFERENCES patients (id),
     slot_id     uuid        NOT NULL REFERENCES availability_slots (id),
-    status      text        NOT NULL DEFAULT 'booked',
+    status      text        NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'cancelled')),
     reason      text,
     created_at  timestamptz NOT NULL DEFAULT now(),
     UNIQUE (slot_id)

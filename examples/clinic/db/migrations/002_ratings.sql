@@ -8,3 +8,10 @@ CREATE TABLE visit_ratings (
 );
 
 ALTER TABLE patients ADD COLUMN IF NOT EXISTS favourite_color text;
+ALTER TABLE patients ADD COLUMN preferred_clinician_id uuid;
+
+-- Reminders sent before each appointment.
+CREATE TABLE reminders (
+    appointment_id  uuid        NOT NULL REFERENCES appointments (id),
+    sent_at         timestamptz NOT NULL DEFAULT now()
+);

@@ -658,6 +658,7 @@ fn diagnostics_and_fixes_at_the_cursor() {
         api/openapi.yaml:14:13 Warning[missing-example] GET /patients/{id}: the 200 response (application/json) has no example
         api/openapi.yaml:19:5 Error[untraced-operation] GET /patients traces to no requirement: add `x-fr-ids: [FR-…]` naming the requirement it serves
         api/openapi.yaml:21:7 Error[missing-error-response] GET /patients lacks responses 500 (server error): add them
+        api/openapi.yaml:28:9 Warning[required-mismatch] property `id` is not in `required`, but the data dictionary says Patient.id is required (docs/data-dictionary.md), and this schema is used in responses
         docs/prd.md:8:3 Warning[uncovered-requirement] FR-002 (Patients can list their appointments) is a P0 requirement that no operation traces: design its endpoint and add `x-fr-ids: [FR-002]`
         --- fixes at the cursor
         [untraced-operation] Trace to FR-002: Patients can list their appointments (Unsafe, preferred)
@@ -700,6 +701,7 @@ fn fix_all_writes_every_safe_fix_of_the_file() {
           schemas:
             Patient:
               type: object
+              required: [id]
               properties:
                 id: {type: string, format: uuid}
                 full_name: {type: string}

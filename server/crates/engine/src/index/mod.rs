@@ -149,6 +149,8 @@ pub struct Index {
     op_keys: FastMap<(FileId, u32), Vec<usize>>,
     /// Entities by snake-cased name and by table name (built on first use).
     entity_keys: std::sync::OnceLock<EntityKeys>,
+    /// The SQL schema once every migration has run (built on first use).
+    sql_schema: std::sync::OnceLock<crate::model::sql::schema::Schema>,
 }
 
 /// Where to find an entity by name: (dictionary, entity) positions, in the
@@ -641,6 +643,7 @@ impl Index {
             prev_op_memo: Mutex::default(),
             op_clean: Vec::new(),
             entity_keys: Default::default(),
+            sql_schema: Default::default(),
             op_keys: FastMap::default(),
         };
 
@@ -1561,6 +1564,25 @@ impl Index {
                 Parsed::Dictionary(dict, _) => Some((f, dict.entities.get(i)?)),
                 _ => None,
             }
+        })
+    }
+
+    /// The workspace's SQL schema once every migration has run, in path
+    /// order ([`crate::model::sql::schema::build`]); a table's `file` is an
+    /// index into [`Index::sql_files`].
+    pub fn sql_schema(&self) -> &crate::model::sql::schema::Schema {
+        self.sql_schema.get_or_init(|| {
+            static EMPTY: std::sync::OnceLock<SqlFile> = std::sync::OnceLock::new();
+            // One entry per SQL file, so that positions match.
+            let files: Vec<&sql::SqlFile> = self
+                .sql_files
+                .iter()
+                .map(|f| match self.parsed(f) {
+                    Some(Parsed::Sql(s)) => s,
+                    _ => EMPTY.get_or_init(SqlFile::default),
+                })
+                .collect();
+            crate::model::sql::schema::build(&files)
         })
     }
 

@@ -26,6 +26,9 @@ pub struct Attribute {
     pub row_span: Span,
     pub ty: Option<String>,
     pub description: Option<String>,
+    /// Other cells or keys of the row, by their (lower-cased) heading:
+    /// `("required", "yes")`, `("constraints", "NOT NULL, unique")`.
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -397,6 +400,8 @@ fn list_label(para: &str) -> Option<bool> {
 struct AttrColumns {
     ty: Option<usize>,
     description: Option<usize>,
+    /// The other columns and their headings.
+    others: Vec<(usize, String)>,
 }
 
 /// The column layout of an attribute table, or `None` when the first
@@ -440,17 +445,27 @@ fn attribute_columns(text: &str, t: &MdTable) -> Option<AttrColumns> {
             .position(|h| keys.iter().any(|k| h.contains(k)))
             .map(|i| i + 1)
     };
+    let ty = find(&["type", "format"]);
+    let description = find(&[
+        "description",
+        "notes",
+        "note",
+        "comment",
+        "meaning",
+        "definition",
+        "details",
+    ]);
+    let others = heads
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(i, _)| Some(*i) != ty && Some(*i) != description)
+        .map(|(i, h)| (i, h.clone()))
+        .collect();
     Some(AttrColumns {
-        ty: find(&["type", "format"]),
-        description: find(&[
-            "description",
-            "notes",
-            "note",
-            "comment",
-            "meaning",
-            "definition",
-            "details",
-        ]),
+        ty,
+        description,
+        others,
     })
 }
 
@@ -510,6 +525,11 @@ fn read_attribute_table(text: &str, t: &MdTable, cols: AttrColumns, p: &mut Pend
             row_span: row.span,
             ty: cell(row, cols.ty),
             description: cell(row, cols.description),
+            extra: cols
+                .others
+                .iter()
+                .filter_map(|(i, h)| Some((h.clone(), cell(row, Some(*i))?)))
+                .collect(),
         });
         p.insert_at = row.end;
         p.section_end = row.span.end;
@@ -619,6 +639,7 @@ fn attribute_item(text: &str, line: Span, item: Span) -> Option<Attribute> {
         row_span: item,
         ty,
         description,
+        extra: Vec::new(),
     })
 }
 
@@ -874,6 +895,21 @@ pub fn parse_csv(text: &str) -> Dictionary {
                 row_span: r.span,
                 ty: value(r, type_col),
                 description: value(r, desc_col),
+                extra: heads
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| {
+                        ![
+                            Some(entity_col),
+                            table_col,
+                            Some(attr_col),
+                            type_col,
+                            desc_col,
+                        ]
+                        .contains(&Some(*i))
+                    })
+                    .filter_map(|(i, h)| Some((h.clone(), value(r, Some(i))?)))
+                    .collect(),
             });
         }
     }
@@ -950,6 +986,30 @@ pub fn from_tree(root: &specgate_syntax::tree::Node, format: DictFormat) -> Dict
     Dictionary { format, entities }
 }
 
+/// The other keys of an attribute's map (`required: true`, `references:
+/// Clinic`, `enum: [a, b]` as `a, b`).
+fn tree_extra(v: &Node) -> Vec<(String, String)> {
+    let skip = |k: &str| k == "type" || DESCRIPTION_KEYS.contains(&k) || NAME_KEYS.contains(&k);
+    v.entries()
+        .iter()
+        .filter(|e| !skip(&e.key))
+        .filter_map(|e| {
+            let value = if e.value.is_seq() {
+                let items: Vec<String> = e
+                    .value
+                    .items()
+                    .iter()
+                    .filter_map(|i| scalar(Some(i)))
+                    .collect();
+                (!items.is_empty()).then(|| items.join(", "))?
+            } else {
+                scalar(Some(&e.value))?
+            };
+            Some((e.key.to_lowercase().replace(['_', '-'], " "), value))
+        })
+        .collect()
+}
+
 fn tree_entity(name: String, span: Span, start: u32, node: &Node) -> Entity {
     let table = scalar(first_of(node, TABLE_KEYS));
     let attrs_node = first_of(node, ATTRIBUTE_KEYS);
@@ -973,6 +1033,7 @@ fn tree_entity(name: String, span: Span, start: u32, node: &Node) -> Entity {
                 row_span: Span::new(e.key_span.start, end),
                 ty,
                 description,
+                extra: tree_extra(v),
             });
         }
         for item in a.items() {
@@ -995,6 +1056,7 @@ fn tree_entity(name: String, span: Span, start: u32, node: &Node) -> Entity {
                 row_span: item.span,
                 ty,
                 description,
+                extra: tree_extra(item),
             });
         }
     }

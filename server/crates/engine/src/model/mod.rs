@@ -3,6 +3,7 @@
 //! Each reader turns one file's text into one of these models; the index
 //! ([`crate::index`]) joins them into one workspace view that rules query.
 
+pub mod datatype;
 pub mod dictionary;
 pub mod oas30;
 #[cfg(test)]

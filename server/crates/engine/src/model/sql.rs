@@ -27,6 +27,8 @@
 //! name, an empty column definition) are reported in [`SqlFile::errors`];
 //! whatever could be read is still returned.
 
+pub mod schema;
+
 use super::{IdMention, Span};
 use regex::Regex;
 use specgate_syntax::tree::SyntaxError;
@@ -63,6 +65,10 @@ pub struct SqlFile {
     /// What later statements do to tables and columns that exist: drops
     /// and renames, in file order (see [`replay`]).
     pub changes: Vec<SchemaChange>,
+    /// Keys, nullability, indexes, type changes… in file order (see
+    /// [`schema::build`]).
+    pub facts: Vec<schema::SqlFact>,
+    pub dialect: schema::Dialect,
 }
 
 /// A drop or a rename. Names as in [`Table`] and [`Column`].
@@ -125,9 +131,11 @@ pub fn read_sql(text: &str, id_pattern: &Regex, use_tree_sitter: bool) -> (SqlFi
     }
     let mut stats = ReadStats::default();
     let mut ts = use_tree_sitter.then(TsReader::new).flatten();
+    out.dialect = schema::dialect(text, &lexed.toks);
     for stmt in statements(text, &lexed.toks) {
         let toks = &lexed.toks[stmt.toks.clone()];
         let Some(first) = toks.first() else { continue };
+        schema::statement_facts(text, toks, stmt.span, &mut out.facts);
         if is_kw(text, first, "DROP") {
             if toks.get(1).is_some_and(|t| is_kw(text, t, "TABLE")) {
                 drop_tables(text, toks, &mut out.changes);

@@ -271,7 +271,7 @@ mod tests {
 
     #[test]
     fn declared_columns_pass() {
-        let sql = "CREATE TABLE patients (id uuid, \"full_name\" text);\n";
+        let sql = "CREATE TABLE patients (id uuid PRIMARY KEY, \"full_name\" text);\n";
         let idx = index(&[("dictionary.md", DICT), ("schema.sql", sql)]);
         assert_eq!(findings(&idx, ""), "");
     }

@@ -11,14 +11,20 @@ use crate::index::Index;
 
 pub mod ambiguous_requirement;
 pub mod column_not_in_dictionary;
+pub mod column_type_mismatch;
 pub mod duplicate_requirement;
 pub mod inconsistent_error_format;
 pub mod invalid_config;
 pub mod invalid_openapi;
+pub mod missing_column;
 pub mod missing_error_response;
 pub mod missing_example;
+pub mod missing_foreign_key;
 pub mod missing_permission;
+pub mod missing_primary_key;
 pub mod property_not_in_dictionary;
+pub mod property_type_mismatch;
+pub mod required_mismatch;
 pub mod resource_naming;
 pub mod shared;
 pub mod stale_baseline_entry;
@@ -27,6 +33,7 @@ pub mod table_not_in_dictionary;
 pub mod uncovered_requirement;
 pub mod undefined_scope;
 pub mod undefined_security_scheme;
+pub mod unindexed_foreign_key;
 pub mod unknown_requirement;
 pub mod unpaginated_list;
 pub mod unreadable_file;
@@ -162,6 +169,13 @@ pub static ALL: &[Rule] = &[
     column_not_in_dictionary::RULE,
     table_not_in_dictionary::RULE,
     property_not_in_dictionary::RULE,
+    column_type_mismatch::RULE,
+    property_type_mismatch::RULE,
+    required_mismatch::RULE,
+    missing_foreign_key::RULE,
+    missing_column::RULE,
+    missing_primary_key::RULE,
+    unindexed_foreign_key::RULE,
     syntax_error::RULE,
     unresolved_ref::RULE,
     invalid_openapi::RULE,

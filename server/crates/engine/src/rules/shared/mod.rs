@@ -3,6 +3,7 @@
 //! requirement ranking and IDs (`requirements`), and name similarity.
 //! Text editing itself is [`crate::edit`]'s.
 
+pub mod alignment;
 pub mod dictionary;
 pub mod openapi;
 pub mod requirements;
