@@ -155,6 +155,40 @@ pub fn parse_sql(data: &[u8]) {
     for e in &f.errors {
         assert_span(&t, e.span, "sql syntax error");
     }
+    // Keys, indexes and type changes, and the schema they replay into.
+    use specgate_engine::model::sql::schema::{build, Fact};
+    for fact in &f.facts {
+        let defs: Vec<&specgate_engine::model::sql::schema::ColumnDef> = match &fact.fact {
+            Fact::Create {
+                columns,
+                name_span,
+                stmt_span,
+                ..
+            } => {
+                assert_span(&t, *name_span, "created table name");
+                assert_span(&t, *stmt_span, "created table statement");
+                columns.iter().collect()
+            }
+            Fact::AddColumn { column, .. } => vec![column],
+            Fact::Redefine { def, .. } => vec![def],
+            Fact::AlterType { ty_span, .. } => {
+                assert_span(&t, *ty_span, "altered type");
+                vec![]
+            }
+            _ => vec![],
+        };
+        for d in defs {
+            assert_span(&t, d.name_span, "column definition name");
+            assert_span(&t, d.ty_span, "column definition type");
+            if let Some(s) = d.not_null_span {
+                assert_span(&t, s, "NOT NULL");
+            }
+        }
+    }
+    let schema = build(&[(0, &f)]);
+    for tb in &schema.tables {
+        let _ = (tb.primary_key(), tb.index_prefixes());
+    }
 }
 
 /// The file names a `workspace` input is split into, in order: one file per

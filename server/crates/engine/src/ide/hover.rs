@@ -29,6 +29,17 @@ pub fn hover(index: &Index, file: &str, offset: u32) -> Option<Hover> {
     if let Some(h) = operation_hover(index, file, offset) {
         return Some(h);
     }
+    if let Some(crate::index::Parsed::Dictionary(dict, _)) = index.parsed(file) {
+        for e in &dict.entities {
+            if let Some(a) = e.attributes.iter().find(|a| a.span.contains(offset)) {
+                let df = index.dictionaries.iter().find(|d| ***d == *file)?;
+                return Some(Hover {
+                    span: a.span,
+                    markdown: attribute_hover(index, df, e, a),
+                });
+            }
+        }
+    }
     let t = dictionary_target(index, file, offset)?;
     let markdown = match &t {
         DictTarget::Entity(df, e) => entity_hover(index, df, e),
@@ -263,5 +274,141 @@ fn attribute_hover(index: &Index, df: &str, e: &Entity, a: &Attribute) -> String
         df,
         line_no(index, df, a.span.start)
     ));
+    s.push_str(&three_way(index, e, a));
     s
+}
+
+/// The attribute as the dictionary, the SQL and the API have it, side by
+/// side; `✗` marks what the alignment rules report.
+fn three_way(index: &Index, e: &Entity, a: &Attribute) -> String {
+    use crate::model::datatype::{schema_mismatch, sql_mismatch, AttributeFacts};
+    use crate::rules::shared::alignment;
+    let facts = AttributeFacts::of(a);
+    let yes_no = |b: Option<bool>| match b {
+        Some(true) => "required",
+        Some(false) => "optional",
+        None => "—",
+    };
+    let dict_type = match (&a.ty, &facts.ty) {
+        (Some(t), Some(_)) => format!("`{t}`"),
+        (Some(t), None) => format!("`{t}` (not understood: not checked)"),
+        (None, _) => "—".into(),
+    };
+    let mut dict_key = Vec::new();
+    if facts.primary_key {
+        dict_key.push("primary key".to_string());
+    }
+    if let Some(r) = &facts.references {
+        dict_key.push(format!("→ {r}"));
+    }
+    // SQL: the entity's table and the attribute's column.
+    let mut sql = ["—".to_string(), "—".to_string(), "—".to_string()];
+    if let Some(t) = alignment::entity_table(index, e) {
+        let n = crate::model::dictionary::normalize_name(&a.name);
+        match t
+            .columns
+            .iter()
+            .find(|c| crate::model::dictionary::normalize_name(&c.def.name) == n)
+        {
+            Some(c) => {
+                let col_ty = alignment::column_type(index, t, c);
+                let bad = match (&facts.ty, &col_ty) {
+                    (Some(d), Some(ct)) => {
+                        sql_mismatch(d, ct, t.dialect, t.check_in(&c.def.name).as_deref()).is_some()
+                    }
+                    _ => false,
+                };
+                let check = t
+                    .check_in(&c.def.name)
+                    .map(|v| format!(" CHECK IN ({})", v.join(", ")))
+                    .unwrap_or_default();
+                sql[0] = format!("`{}`{check}{}", c.def.ty, if bad { " ✗" } else { "" });
+                let key = t.in_primary_key(&c.def.name);
+                let required = c.def.not_null || key;
+                let req_bad = match facts.required {
+                    Some(true) => !required,
+                    Some(false) => c.def.not_null && !c.def.default && !key,
+                    None => false,
+                };
+                sql[1] = format!(
+                    "{}{}",
+                    if required { "NOT NULL" } else { "nullable" },
+                    if req_bad { " ✗" } else { "" }
+                );
+                let mut k = Vec::new();
+                if key {
+                    k.push("primary key".to_string());
+                }
+                if let Some(r) = t.reference(&c.def.name) {
+                    k.push(format!("→ {}", r.table));
+                } else if facts.references.is_some() {
+                    k.push("no foreign key ✗".into());
+                }
+                if !k.is_empty() {
+                    sql[2] = k.join(", ");
+                }
+            }
+            None => sql[0] = format!("no column in `{}` ✗", t.name),
+        }
+    }
+    // API: the property of each schema standing for the entity.
+    let mut api = ["—".to_string(), "—".to_string()];
+    for (name, file, node, entity, _) in
+        crate::rules::property_not_in_dictionary::entity_schemas(index)
+    {
+        if !std::ptr::eq(entity, e) {
+            continue;
+        }
+        let Some(p) = node.get("properties").and_then(|ps| {
+            ps.entries()
+                .iter()
+                .find(|p| e.attribute(&p.key).is_some_and(|x| std::ptr::eq(x, a)))
+        }) else {
+            continue;
+        };
+        let (_, target) = index.deref(&file, &p.value);
+        let Some(f) = alignment::schema_facts(target) else {
+            continue;
+        };
+        let bad = facts
+            .ty
+            .as_ref()
+            .is_some_and(|d| schema_mismatch(d, &f).is_some());
+        let mut desc = vec![f.ty.clone().unwrap_or_else(|| "any".into())];
+        desc.extend(f.format.iter().map(|x| format!("format: {x}")));
+        desc.extend(f.max_length.iter().map(|x| format!("maxLength: {x}")));
+        if let Some(v) = &f.enum_values {
+            desc.push(format!("enum: {}", v.join(", ")));
+        }
+        api[0] = format!(
+            "`{name}.{}`: {}{}",
+            p.key,
+            desc.join(", "),
+            if bad { " ✗" } else { "" }
+        );
+        let listed = node
+            .get("required")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .any(|r| r.as_str() == Some(p.key.as_str()));
+        let in_response = crate::rules::required_mismatch::response_schemas(index)
+            .contains(&(file.clone(), node.span.start));
+        api[1] = match (listed, facts.required, in_response) {
+            (true, _, _) => "required".into(),
+            (false, Some(true), true) => "optional ✗".into(),
+            (false, _, _) => "optional".into(),
+        };
+        break;
+    }
+    format!(
+        "\n\n| | Dictionary | SQL | API |\n|---|---|---|---|\n| Type | {dict_type} | {} | {} |\n| Required | {} | {} | {} |\n| Key | {} | {} | |\n",
+        sql[0],
+        api[0],
+        yes_no(facts.required),
+        sql[1],
+        api[1],
+        if dict_key.is_empty() { "—".into() } else { dict_key.join(", ") },
+        sql[2],
+    )
 }

@@ -172,10 +172,15 @@ components:
 /// The shared workspace with `$0` put at the first occurrence of `needle`
 /// in `file` (after its first `skip` characters).
 fn cursor_in(file: &str, needle: &str, skip: usize) -> String {
+    cursor_in_workspace(WORKSPACE, file, needle, skip)
+}
+
+/// [`cursor_in`] for another workspace text.
+fn cursor_in_workspace(ws: &str, file: &str, needle: &str, skip: usize) -> String {
     let head = format!("//- {file}\n");
-    let start = WORKSPACE.find(&head).expect("a file of WORKSPACE") + head.len();
-    let at = start + WORKSPACE[start..].find(needle).expect("needle in file") + skip;
-    format!("{}$0{}", &WORKSPACE[..at], &WORKSPACE[at..])
+    let start = ws.find(&head).expect("a file of the workspace") + head.len();
+    let at = start + ws[start..].find(needle).expect("needle in file") + skip;
+    format!("{}$0{}", &ws[..at], &ws[at..])
 }
 
 fn check_hover(fixture: &str, expect: Expect) {
@@ -310,18 +315,25 @@ fn hover_on_a_column_and_on_a_schema_property_shows_the_attribute() {
     check_hover(
         &cursor_in("db/001_init.sql", "full_name", 2),
         expect![[r#"
-        db/001_init.sql:3:3 `full_name`
-        ---
-        **Patient.full_name** `text`
+            db/001_init.sql:3:3 `full_name`
+            ---
+            **Patient.full_name** `text`
 
-        As on the card
+            As on the card
 
-        ```
-        | `full_name` | text | As on the card    |
-        ```
+            ```
+            | `full_name` | text | As on the card    |
+            ```
 
-        Data dictionary: `docs/data-dictionary.md:10`
-    "#]],
+            Data dictionary: `docs/data-dictionary.md:10`
+
+            | | Dictionary | SQL | API |
+            |---|---|---|---|
+            | Type | `text` | `text` | `Patient.full_name`: string |
+            | Required | — | NOT NULL | optional |
+            | Key | — | — | |
+
+        "#]],
     );
     check_hover(
         &cursor_in("api/openapi.yaml", "email: {type", 1),
@@ -337,6 +349,13 @@ fn hover_on_a_column_and_on_a_schema_property_shows_the_attribute() {
             ```
 
             Data dictionary: `docs/data-dictionary.md:11`
+
+            | | Dictionary | SQL | API |
+            |---|---|---|---|
+            | Type | `text` | `text` | `Patient.email`: string |
+            | Required | — | nullable | optional |
+            | Key | — | — | |
+
         "#]],
     );
 }
@@ -912,5 +931,66 @@ fn ignore_here_in_json_writes_the_key() {
         openapi.json:3:   "responses": {"x-specgate-ignore": ["missing-error-response"], "200": {"description": "ok"}}}}}}
         --- missing-error-response still reported: []
     "#]],
+    );
+}
+
+/// The three-way view: the dictionary, the SQL and the API side by side,
+/// `✗` where they disagree (the alignment rules' findings).
+#[test]
+fn hover_on_an_attribute_shows_dictionary_sql_and_api_side_by_side() {
+    let ws = WORKSPACE
+        .replace(
+            "| `email`     | text | Login; unique     |",
+            "| `email`     | string(120) | Required; unique |\n| `mood`      | Feeling | |",
+        )
+        .replace("  email text\n", "  email varchar(80)\n")
+        .replace(
+            "        email: {type: string}\n",
+            "        email: {type: string, maxLength: 500}\n",
+        );
+    check_hover(
+        &cursor_in_workspace(&ws, "docs/data-dictionary.md", "`email`", 1),
+        expect![[r#"
+            docs/data-dictionary.md:11:4 `email`
+            ---
+            **Patient.email** `string(120)`
+
+            Required; unique
+
+            ```
+            | `email`     | string(120) | Required; unique |
+            ```
+
+            Data dictionary: `docs/data-dictionary.md:11`
+
+            | | Dictionary | SQL | API |
+            |---|---|---|---|
+            | Type | `string(120)` | `varchar(80)` ✗ | `Patient.email`: string, maxLength: 500 ✗ |
+            | Required | required | nullable ✗ | optional ✗ |
+            | Key | — | — | |
+
+        "#]],
+    );
+    // A type Specgate does not understand is said so, and not checked.
+    check_hover(
+        &cursor_in_workspace(&ws, "docs/data-dictionary.md", "`mood`", 1),
+        expect![[r#"
+            docs/data-dictionary.md:12:4 `mood`
+            ---
+            **Patient.mood** `Feeling`
+
+            ```
+            | `mood`      | Feeling | |
+            ```
+
+            Data dictionary: `docs/data-dictionary.md:12`
+
+            | | Dictionary | SQL | API |
+            |---|---|---|---|
+            | Type | `Feeling` (not understood: not checked) | no column in `patients` ✗ | — |
+            | Required | — | — | — |
+            | Key | — | — | |
+
+        "#]],
     );
 }

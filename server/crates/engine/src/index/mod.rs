@@ -1567,19 +1567,43 @@ impl Index {
         })
     }
 
-    /// The workspace's SQL schema once every migration has run, in path
-    /// order ([`crate::model::sql::schema::build`]); a table's `file` is an
-    /// index into [`Index::sql_files`].
+    /// The order migrations run in: by the `[files] sql` glob that first
+    /// matches (so `sql = ["db/schema.sql", "db/migrations/*.sql"]` puts
+    /// the schema first), then by path with numbers read as numbers (`V2`
+    /// before `V10`). Positions in [`Index::sql_files`].
+    pub fn sql_order(&self) -> Vec<usize> {
+        let globs: Vec<globset::GlobMatcher> = self
+            .config()
+            .sql_globs
+            .iter()
+            .filter_map(|g| globset::Glob::new(g).ok())
+            .map(|g| g.compile_matcher())
+            .collect();
+        let mut order: Vec<usize> = (0..self.sql_files.len()).collect();
+        order.sort_by_cached_key(|&i| {
+            let f = &self.sql_files[i];
+            let group = globs
+                .iter()
+                .position(|g| g.is_match(&**f))
+                .unwrap_or(globs.len());
+            (group, crate::model::sql::schema::natural_key(f))
+        });
+        order
+    }
+
+    /// The workspace's SQL schema once every migration has run
+    /// ([`crate::model::sql::schema::build`]), in the order of the `[files]
+    /// sql` globs, then of paths with numbers read as numbers (`V2` before
+    /// `V10`); a table's `file` is an index into [`Index::sql_files`].
     pub fn sql_schema(&self) -> &crate::model::sql::schema::Schema {
         self.sql_schema.get_or_init(|| {
             static EMPTY: std::sync::OnceLock<SqlFile> = std::sync::OnceLock::new();
-            // One entry per SQL file, so that positions match.
-            let files: Vec<&sql::SqlFile> = self
-                .sql_files
-                .iter()
-                .map(|f| match self.parsed(f) {
-                    Some(Parsed::Sql(s)) => s,
-                    _ => EMPTY.get_or_init(SqlFile::default),
+            let order = self.sql_order();
+            let files: Vec<(usize, &sql::SqlFile)> = order
+                .into_iter()
+                .map(|i| match self.parsed(&self.sql_files[i]) {
+                    Some(Parsed::Sql(s)) => (i, s),
+                    _ => (i, EMPTY.get_or_init(SqlFile::default)),
                 })
                 .collect();
             crate::model::sql::schema::build(&files)

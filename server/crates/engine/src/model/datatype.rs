@@ -540,9 +540,7 @@ impl AttributeFacts {
 /// `Availability Slot.id` → `Availability Slot`, `Availability`;
 /// `clinics(id)` → `clinics`.
 pub fn reference_candidates(raw: &str) -> Vec<String> {
-    let cut = raw
-        .find(['.', '('])
-        .map_or(raw, |p| &raw[..p]);
+    let cut = raw.find(['.', '(']).map_or(raw, |p| &raw[..p]);
     let words: Vec<&str> = cut
         .split_whitespace()
         .map(|w| w.trim_matches('`'))

@@ -162,4 +162,43 @@ mod tests {
         let f = findings(&idx, "column-type-mismatch");
         assert!(f.contains("db/002.sql:1:46 "), "{f}");
     }
+
+    #[test]
+    fn migrations_replay_in_natural_order_or_the_configured_one() {
+        // V10 runs after V2 (numbers read as numbers): its type stands.
+        let idx = index(&[
+            ("dictionary.md", DICT),
+            (
+                "db/V1__init.sql",
+                "CREATE TABLE patients (id uuid PRIMARY KEY, email varchar(200));\n",
+            ),
+            (
+                "db/V2__narrow.sql",
+                "ALTER TABLE patients ALTER COLUMN email TYPE varchar(80);\n",
+            ),
+            (
+                "db/V10__widen.sql",
+                "ALTER TABLE patients ALTER COLUMN email TYPE varchar(120);\n",
+            ),
+        ]);
+        assert_eq!(findings(&idx, "column-type-mismatch"), "");
+        // `[files] sql` lists the base schema after the migrations: it runs last.
+        let idx = index(&[
+            (
+                "specgate.toml",
+                "[files]\nsql = [\"db/V*.sql\", \"db/base.sql\"]\n",
+            ),
+            ("dictionary.md", DICT),
+            (
+                "db/base.sql",
+                "ALTER TABLE patients ALTER COLUMN email TYPE varchar(80);\n",
+            ),
+            (
+                "db/V1__init.sql",
+                "CREATE TABLE patients (id uuid PRIMARY KEY, email varchar(200));\n",
+            ),
+        ]);
+        let f = findings(&idx, "column-type-mismatch");
+        assert!(f.contains("db/base.sql:1:46 "), "{f}");
+    }
 }

@@ -67,6 +67,9 @@ struct Found<'a> {
 
 fn found(index: &Index) -> Vec<Found<'_>> {
     let mut out = Vec::new();
+    if index.dictionaries.is_empty() {
+        return out;
+    }
     for (_, file, node, entity, dict_file) in entity_schemas(index) {
         let mut props = Vec::new();
         properties(index, &file, node, &mut props, 0);

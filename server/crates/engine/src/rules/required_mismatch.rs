@@ -91,8 +91,16 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
             .with_data(&kind),
         );
     }
+    let schemas = if index.dictionaries.is_empty() {
+        Vec::new()
+    } else {
+        entity_schemas(index)
+    };
+    if schemas.is_empty() {
+        return;
+    }
     let used = response_schemas(index);
-    for (_, file, node, entity, dict_file) in entity_schemas(index) {
+    for (_, file, node, entity, dict_file) in schemas {
         if !used.contains(&(file.clone(), node.span.start)) {
             continue;
         }
@@ -151,7 +159,7 @@ fn parts<'a>(index: &'a Index, file: &FileId, node: &'a Node) -> Vec<(FileId, &'
 
 /// Schemas (file, offset) that responses of the workspace's operations
 /// return, whole or nested (items, properties, compositions).
-fn response_schemas(index: &Index) -> HashSet<(FileId, u32)> {
+pub fn response_schemas(index: &Index) -> HashSet<(FileId, u32)> {
     let mut seen: HashSet<(FileId, u32)> = HashSet::new();
     let mut stack: Vec<(FileId, &Node, u32)> = Vec::new();
     for op in &index.operations {

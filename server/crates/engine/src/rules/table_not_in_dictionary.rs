@@ -54,9 +54,11 @@ pub struct LiveTable<'a> {
 /// Every table entry of the workspace's SQL files, in file order, without
 /// those a later `DROP TABLE` removed.
 pub fn live_tables(index: &Index) -> Vec<LiveTable<'_>> {
+    // In the order migrations run (see `Index::sql_order`).
     let files: Vec<(&FileId, &SqlFile)> = index
-        .sql_files
-        .iter()
+        .sql_order()
+        .into_iter()
+        .map(|i| &index.sql_files[i])
         .filter_map(|f| match index.parsed(f) {
             Some(Parsed::Sql(sql)) => Some((f, sql)),
             _ => None,

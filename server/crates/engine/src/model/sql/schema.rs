@@ -549,7 +549,7 @@ fn column_def(text: &str, toks: &[Tok]) -> Option<ColumnDef> {
             }
         } else if kw(j, "CHECK") && is_punct(toks.get(j + 1), b'(') {
             let end = skip_parens(toks, j + 1);
-            if let Some((column, values)) = check_in(text, &toks[j + 2..end.saturating_sub(1)]) {
+            if let Some((column, values)) = check_in(text, inside(toks, j + 1)) {
                 if column == c.name {
                     c.check_in = Some(values);
                 }
@@ -560,6 +560,15 @@ fn column_def(text: &str, toks: &[Tok]) -> Option<ColumnDef> {
         j += 1;
     }
     Some(c)
+}
+
+/// The tokens inside the parenthesized group opened at `open` (to the end
+/// when it is never closed).
+fn inside(toks: &[Tok], open: usize) -> &[Tok] {
+    let end = skip_parens(toks, open);
+    let closed = end <= toks.len() && end > open + 1 && is_punct(toks.get(end - 1), b')');
+    let stop = if closed { end - 1 } else { end.min(toks.len()) };
+    toks.get(open + 1..stop).unwrap_or(&[])
 }
 
 /// The index just after the parenthesized group opened at `open`.
@@ -715,8 +724,7 @@ fn table_constraint_at(text: &str, toks: &[Tok], i: usize) -> Option<Constraint>
         });
     }
     if kw(i, "CHECK") && is_punct(toks.get(i + 1), b'(') {
-        let end = skip_parens(toks, i + 1);
-        let (column, values) = check_in(text, &toks[i + 2..end.saturating_sub(1)])?;
+        let (column, values) = check_in(text, inside(toks, i + 1))?;
         return Some(Constraint::CheckIn { column, values });
     }
     if kw(i, "KEY") || kw(i, "INDEX") {
@@ -850,12 +858,13 @@ impl Schema {
 
 /// Runs every file's statements in order (files as given, then by offset):
 /// creates, added and redefined columns, constraints, indexes, type and
-/// nullability changes, drops and renames.
-pub fn build(files: &[&SqlFile]) -> Schema {
+/// nullability changes, drops and renames. Each file comes with the number
+/// that positions in the result name it by (`SchemaTable::file`, …).
+pub fn build(files: &[(usize, &SqlFile)]) -> Schema {
     let mut schema = Schema::default();
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut dropped: Vec<bool> = Vec::new();
-    for (fi, f) in files.iter().enumerate() {
+    for &(fi, f) in files {
         // Drops and renames (from the table reader) and facts, by offset;
         // at one offset the rename first (MySQL CHANGE renames, then redefines).
         let mut events: Vec<(u32, u8, usize)> = f
@@ -1151,6 +1160,35 @@ fn rename_in_constraints(t: &mut SchemaTable, from: &str, to: &str) {
     }
 }
 
+/// A path's sort key that reads runs of digits as numbers, so that
+/// `V2__x.sql` comes before `V10__y.sql` (Flyway, Liquibase and most
+/// migration tools number without leading zeros).
+pub fn natural_key(path: &str) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut num: Option<u64> = None;
+    for c in path.chars() {
+        match (c.to_digit(10), num) {
+            (Some(d), Some(n)) => num = Some(n.saturating_mul(10).saturating_add(u64::from(d))),
+            (Some(d), None) => {
+                out.push((0, std::mem::take(&mut text)));
+                num = Some(u64::from(d));
+            }
+            (None, Some(n)) => {
+                out.push((n, String::new()));
+                num = None;
+                text.push(c);
+            }
+            (None, None) => text.push(c),
+        }
+    }
+    if let Some(n) = num {
+        out.push((n, String::new()));
+    }
+    out.push((0, text));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::read_sql;
@@ -1159,7 +1197,7 @@ mod tests {
     fn schema(files: &[&str]) -> Schema {
         let re = regex::Regex::new(r"FR-\d+").unwrap();
         let parsed: Vec<SqlFile> = files.iter().map(|t| read_sql(t, &re, true).0).collect();
-        let refs: Vec<&SqlFile> = parsed.iter().collect();
+        let refs: Vec<(usize, &SqlFile)> = parsed.iter().enumerate().collect();
         build(&refs)
     }
 
@@ -1222,6 +1260,33 @@ mod tests {
         assert!(t.column("old").is_none());
         assert_eq!(t.reference("mail").unwrap().table, "emails");
         assert_eq!(s.enums["mood"], vec!["happy", "sad"]);
+    }
+
+    #[test]
+    fn half_typed_constraints_do_not_panic() {
+        for text in [
+            "CREATE TABLE t (a int CHECK (",
+            "CREATE TABLE t (a int CHECK (a IN ('x'",
+            "CREATE TABLE t (a int, CHECK (",
+            "CREATE TABLE t (a int, CONSTRAINT c FOREIGN KEY (a) REFERENCES",
+            "ALTER TABLE t ADD CONSTRAINT",
+            "ALTER TABLE t ALTER COLUMN a TYPE",
+            "CREATE INDEX ON t (",
+            "CREATE TYPE e AS ENUM (",
+            "DROP INDEX",
+        ] {
+            let _ = schema(&[text]);
+        }
+    }
+
+    #[test]
+    fn natural_order_of_migration_files() {
+        let mut v = vec!["db/V10__c.sql", "db/V2__b.sql", "db/V1__a.sql", "a/001.sql"];
+        v.sort_by_key(|p| natural_key(p));
+        assert_eq!(
+            v,
+            ["a/001.sql", "db/V1__a.sql", "db/V2__b.sql", "db/V10__c.sql"]
+        );
     }
 
     #[test]
