@@ -161,4 +161,22 @@ mod tests {
         ]);
         assert_eq!(findings(&idx, "missing-foreign-key"), "");
     }
+
+    #[test]
+    fn yaml_and_csv_dictionaries_say_it_in_keys_and_columns() {
+        let yaml = "entities:\n  Patient:\n    table: patients\n    attributes:\n      id: {type: uuid, primary_key: true}\n  Visit:\n    attributes:\n      id: {type: uuid}\n      patient_id: {type: uuid, required: true, references: Patient}\n";
+        let sql = "CREATE TABLE patients (id uuid PRIMARY KEY);\nCREATE TABLE visits (id uuid PRIMARY KEY, patient_id uuid);\n";
+        let idx = index(&[("data-dictionary.yaml", yaml), ("db/001.sql", sql)]);
+        let f = findings(&idx, "missing-foreign-key");
+        assert!(f.contains("db/001.sql:2:43 "), "{f}");
+        // `required: true` is read too.
+        let f = findings(&idx, "required-mismatch");
+        assert!(f.contains("db/001.sql:2:43 "), "{f}");
+        let csv = "entity,attribute,type,required,fk\nPatient,id,uuid,yes,\nVisit,id,uuid,yes,\nVisit,patient_id,uuid,yes,patients(id)\n";
+        let idx = index(&[("data-dictionary.csv", csv), ("db/001.sql", sql)]);
+        let f = findings(&idx, "missing-foreign-key");
+        assert!(f.contains("db/001.sql:2:43 "), "{f}");
+        let f = findings(&idx, "required-mismatch");
+        assert!(f.contains("db/001.sql:2:43 "), "{f}");
+    }
 }
