@@ -70,6 +70,12 @@ enum InventoryFormat {
     Json,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Html,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check a workspace (a folder) or some files, and print the findings.
@@ -120,6 +126,22 @@ enum Command {
         path: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "markdown")]
         format: InventoryFormat,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Write the design review page: the gate checklist, requirement
+    /// coverage, the endpoint inventory, the data model and every finding,
+    /// in one self-contained HTML file (or the same data as JSON).
+    Report {
+        /// A folder (default `.`); the root is found as for `check`.
+        path: Option<PathBuf>,
+        /// Where to write it (`-`: standard output). Default:
+        /// `specgate-report.html` in the current folder for HTML, standard
+        /// output for JSON.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -330,6 +352,39 @@ fn run(args: Args) -> Result<i32, CliError> {
             };
             print(&text)?;
             std::mem::forget((index, inv)); // as for `check`
+            Ok(cli::EXIT_OK)
+        }
+        Command::Report {
+            path,
+            out,
+            format,
+            config,
+        } => {
+            let paths: Vec<PathBuf> = path.into_iter().collect();
+            let target = cli::resolve_target(&paths)?;
+            let index = cli::load(&target, config.as_deref())?;
+            let diags = specgate::triage::check(&index);
+            let report = specgate::report::Report::build(&index, &diags);
+            let text = match format {
+                ReportFormat::Html => report.to_html(),
+                ReportFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
+                    s.push('\n');
+                    s
+                }
+            };
+            let out = out.or_else(|| {
+                matches!(format, ReportFormat::Html).then(|| PathBuf::from("specgate-report.html"))
+            });
+            match out {
+                Some(p) if p.as_os_str() != "-" => {
+                    std::fs::write(&p, text)
+                        .map_err(|e| CliError(format!("cannot write {}: {e}", p.display())))?;
+                    eprintln!("specgate: wrote {}", p.display());
+                }
+                _ => print(&text)?,
+            }
+            std::mem::forget((index, diags)); // as for `check`
             Ok(cli::EXIT_OK)
         }
         Command::Rules => {

@@ -524,6 +524,46 @@ async fn code_actions_offer_the_rules_fixes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_command_writes_the_page_and_asks_the_editor_to_open_it() {
+    let mut c = Client::start(
+        "lsp-basic",
+        Options {
+            show_document: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    c.wait_diags("openapi.yaml", "first analysis", |p| {
+        !p.diagnostics.is_empty()
+    })
+    .await;
+    let uri = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "specgate.report", "arguments": []}),
+        )
+        .await
+        .unwrap();
+    let uri = uri.as_str().unwrap().to_string();
+    let path = uri.strip_prefix("file://").unwrap();
+    let html = std::fs::read_to_string(path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains("id=\"gate-traced\""), "{html}");
+    // The inventory's requirement appears in the matrix.
+    assert!(html.contains("id=\"req-FR-004\""), "{html}");
+    c.pump(std::time::Duration::from_millis(200)).await;
+    let shown: Vec<&Value> = c
+        .server_requests
+        .iter()
+        .filter(|r| r["method"] == "window/showDocument")
+        .collect();
+    assert_eq!(shown.len(), 1, "{:?}", c.server_requests);
+    assert_eq!(shown[0]["params"]["uri"], json!(uri));
+    assert_eq!(shown[0]["params"]["external"], json!(true));
+    c.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inventory_command_returns_markdown() {
     let mut c = ready().await;
     let md = c

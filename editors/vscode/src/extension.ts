@@ -199,6 +199,44 @@ async function showInventory(): Promise<void> {
   }
 }
 
+/** "Specgate: Open Design Review": the server writes the review page, and
+ *  it opens in a webview beside the editor (with its script: sorting and
+ *  filtering). A browser is not asked to open the file, since in a remote
+ *  or code-server window it would not reach the server's disk. */
+let reviewPanel: vscode.WebviewPanel | undefined;
+async function openDesignReview(): Promise<void> {
+  if (!client || !client.isRunning()) {
+    void vscode.window.showWarningMessage('Specgate: the language server is not running.', 'Show Output')
+      .then((c) => c && output.show(true));
+    return;
+  }
+  const doc = vscode.window.activeTextEditor?.document.uri.toString();
+  let result: unknown;
+  try {
+    result = await client.sendRequest(ExecuteCommandRequest.type, {
+      command: 'specgate.report',
+      arguments: [doc ?? null, { open: false }],
+    });
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Specgate: design review failed: ${e instanceof Error ? e.message : e}`);
+    return;
+  }
+  if (typeof result !== 'string') {
+    void vscode.window.showErrorMessage('Specgate: the server wrote no design review.');
+    return;
+  }
+  const file = vscode.Uri.parse(result);
+  output.appendLine(`Design review: ${file.fsPath}`);
+  const html = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  if (!reviewPanel) {
+    reviewPanel = vscode.window.createWebviewPanel('specgate.designReview', 'Design Review',
+      vscode.ViewColumn.Beside, { enableScripts: true, enableFindWidget: true });
+    reviewPanel.onDidDispose(() => { reviewPanel = undefined; });
+  }
+  reviewPanel.webview.html = html;
+  reviewPanel.reveal(vscode.ViewColumn.Beside);
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Specgate');
   status = vscode.window.createStatusBarItem('specgate.status', vscode.StatusBarAlignment.Left, 10);
@@ -215,6 +253,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       provideTextDocumentContent: () => inventoryText,
     }),
     vscode.commands.registerCommand('specgate.showInventory', showInventory),
+    vscode.commands.registerCommand('specgate.openDesignReview', openDesignReview),
     // Code lenses ("3 operations trace FR-001") carry the server's locations
     // in LSP JSON: [uri, position, locations]; show them in the peek view.
     vscode.commands.registerCommand('specgate.showReferences', (uri: string, position: lsp.Position, locations: lsp.Location[]) => {

@@ -39,6 +39,12 @@
 //!
 //! * `specgate.inventory` (server, `workspace/executeCommand`, no
 //!   arguments): returns the Endpoint Inventory as a Markdown string.
+//! * `specgate.report` (server, `workspace/executeCommand`; optional
+//!   arguments: a document URI choosing the workspace, then `{"open":
+//!   false}` when the client shows the page itself): writes the design
+//!   review page (`specgate report`) to the temporary folder, asks the
+//!   client to open it (`window/showDocument`, external) when it can, and
+//!   returns its file URI.
 //! * `specgate.showReferences` (client side, used by code lenses): arguments
 //!   `[uri, position, locations]` in LSP JSON, exactly like VS Code's
 //!   `editor.action.showReferences` once converted by the extension.
@@ -65,6 +71,8 @@ pub const DEFAULT_DEBOUNCE_MS: u64 = 5;
 
 /// Name of the command that returns the Endpoint Inventory.
 pub const INVENTORY_COMMAND: &str = "specgate.inventory";
+/// Name of the command that writes the design review page and opens it.
+pub const REPORT_COMMAND: &str = "specgate.report";
 /// Client-side command the code lenses use to show locations.
 pub const SHOW_REFERENCES_COMMAND: &str = "specgate.showReferences";
 /// The code action kind of "apply every safe fix of this file".

@@ -3,7 +3,7 @@
 use super::convert::{encoding_name, line_col, Snapshot};
 use super::state::{Doc, Pull, Settings, Shared};
 use super::workspaces::Workspaces;
-use super::{FIX_ALL_KIND, INVENTORY_COMMAND, SHOW_REFERENCES_COMMAND};
+use super::{FIX_ALL_KIND, INVENTORY_COMMAND, REPORT_COMMAND, SHOW_REFERENCES_COMMAND};
 use ropey::Rope;
 use serde_json::{json, Value};
 use specgate_engine::diag::FileId;
@@ -40,6 +40,8 @@ pub struct Backend {
 struct ClientFlags {
     watch_dynamic: bool,
     progress: bool,
+    /// `window/showDocument` (LSP 3.16): the report opens in a browser.
+    show_document: bool,
 }
 
 fn internal(msg: impl Into<String>) -> Error {
@@ -146,6 +148,60 @@ impl Backend {
                 Err(internal(format!("specgate: {what} failed: {msg}")))
             }
         }
+    }
+
+    /// `specgate.report`: writes the design review page of the workspace and
+    /// asks the client to open it in a browser; returns its file URI.
+    async fn report(&self, args: &[Value]) -> Result<Option<Value>> {
+        let shared = self.command_target(args)?;
+        let snap = Self::current(&shared).await?;
+        let uri = self
+            .query("specgate.report", snap, |s| {
+                let a = s.analysis();
+                let report = specgate_engine::report::Report::build(a.index(), a.diagnostics());
+                // In the temporary folder, one file per workspace: nothing is
+                // written into the user's repository.
+                let root = a.index().ws.root.to_string_lossy().to_string();
+                let hash = root.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+                });
+                let path = std::env::temp_dir().join(format!("specgate-report-{hash:016x}.html"));
+                std::fs::write(&path, report.to_html())
+                    .map_err(|e| internal(format!("cannot write {}: {e}", path.display())))?;
+                Uri::from_file_path(&path)
+                    .ok_or_else(|| internal(format!("no URI for {}", path.display())))
+            })
+            .await?;
+        // `[uri, {"open": false}]`: the client shows the page itself (VS
+        // Code, in a webview: a browser there may not reach this machine's
+        // files, as with a remote or code-server window).
+        let open = args
+            .get(1)
+            .and_then(|o| o.get("open"))
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let show = self
+            .flags
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .show_document;
+        if show && open {
+            let params = ls::ShowDocumentParams {
+                uri: uri.clone(),
+                external: Some(true),
+                take_focus: Some(true),
+                selection: None,
+            };
+            // Not awaited: an editor may ask its user before it opens a
+            // browser, and the command's answer must not wait for that.
+            let ws = self.ws.clone();
+            tokio::spawn(async move {
+                if let Err(e) = ws.client.show_document(params).await {
+                    ws.log.error(format!("showDocument failed: {e}"));
+                }
+            });
+        }
+        Ok(Some(Value::String(uri.to_string())))
     }
 
     /// Snapshot, file and byte offset of a text document position.
@@ -294,7 +350,13 @@ impl LanguageServer for Backend {
         for f in folders {
             self.ws.add_folder(f);
         }
+        let show_document = caps
+            .window
+            .as_ref()
+            .and_then(|w| w.show_document.as_ref())
+            .is_some_and(|d| d.support);
         *self.flags.lock().unwrap_or_else(|e| e.into_inner()) = ClientFlags {
+            show_document,
             watch_dynamic: caps
                 .workspace
                 .as_ref()
@@ -362,7 +424,7 @@ impl LanguageServer for Backend {
                     })
                 }),
                 execute_command_provider: Some(ls::ExecuteCommandOptions {
-                    commands: vec![INVENTORY_COMMAND.to_string()],
+                    commands: vec![INVENTORY_COMMAND.to_string(), REPORT_COMMAND.to_string()],
                     ..Default::default()
                 }),
                 workspace: Some(ls::WorkspaceServerCapabilities {
@@ -825,6 +887,9 @@ impl LanguageServer for Backend {
                     panic!("panic requested by {PANIC_COMMAND}")
                 })
                 .await;
+        }
+        if params.command == REPORT_COMMAND {
+            return self.report(&params.arguments).await;
         }
         if params.command != INVENTORY_COMMAND {
             return Err(invalid_params(format!(

@@ -46,6 +46,8 @@ pub struct Options {
     pub pull: bool,
     /// With `pull`: the client takes `workspace/diagnostic/refresh`.
     pub refresh: bool,
+    /// The client opens documents the server shows (`window/showDocument`).
+    pub show_document: bool,
 }
 
 impl Default for Options {
@@ -58,6 +60,7 @@ impl Default for Options {
             pull: false,
             refresh: true,
             folders: Vec::new(),
+            show_document: false,
         }
     }
 }
@@ -196,7 +199,10 @@ impl Client {
                             "didChangeWatchedFiles": { "dynamicRegistration": opts.watch },
                             "diagnostics": { "refreshSupport": opts.pull && opts.refresh },
                         },
-                        "window": { "workDoneProgress": opts.progress },
+                        "window": {
+                            "workDoneProgress": opts.progress,
+                            "showDocument": { "support": opts.show_document },
+                        },
                         "textDocument": if opts.pull {
                             json!({
                                 "publishDiagnostics": { "versionSupport": true },

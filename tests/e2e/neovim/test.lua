@@ -322,6 +322,28 @@ check(':SpecgateInventory shows the Endpoint Inventory in a scratch buffer', fun
   return lines .. ' lines'
 end)
 
+check(':SpecgateReview writes the design review page', function()
+  -- The server then asks Neovim to open it (window/showDocument); the test
+  -- keeps the browser out of it.
+  local opened
+  local ui_open = vim.ui.open
+  vim.ui.open = function(path) opened = path; return nil, nil end
+  local done, err, path = false, nil, nil
+  require('specgate').review(function(e, p)
+    done, err, path = true, e, p
+  end)
+  wait(TIMEOUT, function() return done end, 'the report command to answer')
+  wait(TIMEOUT, function() return opened ~= nil end, 'Neovim to be asked to open the page')
+  vim.ui.open = ui_open
+  assert(not err, tostring(err))
+  local f = assert(io.open(path, 'r'))
+  local html = f:read('*a')
+  f:close()
+  assert(html:find('id="gate-traced"', 1, true), 'not the review page: ' .. html:sub(1, 120))
+  assert(vim.fn.exists(':SpecgateReview') == 2, ':SpecgateReview is not defined')
+  return ('%s; opened %s'):format(vim.fn.fnamemodify(path, ':t'), opened)
+end)
+
 check('the server stops cleanly', function()
   client:stop()
   wait(5000, function() return client:is_stopped() end, 'the client to stop')

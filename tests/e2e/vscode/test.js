@@ -388,6 +388,33 @@ async function run() {
     return `${(await page.locator('.tab.active').first().getAttribute('aria-label'))}: ${text.replace(/\s+/g, ' ').slice(0, 80)}`;
   });
 
+  await check('"Specgate: Open Design Review" shows the review page', async () => {
+    // The inventory preview (a webview) holds the keyboard focus, and keys
+    // typed into it do not reach the workbench: back to a text editor.
+    await page.locator('.tab[aria-label*="prd.md"]').first().click();
+    await page.waitForTimeout(300);
+    await palette('Specgate: Open Design Review');
+    await page.locator('.tab[aria-label*="Design Review"]').first().waitFor({ timeout: TIMEOUT });
+    const frame = await until('the review page to render (a frame with the gate checklist)', async () => {
+      for (const f of page.frames()) {
+        const body = await f.locator('body').innerText({ timeout: 500 }).catch(() => '');
+        if (body.includes('Gate checklist') && body.includes('Endpoint inventory')) return f;
+      }
+      return null;
+    });
+    await shot('design-review');
+    const gate = await frame.locator('.gate li').count();
+    const rows = await frame.locator('#endpoint-table tbody tr').count();
+    // Its script ran: the filter boxes it wires are shown.
+    const filters = await frame.locator('input.filter:not([hidden])').count();
+    if (gate < 7 || rows !== 4 || filters === 0) {
+      throw new Error(`gate items ${gate}, endpoint rows ${rows}, filters shown ${filters}`);
+    }
+    await page.locator('.tab[aria-label*="prd.md"]').first().click();
+    await page.waitForTimeout(300);
+    return `${gate} gate items, ${rows} endpoints, ${filters} filters`;
+  });
+
   await check('"Specgate: Restart Server" restarts it', async () => {
     await palette('Specgate: Restart Server');
     await page.waitForTimeout(500);

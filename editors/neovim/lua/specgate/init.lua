@@ -1,5 +1,6 @@
 --- Specgate for Neovim 0.11+: registers the `specgate lsp` language server
---- through vim.lsp.config / vim.lsp.enable, and adds :SpecgateInventory.
+--- through vim.lsp.config / vim.lsp.enable, and adds :SpecgateInventory and
+--- :SpecgateReview.
 ---
 ---   require('specgate').setup({
 ---     cmd = { '/path/to/specgate', 'lsp' },     -- default: `specgate lsp` from PATH
@@ -108,6 +109,36 @@ function M.inventory(callback)
   end)
 end
 
+--- Runs `specgate.report`: the server writes the design review page and asks
+--- Neovim to open it (window/showDocument → vim.ui.open, your browser).
+--- `callback(err, path)` is called with the page's path (for tests and scripts).
+function M.review(callback)
+  local client = M.client()
+  local function done(err, path)
+    if err then
+      notify(err, vim.log.levels.ERROR)
+    elseif path then
+      notify('design review: ' .. path, vim.log.levels.INFO)
+    end
+    if callback then
+      callback(err, path)
+    end
+  end
+  if not client then
+    return done('no specgate language server is running (open a YAML/JSON/Markdown/SQL file of the workspace first)')
+  end
+  local uri = vim.uri_from_bufnr(0)
+  client:request('workspace/executeCommand', { command = 'specgate.report', arguments = { uri } }, function(err, result)
+    if err then
+      return done('design review failed: ' .. (err.message or vim.inspect(err)))
+    end
+    if type(result) ~= 'string' then
+      return done('the server wrote no design review')
+    end
+    done(nil, vim.uri_to_fname(result))
+  end)
+end
+
 function M.setup(opts)
   if vim.fn.has('nvim-0.11') ~= 1 then
     notify('needs Neovim 0.11 or newer (vim.lsp.config); see the README for an nvim-lspconfig setup', vim.log.levels.ERROR)
@@ -136,6 +167,9 @@ function M.setup(opts)
   vim.api.nvim_create_user_command('SpecgateInventory', function()
     M.inventory()
   end, { desc = 'Specgate: show the Endpoint Inventory' })
+  vim.api.nvim_create_user_command('SpecgateReview', function()
+    M.review()
+  end, { desc = 'Specgate: write the design review page and open it in the browser' })
 end
 
 return M

@@ -7,7 +7,7 @@
 //! (the files) → `index` (the files joined: APIs, `$ref`s, operations,
 //! requirements) → `edit` (writing text in a file's own style) → `rules`
 //! (findings and their fixes) → `fix` (choosing and applying fixes) →
-//! `inventory`, `ide` (what an editor asks). The readers are in
+//! `inventory`, `report`, `ide` (what a reviewer or an editor asks). The readers are in
 //! `specgate_syntax`. See ARCHITECTURE.md.
 
 pub mod baseline;
@@ -20,6 +20,7 @@ pub mod index;
 pub mod inventory;
 pub mod memo;
 pub mod model;
+pub mod report;
 pub mod rules;
 pub mod suppress;
 pub mod triage;
