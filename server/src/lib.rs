@@ -10,7 +10,7 @@ pub mod cli;
 pub mod lsp;
 
 pub use specgate_engine::{
-    baseline, config, diag, edit, fix, ide, index, inventory, memo, model, report, rules, suppress,
-    triage, workspace,
+    baseline, config, diag, diff, edit, fix, ide, index, inventory, memo, model, report, rules,
+    suppress, triage, workspace,
 };
 pub use specgate_syntax::{markdown, parse, sql, text, tree};

@@ -71,6 +71,20 @@ enum InventoryFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
+    Any,
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ReportFormat {
     Html,
     Json,
@@ -142,6 +156,23 @@ enum Command {
         out: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "html")]
         format: ReportFormat,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// The impact of a change: BASE and HEAD (git revisions of the
+    /// workspace, or two folders) built and compared. API changes are
+    /// classified breaking or not; traceability and data-model changes are
+    /// listed; each names the FR-IDs of the operations it touches.
+    Diff {
+        /// A git revision (`main`, `HEAD~1`, a tag) or a folder.
+        base: String,
+        /// Default: the working tree of the current workspace.
+        head: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        /// Exit 1 on a breaking change (default), on any change, or never.
+        #[arg(long, value_enum, default_value = "breaking")]
+        fail_on: FailOn,
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -353,6 +384,62 @@ fn run(args: Args) -> Result<i32, CliError> {
             print(&text)?;
             std::mem::forget((index, inv)); // as for `check`
             Ok(cli::EXIT_OK)
+        }
+        Command::Diff {
+            base,
+            head,
+            format,
+            fail_on,
+            config,
+        } => {
+            let here = cli::resolve_target(&[])?;
+            // Each side is a workspace of its own, rooted where it is.
+            let load = |side: &cli::revision::Side| {
+                cli::load(&cli::Target::whole(side.root.clone()), config.as_deref())
+            };
+            let b = cli::revision::side(&base, &here.root)?;
+            let h = match &head {
+                Some(spec) => cli::revision::side(spec, &here.root)?,
+                None => cli::revision::side(&here.root.to_string_lossy(), &here.root)?,
+            };
+            let (bi, hi) = (load(&b)?, load(&h)?);
+            let changes = specgate::diff::diff(&bi, &hi);
+            let text = match format {
+                DiffFormat::Text => {
+                    let mut s: String = changes.iter().map(|c| c.line() + "\n").collect();
+                    let breaking = changes
+                        .iter()
+                        .filter(|c| c.level == specgate::diff::Level::Breaking)
+                        .count();
+                    s.push_str(&format!(
+                        "{} changes from {} to {}: {breaking} breaking\n",
+                        changes.len(),
+                        b.label,
+                        h.label
+                    ));
+                    s
+                }
+                DiffFormat::Markdown => specgate::diff::to_markdown(&changes),
+                DiffFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&changes).unwrap_or_default();
+                    s.push('\n');
+                    s
+                }
+            };
+            print(&text)?;
+            let failing = match fail_on {
+                FailOn::Breaking => changes
+                    .iter()
+                    .any(|c| c.level == specgate::diff::Level::Breaking),
+                FailOn::Any => !changes.is_empty(),
+                FailOn::None => false,
+            };
+            std::mem::forget((bi, hi));
+            Ok(if failing {
+                cli::EXIT_FINDINGS
+            } else {
+                cli::EXIT_OK
+            })
         }
         Command::Report {
             path,

@@ -3,6 +3,7 @@
 
 pub mod fix;
 pub mod output;
+pub mod revision;
 
 use specgate_engine::diag::{Diagnostic, Severity};
 use specgate_engine::index::Index;

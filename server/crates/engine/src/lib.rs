@@ -7,12 +7,13 @@
 //! (the files) → `index` (the files joined: APIs, `$ref`s, operations,
 //! requirements) → `edit` (writing text in a file's own style) → `rules`
 //! (findings and their fixes) → `fix` (choosing and applying fixes) →
-//! `inventory`, `report`, `ide` (what a reviewer or an editor asks). The readers are in
+//! `inventory`, `report`, `diff`, `ide` (what a reviewer or an editor asks). The readers are in
 //! `specgate_syntax`. See ARCHITECTURE.md.
 
 pub mod baseline;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod edit;
 pub mod fix;
 pub mod ide;
