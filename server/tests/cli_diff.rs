@@ -82,8 +82,36 @@ fn formats_and_exit_codes() {
     let model = fixtures().join("data-model");
     assert_eq!(run(&model, &["base", "head"]).0, 0);
     assert_eq!(run(&model, &["base", "head", "--fail-on", "any"]).0, 1);
-    let same = fixtures().join("no-change-rename-reorder-move");
+    let same = fixtures().join("no-change-reorder");
     assert_eq!(run(&same, &["base", "head", "--fail-on", "any"]).0, 0);
+}
+
+/// The moved `$ref` target is followed, not skipped: a change inside the
+/// file it moved to is reported.
+#[test]
+fn a_moved_ref_target_is_compared_where_it_went() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = fixtures().join("no-change-moved-ref");
+    for side in ["base", "head"] {
+        let to = dir.path().join(side);
+        std::fs::create_dir_all(to.join("schemas")).unwrap();
+        for f in ["openapi.yaml", "prd.md", "data-dictionary.md"] {
+            std::fs::copy(case.join(side).join(f), to.join(f)).unwrap();
+        }
+    }
+    let moved = case.join("head/schemas/new-appointment.yaml");
+    let text = std::fs::read_to_string(moved).unwrap();
+    std::fs::write(
+        dir.path().join("head/schemas/new-appointment.yaml"),
+        text.replace("required: [slot_id]", "required: [slot_id, reason]"),
+    )
+    .unwrap();
+    let (code, out, _) = run(dir.path(), &["base", "head"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("breaking: request property `reason` became required (POST /appointments, FR-002)"),
+        "{out}"
+    );
 }
 
 fn git(dir: &Path, args: &[&str]) {
