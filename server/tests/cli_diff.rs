@@ -109,7 +109,9 @@ fn a_moved_ref_target_is_compared_where_it_went() {
     let (code, out, _) = run(dir.path(), &["base", "head"]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("breaking: request property `reason` became required (POST /appointments, FR-002)"),
+        out.contains(
+            "breaking: request property `reason` became required (POST /appointments, FR-002)"
+        ),
         "{out}"
     );
 }

@@ -281,9 +281,9 @@ fn attribute_hover(index: &Index, df: &str, e: &Entity, a: &Attribute) -> String
 /// The attribute as the dictionary, the SQL and the API have it, side by
 /// side; `✗` marks what the alignment rules report.
 fn three_way(index: &Index, e: &Entity, a: &Attribute) -> String {
-    use crate::model::datatype::{schema_mismatch, sql_mismatch, AttributeFacts};
+    use crate::model::datatype::{schema_mismatch, sql_mismatch};
     use crate::rules::shared::alignment;
-    let facts = AttributeFacts::of(a);
+    let facts = a.facts.clone();
     let yes_no = |b: Option<bool>| match b {
         Some(true) => "required",
         Some(false) => "optional",

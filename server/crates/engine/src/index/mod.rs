@@ -150,7 +150,24 @@ pub struct Index {
     /// Entities by snake-cased name and by table name (built on first use).
     entity_keys: std::sync::OnceLock<EntityKeys>,
     /// The SQL schema once every migration has run (built on first use).
-    sql_schema: std::sync::OnceLock<crate::model::sql::schema::Schema>,
+    sql_schema: std::sync::OnceLock<Arc<crate::model::sql::schema::Schema>>,
+    /// Live columns with the attribute they stand for (built on first use;
+    /// five alignment rules ask).
+    aligned: std::sync::OnceLock<Arc<Vec<AlignedColumn>>>,
+}
+
+/// A live SQL column and the dictionary attribute it stands for, by
+/// position: `sql_schema().tables[table].columns[column]`,
+/// `dictionaries[dictionary]`'s `entities[entity].attributes[attribute]`.
+#[derive(Debug)]
+pub struct AlignedColumn {
+    pub table: usize,
+    pub column: usize,
+    pub dictionary: usize,
+    pub entity: usize,
+    pub attribute: usize,
+    /// What the attribute's row says (read once per build).
+    pub facts: crate::model::datatype::AttributeFacts,
 }
 
 /// Where to find an entity by name: (dictionary, entity) positions, in the
@@ -644,6 +661,7 @@ impl Index {
             op_clean: Vec::new(),
             entity_keys: Default::default(),
             sql_schema: Default::default(),
+            aligned: Default::default(),
             op_keys: FastMap::default(),
         };
 
@@ -837,6 +855,9 @@ impl Index {
             }
         }
         index.files = files;
+        if let Some(p) = prev {
+            index.carry_schema(p);
+        }
         // Pointer targets are checked now that every reachable file is parsed.
         let checks: Vec<Option<RefError>> = index
             .refs
@@ -1597,17 +1618,95 @@ impl Index {
     /// `V10`); a table's `file` is an index into [`Index::sql_files`].
     pub fn sql_schema(&self) -> &crate::model::sql::schema::Schema {
         self.sql_schema.get_or_init(|| {
-            static EMPTY: std::sync::OnceLock<SqlFile> = std::sync::OnceLock::new();
-            let order = self.sql_order();
-            let files: Vec<(usize, &sql::SqlFile)> = order
-                .into_iter()
-                .map(|i| match self.parsed(&self.sql_files[i]) {
-                    Some(Parsed::Sql(s)) => (i, s),
-                    _ => (i, EMPTY.get_or_init(SqlFile::default)),
-                })
-                .collect();
-            crate::model::sql::schema::build(&files)
+            Arc::new({
+                static EMPTY: std::sync::OnceLock<SqlFile> = std::sync::OnceLock::new();
+                let order = self.sql_order();
+                let files: Vec<(usize, &sql::SqlFile)> = order
+                    .into_iter()
+                    .map(|i| match self.parsed(&self.sql_files[i]) {
+                        Some(Parsed::Sql(s)) => (i, s),
+                        _ => (i, EMPTY.get_or_init(SqlFile::default)),
+                    })
+                    .collect();
+                crate::model::sql::schema::build(&files)
+            })
         })
+    }
+
+    /// Every live column whose table stands for an entity that lists it
+    /// (seen from the table's file), with what the attribute says.
+    pub fn aligned_columns(&self) -> &[AlignedColumn] {
+        self.aligned.get_or_init(|| Arc::new(self.align()))
+    }
+
+    fn align(&self) -> Vec<AlignedColumn> {
+        {
+            let mut out = Vec::new();
+            if self.dictionaries.is_empty() {
+                return out;
+            }
+            for (ti, t) in self.sql_schema().tables.iter().enumerate() {
+                let Some(from) = self.sql_files.get(t.file) else {
+                    continue;
+                };
+                let Some((df, e)) = self.entity_for_table_from(&t.name, from) else {
+                    continue;
+                };
+                let Some(di) = self.dictionaries.iter().position(|d| d == df) else {
+                    continue;
+                };
+                let Some(Parsed::Dictionary(dict, _)) = self.parsed(df) else {
+                    continue;
+                };
+                let Some(ei) = dict.entities.iter().position(|x| std::ptr::eq(x, e)) else {
+                    continue;
+                };
+                for (ci, c) in t.columns.iter().enumerate() {
+                    let Some(a) = e.attribute(&c.def.name) else {
+                        continue;
+                    };
+                    let Some(ai) = e.attributes.iter().position(|x| std::ptr::eq(x, a)) else {
+                        continue;
+                    };
+                    out.push(AlignedColumn {
+                        table: ti,
+                        column: ci,
+                        dictionary: di,
+                        entity: ei,
+                        attribute: ai,
+                        facts: a.facts.clone(),
+                    });
+                }
+            }
+            out
+        }
+    }
+
+    /// Takes `prev`'s SQL schema (and the columns aligned with the
+    /// dictionary) when none of the files they read changed: a keystroke in
+    /// an OpenAPI file does not replay the migrations again.
+    fn carry_schema(&self, prev: &Index) {
+        let same = |a: &[FileId], b: &[FileId]| {
+            a == b
+                && a.iter()
+                    .all(|f| match (self.files.get(f), prev.files.get(f)) {
+                        (Some(x), Some(y)) => Arc::ptr_eq(&x.parsed, &y.parsed),
+                        _ => false,
+                    })
+        };
+        if !same(&self.sql_files, &prev.sql_files)
+            || self.config().sql_globs != prev.config().sql_globs
+        {
+            return;
+        }
+        if let Some(s) = prev.sql_schema.get() {
+            let _ = self.sql_schema.set(s.clone());
+        }
+        if same(&self.dictionaries, &prev.dictionaries) {
+            if let Some(a) = prev.aligned.get() {
+                let _ = self.aligned.set(a.clone());
+            }
+        }
     }
 
     /// The entity a SQL table stands for.

@@ -5,7 +5,6 @@
 //! A type that is not understood is `None` and never checked: an
 //! attribute typed `EventType` or a column of `tsvector` is not guessed.
 
-use super::dictionary::Attribute;
 use super::sql::schema::Dialect;
 use regex::Regex;
 use std::collections::HashMap;
@@ -432,13 +431,16 @@ fn reference_re() -> &'static Regex {
 }
 
 impl AttributeFacts {
-    pub fn of(a: &Attribute) -> AttributeFacts {
-        let (ty, nullable) =
-            a.ty.as_deref()
-                .map(dictionary_type)
-                .unwrap_or((None, false));
+    /// What a row says: its type cell, its description and its other cells
+    /// (`("required", "yes")`).
+    pub fn of_row(
+        ty: Option<&str>,
+        description: Option<&str>,
+        extra: &[(String, String)],
+    ) -> AttributeFacts {
+        let (parsed, nullable) = ty.map(dictionary_type).unwrap_or((None, false));
         let mut f = AttributeFacts {
-            ty,
+            ty: parsed,
             ..AttributeFacts::default()
         };
         let mut said: Vec<bool> = Vec::new();
@@ -446,13 +448,13 @@ impl AttributeFacts {
             said.push(false);
         }
         let mut texts: Vec<&str> = Vec::new();
-        if let Some(t) = a.ty.as_deref() {
+        if let Some(t) = ty {
             texts.push(t);
         }
-        if let Some(d) = a.description.as_deref() {
+        if let Some(d) = description {
             texts.push(d);
         }
-        for (head, value) in &a.extra {
+        for (head, value) in extra {
             let h = head.trim_end_matches(['?', ':']).trim();
             if REQUIRED_HEADS
                 .iter()
@@ -481,7 +483,11 @@ impl AttributeFacts {
             }
         }
         for text in texts {
-            if f.references.is_none() {
+            let lower = text.to_lowercase();
+            let may_refer = ["fk", "ref", "foreign", "→", "->"]
+                .iter()
+                .any(|w| lower.contains(w));
+            if f.references.is_none() && may_refer {
                 if let Some(c) = reference_re().captures(text) {
                     let t = c.name("t").or_else(|| c.name("u")).map(|m| m.as_str());
                     if let Some(t) = t.map(|t| t.trim().trim_matches('`')) {
@@ -556,20 +562,17 @@ pub fn reference_candidates(raw: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Span;
 
     fn attr(ty: &str, desc: &str, extra: &[(&str, &str)]) -> AttributeFacts {
-        AttributeFacts::of(&Attribute {
-            name: "x".into(),
-            span: Span::new(0, 1),
-            row_span: Span::new(0, 1),
-            ty: (!ty.is_empty()).then(|| ty.to_string()),
-            description: (!desc.is_empty()).then(|| desc.to_string()),
-            extra: extra
-                .iter()
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect(),
-        })
+        let extra: Vec<(String, String)> = extra
+            .iter()
+            .map(|(h, v)| (h.to_string(), v.to_string()))
+            .collect();
+        AttributeFacts::of_row(
+            (!ty.is_empty()).then_some(ty),
+            (!desc.is_empty()).then_some(desc),
+            &extra,
+        )
     }
 
     #[test]

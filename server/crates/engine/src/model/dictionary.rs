@@ -1,6 +1,7 @@
 //! The data dictionary: entities and their attributes, from Markdown, YAML,
 //! JSON or CSV.
 
+use super::datatype::AttributeFacts;
 use super::prd::{clean_inline, normalized};
 use super::Span;
 use regex::Regex;
@@ -29,6 +30,10 @@ pub struct Attribute {
     /// Other cells or keys of the row, by their (lower-cased) heading:
     /// `("required", "yes")`, `("constraints", "NOT NULL, unique")`.
     pub extra: Vec<(String, String)>,
+    /// What the row says besides the name (type, required, keys,
+    /// reference), read with the file so that a build of the workspace
+    /// reuses it with the parse.
+    pub facts: AttributeFacts,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -134,7 +139,17 @@ pub fn normalize_name(s: &str) -> String {
 /// Headings without attributes (`# Data Dictionary`, `## Relationships`)
 /// are not entities.
 pub fn parse_markdown(text: &str) -> Dictionary {
-    markdown_from_outline(text, &markdown_outline(text))
+    with_facts(markdown_from_outline(text, &markdown_outline(text)))
+}
+
+/// Reads what each attribute's row says ([`Attribute::facts`]).
+fn with_facts(mut d: Dictionary) -> Dictionary {
+    for e in &mut d.entities {
+        for a in &mut e.attributes {
+            a.facts = AttributeFacts::of_row(a.ty.as_deref(), a.description.as_deref(), &a.extra);
+        }
+    }
+    d
 }
 
 fn markdown_from_outline(text: &str, blocks: &[MdBlock]) -> Dictionary {
@@ -530,6 +545,7 @@ fn read_attribute_table(text: &str, t: &MdTable, cols: AttrColumns, p: &mut Pend
                 .iter()
                 .filter_map(|(i, h)| Some((h.clone(), cell(row, Some(*i))?)))
                 .collect(),
+            facts: AttributeFacts::default(),
         });
         p.insert_at = row.end;
         p.section_end = row.span.end;
@@ -640,6 +656,7 @@ fn attribute_item(text: &str, line: Span, item: Span) -> Option<Attribute> {
         ty,
         description,
         extra: Vec::new(),
+        facts: AttributeFacts::default(),
     })
 }
 
@@ -802,6 +819,10 @@ fn csv_records(text: &str, delim: u8) -> Vec<Record> {
 /// of one entity need not be adjacent; a row with an empty entity cell
 /// continues the entity above.
 pub fn parse_csv(text: &str) -> Dictionary {
+    with_facts(csv_rows(text))
+}
+
+fn csv_rows(text: &str) -> Dictionary {
     let mut dict = Dictionary {
         format: DictFormat::Csv,
         entities: Vec::new(),
@@ -910,6 +931,7 @@ pub fn parse_csv(text: &str) -> Dictionary {
                     })
                     .filter_map(|(i, h)| Some((h.clone(), value(r, Some(i))?)))
                     .collect(),
+                facts: AttributeFacts::default(),
             });
         }
     }
@@ -946,6 +968,10 @@ fn scalar(node: Option<&Node>) -> Option<String> {
 /// map (`id: uuid` or `id: {type: uuid, description: …}`) or a list
 /// (`- {name: id, type: uuid}` or `- id`).
 pub fn from_tree(root: &specgate_syntax::tree::Node, format: DictFormat) -> Dictionary {
+    with_facts(tree_entities(root, format))
+}
+
+fn tree_entities(root: &specgate_syntax::tree::Node, format: DictFormat) -> Dictionary {
     let mut entities = Vec::new();
     let wrapper = ["entities", "models", "tables"]
         .iter()
@@ -1034,6 +1060,7 @@ fn tree_entity(name: String, span: Span, start: u32, node: &Node) -> Entity {
                 ty,
                 description,
                 extra: tree_extra(v),
+                facts: AttributeFacts::default(),
             });
         }
         for item in a.items() {
@@ -1057,6 +1084,7 @@ fn tree_entity(name: String, span: Span, start: u32, node: &Node) -> Entity {
                 ty,
                 description,
                 extra: tree_extra(item),
+                facts: AttributeFacts::default(),
             });
         }
     }

@@ -26,7 +26,7 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, Fix, Severity};
 use crate::edit::EditSet;
 use crate::index::Index;
-use crate::model::datatype::{AttributeFacts, DataType};
+use crate::model::datatype::DataType;
 use crate::model::dictionary::{normalize_name, Attribute, Entity};
 use crate::model::sql::schema::SchemaTable;
 use crate::rules::shared::alignment::{
@@ -70,7 +70,7 @@ fn missing<'a>(
             if columns.iter().any(|c| *c == n || *c == format!("{n}_id")) {
                 return false;
             }
-            let facts = AttributeFacts::of(a);
+            let facts = a.facts.clone();
             if matches!(facts.ty, Some(DataType::Array)) || a.name.ends_with("[]") {
                 return false;
             }
@@ -153,7 +153,7 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
     };
     let file = &d.location.file;
     let text = index.text(file);
-    let facts = AttributeFacts::of(a);
+    let facts = a.facts.clone();
     let upper = sql_upper(text);
     // After the last column written in the CREATE TABLE.
     let Some(last) = table

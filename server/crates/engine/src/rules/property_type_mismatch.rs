@@ -31,7 +31,7 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::edit::{EditSet, Pos, Val};
 use crate::index::Index;
-use crate::model::datatype::{schema_mismatch, AttributeFacts, DataType};
+use crate::model::datatype::{schema_mismatch, DataType};
 use crate::model::dictionary::{Attribute, Entity};
 use crate::rules::property_not_in_dictionary::{entity_schemas, properties};
 use crate::rules::shared::alignment::{
@@ -77,7 +77,7 @@ fn found(index: &Index) -> Vec<Found<'_>> {
             let Some(attribute) = entity.attribute(&e.key) else {
                 continue;
             };
-            let Some(dict) = AttributeFacts::of(attribute).ty else {
+            let Some(dict) = attribute.facts.clone().ty else {
                 continue;
             };
             let (_, target) = index.deref(&pf, &e.value);

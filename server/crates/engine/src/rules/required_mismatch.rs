@@ -33,7 +33,6 @@ use super::Rule;
 use crate::diag::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::edit::{EditSet, Pos, Val};
 use crate::index::Index;
-use crate::model::datatype::AttributeFacts;
 use crate::rules::property_not_in_dictionary::entity_schemas;
 use crate::rules::shared::alignment::{column_pairs, sql_file, sql_upper};
 use specgate_syntax::tree::{Entry, Node, Span};
@@ -99,11 +98,11 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     if schemas.is_empty() {
         return;
     }
-    let used = response_schemas(index);
+    // Candidates first: walking every response of the API to see which
+    // schemas it returns is done only when some schema leaves a required
+    // attribute out of `required`.
+    let mut candidates = Vec::new();
     for (_, file, node, entity, dict_file) in schemas {
-        if !used.contains(&(file.clone(), node.span.start)) {
-            continue;
-        }
         let parts = parts(index, &file, node);
         let required: HashSet<&str> = parts
             .iter()
@@ -119,24 +118,40 @@ fn check(index: &Index, out: &mut Vec<Diagnostic>) {
                 let Some(a) = entity.attribute(&e.key) else {
                     continue;
                 };
-                if required.contains(e.key.as_str()) || AttributeFacts::of(a).required != Some(true)
-                {
+                if required.contains(e.key.as_str()) || a.facts.clone().required != Some(true) {
                     continue;
                 }
-                out.push(
-                    Diagnostic::new(
-                        RULE.code,
-                        pf,
-                        e.key_span,
-                        format!(
-                            "property `{}` is not in `required`, but the data dictionary says {}.{} is required ({}), and this schema is used in responses",
-                            e.key, entity.name, a.name, dict_file
-                        ),
-                    )
-                    .with_data(&Kind::NotRequired),
-                );
+                candidates.push((
+                    (file.clone(), node.span.start),
+                    pf.clone(),
+                    e,
+                    entity,
+                    a,
+                    dict_file,
+                ));
             }
         }
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    let used = response_schemas(index);
+    for (schema, pf, e, entity, a, dict_file) in candidates {
+        if !used.contains(&schema) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                RULE.code,
+                &pf,
+                e.key_span,
+                format!(
+                    "property `{}` is not in `required`, but the data dictionary says {}.{} is required ({}), and this schema is used in responses",
+                    e.key, entity.name, a.name, dict_file
+                ),
+            )
+            .with_data(&Kind::NotRequired),
+        );
     }
 }
 

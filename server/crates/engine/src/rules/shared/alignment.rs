@@ -16,7 +16,7 @@ pub struct ColumnPair<'a> {
     pub entity: &'a Entity,
     pub attribute: &'a Attribute,
     pub dict_file: &'a FileId,
-    pub facts: AttributeFacts,
+    pub facts: &'a AttributeFacts,
 }
 
 /// The SQL file at position `i` of [`Index::sql_files`].
@@ -40,24 +40,30 @@ pub fn table_entities(index: &Index) -> Vec<(&SchemaTable, &FileId, &Entity)> {
         .collect()
 }
 
-/// Every live column whose entity lists it, with what the attribute says.
+/// Every live column whose entity lists it, with what the attribute says
+/// (from [`Index::aligned_columns`], read once per build).
 pub fn column_pairs(index: &Index) -> Vec<ColumnPair<'_>> {
-    let mut out = Vec::new();
-    for (table, dict_file, entity) in table_entities(index) {
-        for column in &table.columns {
-            if let Some(attribute) = entity.attribute(&column.def.name) {
-                out.push(ColumnPair {
-                    table,
-                    column,
-                    entity,
-                    attribute,
-                    dict_file,
-                    facts: AttributeFacts::of(attribute),
-                });
-            }
-        }
-    }
-    out
+    let schema = index.sql_schema();
+    index
+        .aligned_columns()
+        .iter()
+        .filter_map(|a| {
+            let table = schema.tables.get(a.table)?;
+            let dict_file = index.dictionaries.get(a.dictionary)?;
+            let Some(crate::index::Parsed::Dictionary(dict, _)) = index.parsed(dict_file) else {
+                return None;
+            };
+            let entity = dict.entities.get(a.entity)?;
+            Some(ColumnPair {
+                table,
+                column: table.columns.get(a.column)?,
+                entity,
+                attribute: entity.attributes.get(a.attribute)?,
+                dict_file,
+                facts: &a.facts,
+            })
+        })
+        .collect()
 }
 
 /// The column's type as the workspace's SQL reads it.
