@@ -217,28 +217,48 @@ fn first_key(n: &Node) -> Span {
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeSet<(FileId, u32)> = BTreeSet::new();
-    for op in &index.operations {
+    for (i, op) in index.operations.iter().enumerate() {
         if op.webhook {
             continue;
         }
-        for s in sites(index, op) {
-            if !seen.insert((s.file.clone(), s.span.start)) {
-                continue; // a shared response: reported once
+        // What an operation lacks is read from it and what it `$ref`s: a
+        // keystroke elsewhere takes the last answer. The API's version (in
+        // its root, which the operation does not `$ref`) is in the key.
+        let key = if index.is_swagger2(op) {
+            "missing-example/swagger-2.0"
+        } else {
+            RULE.code
+        };
+        for d in index.per_op(key, i, || op_findings(index, op)) {
+            if !seen.insert((d.location.file.clone(), d.location.span.start)) {
+                continue; // a shared response: reported once, for its first operation
             }
-            out.push(
-                Diagnostic::new(
-                    RULE.code,
-                    &s.file,
-                    s.span,
-                    format!("{}: {} has no example", op.label(), s.what),
-                )
-                .with_data(&Data {
-                    file: s.file.to_string(),
-                    span: [s.span.start, s.span.end],
-                }),
-            );
+            out.push(d);
         }
     }
+}
+
+fn op_findings(index: &Index, op: &crate::model::openapi::Operation) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen: BTreeSet<(FileId, u32)> = BTreeSet::new();
+    for s in sites(index, op) {
+        if !seen.insert((s.file.clone(), s.span.start)) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                RULE.code,
+                &s.file,
+                s.span,
+                format!("{}: {} has no example", op.label(), s.what),
+            )
+            .with_data(&Data {
+                file: s.file.to_string(),
+                span: [s.span.start, s.span.end],
+            }),
+        );
+    }
+    out
 }
 
 fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
