@@ -412,53 +412,57 @@ fn bounded_in_prose(index: &Index, op: &Operation, shape: &ListShape) -> bool {
 }
 
 fn check(index: &Index, out: &mut Vec<Diagnostic>) {
-    for op in &index.operations {
+    for (i, op) in index.operations.iter().enumerate() {
         if !(op.method == "GET" || op.method == "QUERY") || op.webhook {
             continue;
         }
-        let last = op
-            .path
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or("");
-        if last.starts_with('{') {
-            continue;
-        }
-        let Some((shape, paged)) = list_shape(index, op) else {
-            continue;
-        };
-        // Azure's `x-ms-pageable` says the operation pages by a next link.
-        let vendor_paged = index
-            .op_node(op)
-            .is_some_and(|n| n.get("x-ms-pageable").is_some());
-        if paged
-            || vendor_paged
-            || shape.bounded
-            || has_pagination_param(index, op)
-            || echoes_token(index, op, &shape)
-            || bounded_by_request(index, op)
-            || bounded_in_prose(index, op, &shape)
-        {
-            continue;
-        }
-        let what = match &shape.wrapper {
-            None => "a bare array".to_string(),
-            Some(w) => format!("a list in `{w}`"),
-        };
-        out.push(
-            Diagnostic::new(
-                RULE.code,
-                &op.file,
-                op.method_span,
-                format!(
-                    "{} returns {what} without pagination: add `limit` and a cursor (or offset/page) query parameter",
-                    op.label()
-                ),
-            )
-            .with_data(&openapi::OpData::of(op)),
-        );
+        // Read from the operation and what it `$ref`s (and the config): a
+        // keystroke elsewhere takes the last answer.
+        out.extend(index.per_op(RULE.code, i, || check_op(index, op)));
     }
+}
+
+fn check_op(index: &Index, op: &Operation) -> Vec<Diagnostic> {
+    let last = op
+        .path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    if last.starts_with('{') {
+        return Vec::new();
+    }
+    let Some((shape, paged)) = list_shape(index, op) else {
+        return Vec::new();
+    };
+    // Azure's `x-ms-pageable` says the operation pages by a next link.
+    let vendor_paged = index
+        .op_node(op)
+        .is_some_and(|n| n.get("x-ms-pageable").is_some());
+    if paged
+        || vendor_paged
+        || shape.bounded
+        || has_pagination_param(index, op)
+        || echoes_token(index, op, &shape)
+        || bounded_by_request(index, op)
+        || bounded_in_prose(index, op, &shape)
+    {
+        return Vec::new();
+    }
+    let what = match &shape.wrapper {
+        None => "a bare array".to_string(),
+        Some(w) => format!("a list in `{w}`"),
+    };
+    vec![Diagnostic::new(
+        RULE.code,
+        &op.file,
+        op.method_span,
+        format!(
+            "{} returns {what} without pagination: add `limit` and a cursor (or offset/page) query parameter",
+            op.label()
+        ),
+    )
+    .with_data(&openapi::OpData::of(op))]
 }
 
 fn style_name(s: PaginationStyle) -> &'static str {
