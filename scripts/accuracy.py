@@ -968,9 +968,9 @@ def v_unpaginated_list(ws, d, ctx):
     return None, "verifier: " + "; ".join(notes) + ": does it grow with stored data?"
 
 
-def dict_attrs(ws: Workspace, dict_file: Path, entity: str) -> set[str] | None:
-    """Attribute names of `entity` in a Markdown dictionary: the section whose
-    heading names it, table first cells and bullet first words."""
+def dict_section(ws: Workspace, dict_file: Path, entity: str) -> list[str] | None:
+    """The lines of `entity`'s section in a Markdown dictionary: from the
+    heading that names it to the next heading of its level or above."""
     lines = ws.doc(dict_file).lines
     start = None
     level = 0
@@ -981,11 +981,23 @@ def dict_attrs(ws: Workspace, dict_file: Path, entity: str) -> set[str] | None:
             break
     if start is None:
         return None
-    attrs = set()
+    out = []
     for line in lines[start:]:
         h = re.match(r"^(#{1,6})\s", line)
         if h and len(h.group(1)) <= level:
             break
+        out.append(line)
+    return out
+
+
+def dict_attrs(ws: Workspace, dict_file: Path, entity: str) -> set[str] | None:
+    """Attribute names of `entity` in a Markdown dictionary: table first
+    cells and bullet first words of its section."""
+    section = dict_section(ws, dict_file, entity)
+    if section is None:
+        return None
+    attrs = set()
+    for line in section:
         t = re.match(r"^\s*\|\s*`?\*{0,2}([A-Za-z_][A-Za-z0-9_]*)", line)
         b = re.match(r"^\s*[-*+]\s+(?:\*\*|`)*([A-Za-z_][A-Za-z0-9_]*)", line)
         for mm in (t, b):
@@ -1245,19 +1257,7 @@ def v_inconsistent_error_format(ws, d, ctx):
 
 def dict_row(ws: Workspace, dict_file: Path, entity: str, attr: str) -> str | None:
     """The table row (or bullet) of `attr` in `entity`'s section of a Markdown dictionary."""
-    lines = ws.doc(dict_file).lines
-    start, level = None, 0
-    for i, line in enumerate(lines):
-        h = re.match(r"^(#{1,6})\s+(.*)$", line)
-        if h and re.sub(r"[`*]", "", h.group(2)).strip().split(" ")[0].strip(":") == entity:
-            start, level = i + 1, len(h.group(1))
-            break
-    if start is None:
-        return None
-    for line in lines[start:]:
-        h = re.match(r"^(#{1,6})\s", line)
-        if h and len(h.group(1)) <= level:
-            break
+    for line in dict_section(ws, dict_file, entity) or []:
         m = re.match(r"^\s*(?:\||[-*+]\s)\s*`?\*{0,2}([A-Za-z_][A-Za-z0-9_]*)", line)
         if m and norm_name(m.group(1)) == norm_name(attr):
             return line

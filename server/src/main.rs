@@ -207,6 +207,13 @@ fn main() {
     std::process::exit(code);
 }
 
+/// Pretty JSON with a final line break (`--format json`).
+fn json_text<T: serde::Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 fn print(s: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
@@ -375,11 +382,7 @@ fn run(args: Args) -> Result<i32, CliError> {
                 cli::scope_inventory(&index, &target, specgate::inventory::build(&index, only));
             let text = match format {
                 InventoryFormat::Markdown => inv.to_markdown(),
-                InventoryFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(&inv).unwrap_or_default();
-                    s.push('\n');
-                    s
-                }
+                InventoryFormat::Json => json_text(&inv),
             };
             print(&text)?;
             std::mem::forget((index, inv)); // as for `check`
@@ -420,11 +423,7 @@ fn run(args: Args) -> Result<i32, CliError> {
                     s
                 }
                 DiffFormat::Markdown => specgate::diff::to_markdown(&changes),
-                DiffFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(&changes).unwrap_or_default();
-                    s.push('\n');
-                    s
-                }
+                DiffFormat::Json => json_text(&changes),
             };
             print(&text)?;
             let failing = match fail_on {
@@ -454,11 +453,7 @@ fn run(args: Args) -> Result<i32, CliError> {
             let report = specgate::report::Report::build(&index, &diags);
             let text = match format {
                 ReportFormat::Html => report.to_html(),
-                ReportFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
-                    s.push('\n');
-                    s
-                }
+                ReportFormat::Json => json_text(&report),
             };
             let out = out.or_else(|| {
                 matches!(format, ReportFormat::Html).then(|| PathBuf::from("specgate-report.html"))

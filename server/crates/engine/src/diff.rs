@@ -8,6 +8,7 @@
 //! `$ref` target are not changes.
 
 use crate::diag::FileId;
+use crate::index::lists::main_type;
 use crate::index::Index;
 use crate::model::openapi::{OpKind, Operation};
 use serde::Serialize;
@@ -106,24 +107,6 @@ fn ids(o: &Operation) -> Vec<String> {
     o.ids().into_iter().map(str::to_string).collect()
 }
 
-const PAGINATION_PARAMS: &[&str] = &[
-    "limit",
-    "offset",
-    "page",
-    "page_size",
-    "pagesize",
-    "per_page",
-    "cursor",
-    "after",
-    "before",
-    "starting_after",
-    "ending_before",
-    "page_token",
-    "next_token",
-    "top",
-    "skip",
-];
-
 /// Both sides of one comparison.
 struct Sides<'a> {
     base: &'a Index,
@@ -153,19 +136,6 @@ impl Out<'_> {
 enum Dir {
     Request,
     Response,
-}
-
-fn type_of(n: &Node) -> Option<String> {
-    match n.get("type") {
-        Some(t) if t.is_seq() => t
-            .items()
-            .iter()
-            .filter_map(Node::as_str)
-            .find(|s| *s != "null")
-            .map(str::to_string),
-        Some(t) => t.as_str().map(str::to_string),
-        None => None,
-    }
 }
 
 /// `type: [x, 'null']` (3.1) or `nullable: true` (3.0).
@@ -241,7 +211,7 @@ fn schema(
     } else {
         "response"
     };
-    if let (Some(bt), Some(ht)) = (type_of(bn), type_of(hn)) {
+    if let (Some(bt), Some(ht)) = (main_type(bn), main_type(hn)) {
         if bt != ht {
             let widening = match dir {
                 Dir::Request => bt == "integer" && ht == "number",
@@ -391,11 +361,7 @@ fn join(v: &[&String]) -> String {
 }
 
 /// Media types of a request body or response, with their schemas.
-fn media<'a>(
-    index: &'a Index,
-    file: &FileId,
-    n: &'a Node,
-) -> BTreeMap<String, (FileId, Option<&'a Node>)> {
+fn media<'a>(file: &FileId, n: &'a Node) -> BTreeMap<String, (FileId, Option<&'a Node>)> {
     let mut out = BTreeMap::new();
     for m in n.get("content").map(Node::entries).unwrap_or_default() {
         out.insert(m.key.clone(), (file.clone(), m.value.get("schema")));
@@ -406,7 +372,6 @@ fn media<'a>(
             out.insert(String::new(), (file.clone(), Some(sch)));
         }
     }
-    let _ = index;
     out
 }
 
@@ -425,7 +390,7 @@ fn params(
             let ty = p
                 .get("schema")
                 .map(|s| index.deref(&f, s).1)
-                .and_then(type_of)
+                .and_then(|s| main_type(s).map(str::to_string))
                 .or_else(|| p.get("type").and_then(Node::as_str).map(str::to_string));
             Some(((loc, name), (f, required, ty)))
         })
@@ -497,7 +462,9 @@ fn operation(s: &Sides, b: &Operation, h: &Operation, changes: &mut Vec<Change>)
         }
     }
     for (loc, name) in bp.keys().filter(|k| !hp.contains_key(*k)) {
-        if loc == "query" && PAGINATION_PARAMS.contains(&name.to_ascii_lowercase().as_str()) {
+        // The parameters `unpaginated-list` counts as pagination (configurable).
+        let paging = s.head.config().pagination_params_in(&h.file);
+        if loc == "query" && paging.iter().any(|p| p.eq_ignore_ascii_case(name)) {
             out.push(
                 Level::Breaking,
                 format!("pagination removed: query parameter `{name}` is gone"),
@@ -525,8 +492,8 @@ fn operation(s: &Sides, b: &Operation, h: &Operation, changes: &mut Vec<Change>)
             if !was && is {
                 out.push(Level::Breaking, "request body became required".into());
             }
-            let bm = media(s.base, &bf, bb);
-            let hm = media(s.head, &hf, hb);
+            let bm = media(&bf, bb);
+            let hm = media(&hf, hb);
             for m in bm.keys().filter(|m| !hm.contains_key(*m)) {
                 out.push(Level::Breaking, format!("request media type `{m}` removed"));
             }
@@ -566,8 +533,8 @@ fn operation(s: &Sides, b: &Operation, h: &Operation, changes: &mut Vec<Change>)
         if !success {
             continue;
         }
-        let bm = media(s.base, &bf, bn);
-        let hm = media(s.head, hf, hn);
+        let bm = media(&bf, bn);
+        let hm = media(hf, hn);
         for m in bm.keys().filter(|m| !hm.contains_key(*m)) {
             out.push(
                 Level::Breaking,
@@ -658,7 +625,7 @@ pub fn diff(base: &Index, head: &Index) -> Vec<Change> {
             .filter_map(|(k, o)| Some((o.operation_id.clone()?, k.clone())))
             .collect()
     };
-    let (bids, hids) = (by_id(&bo), by_id(&ho));
+    let hids = by_id(&ho);
     let mut moved: BTreeSet<(String, String)> = BTreeSet::new();
     for (k, b) in &bo {
         if let Some(h) = ho.get(k) {
@@ -691,7 +658,6 @@ pub fn diff(base: &Index, head: &Index) -> Vec<Change> {
             requirements: ids(b),
         });
     }
-    let _ = bids;
     for (k, h) in &ho {
         if bo.contains_key(k) || moved.contains(k) {
             continue;

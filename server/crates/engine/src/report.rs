@@ -272,21 +272,26 @@ impl Report {
             })
             .collect();
 
-        // The endpoint inventory.
+        // The endpoint inventory. Findings by file: each operation looks
+        // only at its own file's.
+        let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+        for d in &reported {
+            by_file.entry(&*d.location.file).or_default().push(d);
+        }
         let operations = ops
             .iter()
             .zip(inv.operations.iter())
             .map(|(o, row)| {
-                let inside: Vec<&&Diagnostic> = reported
+                let in_file = by_file.get(&*o.file).map(Vec::as_slice).unwrap_or_default();
+                let inside: Vec<&&Diagnostic> = in_file
                     .iter()
-                    .filter(|d| d.location.file == o.file && o.span.contains(d.location.span.start))
+                    .filter(|d| o.span.contains(d.location.span.start))
                     .collect();
-                let unpaged = inside.iter().any(|d| d.code == "unpaginated-list")
-                    || reported.iter().any(|d| {
-                        d.code == "unpaginated-list"
-                            && d.location.file == o.file
-                            && d.location.span == o.method_span
-                    });
+                let unpaged = in_file.iter().any(|d| {
+                    d.code == "unpaginated-list"
+                        && (o.span.contains(d.location.span.start)
+                            || d.location.span == o.method_span)
+                });
                 let list = (o.method == "GET" || o.method == "QUERY")
                     && crate::index::lists::list_shape(index, o).is_some();
                 let pagination = if unpaged {
@@ -388,6 +393,8 @@ impl Report {
 
         // Findings, counted per rule.
         let mut counts: BTreeMap<&'static str, RuleCount> = BTreeMap::new();
+        // The highest severity each rule reported, shown with its count.
+        let mut worst: BTreeMap<&'static str, Severity> = BTreeMap::new();
         let mut findings = Vec::new();
         for d in diags {
             let c = counts.entry(d.code).or_insert(RuleCount {
@@ -402,9 +409,9 @@ impl Report {
                 Triage::Suppressed { .. } => c.suppressed += 1,
                 Triage::Baselined => c.baselined += 1,
             }
-            if d.severity > c_sev(c.severity) {
-                c.severity = d.severity.as_str();
-            }
+            let w = worst.entry(d.code).or_insert(d.severity);
+            *w = (*w).max(d.severity);
+            c.severity = w.as_str();
             let (line, column) = line_col(index, &d.location.file, d.location.span.start);
             findings.push(FindingRow {
                 code: d.code,
@@ -438,15 +445,6 @@ impl Report {
             rule_counts,
             findings,
         }
-    }
-}
-
-fn c_sev(s: &str) -> Severity {
-    match s {
-        "error" => Severity::Error,
-        "warning" => Severity::Warning,
-        "info" => Severity::Info,
-        _ => Severity::Hint,
     }
 }
 

@@ -79,6 +79,18 @@ pub fn object_properties<'a>(
 }
 
 /// Whether `s`'s `type` is (or includes) `t`.
+/// A schema's `type`: the string, or the first non-`null` entry of a 3.1
+/// list (`[string, 'null']`).
+pub fn main_type(s: &Node) -> Option<&str> {
+    let t = s.get("type")?;
+    t.as_str().or_else(|| {
+        t.items()
+            .iter()
+            .filter_map(Node::as_str)
+            .find(|x| *x != "null")
+    })
+}
+
 pub fn has_type(s: &Node, t: &str) -> bool {
     s.get("type")
         .is_some_and(|x| x.as_str() == Some(t) || x.items().iter().any(|y| y.as_str() == Some(t)))

@@ -156,19 +156,8 @@ fn fixes(index: &Index, d: &Diagnostic) -> Vec<Fix> {
             name.to_string()
         };
         // Keep the column types aligned: `speciality  text` → `specialty   text`.
-        let after = &text[d.location.span.end as usize..];
-        let spaces = after.len() - after.trim_start_matches(' ').len();
-        let (span, new) = if spaces >= 2 && !after[spaces..].starts_with(['\n', '\r']) {
-            let pad = (spaces + written.chars().count())
-                .saturating_sub(new.chars().count())
-                .max(1);
-            (
-                Span::new(d.location.span.start, d.location.span.end + spaces as u32),
-                format!("{new}{}", " ".repeat(pad)),
-            )
-        } else {
-            (d.location.span, new)
-        };
+        let (span, new) =
+            crate::rules::shared::alignment::replace_aligned(text, d.location.span, &new);
         set.replace(file, span, new);
         // Other mentions of the column in its statement (constraints, checks).
         let mut elsewhere = false;

@@ -333,14 +333,8 @@ fn generate(index: &Index, file: &FileId, schema: &Node, depth: u32) -> Val {
             }
         }
     }
-    let ty = match s.get("type") {
-        Some(t) if t.is_seq() => t
-            .items()
-            .iter()
-            .filter_map(Node::as_str)
-            .find(|t| *t != "null")
-            .map(str::to_string),
-        Some(t) => t.as_str().map(str::to_string),
+    let ty = match crate::index::lists::main_type(s) {
+        Some(t) => Some(t.to_string()),
         None if s.get("properties").is_some() => Some("object".into()),
         None if s.get("items").is_some() => Some("array".into()),
         None => None,

@@ -592,7 +592,6 @@ fn skip_parens(toks: &[Tok], open: usize) -> usize {
 /// `c IN ('a', 'b')` (also `c::text IN (…)`, `(c) IN (…)`): the column and
 /// the values, when that is the whole check.
 fn check_in(text: &str, toks: &[Tok]) -> Option<(String, Vec<String>)> {
-    let toks: Vec<&Tok> = toks.iter().collect();
     let first = toks.first().filter(|t| is_ident(t))?;
     let mut k = 1;
     // `c::text`
@@ -611,7 +610,7 @@ fn check_in(text: &str, toks: &[Tok]) -> Option<(String, Vec<String>)> {
     let mut values = Vec::new();
     let mut j = k + 2;
     while j < toks.len() {
-        let t = toks[j];
+        let t = &toks[j];
         match t.kind {
             Kind::Str => values.push(string_value(tok_text(text, t))),
             Kind::Punct(b',') => {}

@@ -158,16 +158,7 @@ pub fn upper_style(written: &str) -> bool {
 /// `enum` of a property schema; `None` for a schema whose type comes from
 /// elsewhere (`$ref` to an object, `allOf`/`oneOf`/`anyOf` without a type).
 pub fn schema_facts(node: &Node) -> Option<SchemaFacts> {
-    let ty = match node.get("type") {
-        Some(t) if t.is_seq() => t
-            .items()
-            .iter()
-            .filter_map(Node::as_str)
-            .find(|s| *s != "null")
-            .map(str::to_string),
-        Some(t) => t.as_str().map(str::to_string),
-        None => None,
-    };
+    let ty = crate::index::lists::main_type(node).map(str::to_string);
     if ty.is_none()
         && ["allOf", "oneOf", "anyOf", "$ref", "properties", "items"]
             .iter()
@@ -228,7 +219,7 @@ pub fn replace_aligned(text: &str, span: Span, new: &str) -> (Span, String) {
         .unwrap_or("");
     let after = text.get(span.end as usize..).unwrap_or("");
     let spaces = after.len() - after.trim_start_matches(' ').len();
-    if spaces >= 2 && !after[spaces..].starts_with(['\n', '\r']) && !after[spaces..].is_empty() {
+    if spaces >= 2 && !after[spaces..].starts_with(['\n', '\r']) {
         let pad = (spaces + old.chars().count())
             .saturating_sub(new.chars().count())
             .max(1);

@@ -203,16 +203,9 @@ fn generic(f: Family) -> &'static str {
 
 /// An OpenAPI property schema's type in the dictionary's vocabulary.
 pub fn type_from_schema(index: &Index, schema: &Node) -> String {
-    let ty = schema
-        .get("type")
-        .and_then(|t| {
-            t.as_str().map(str::to_string).or_else(|| {
-                t.items()
-                    .iter()
-                    .find_map(|i| i.as_str().filter(|s| *s != "null").map(str::to_string))
-            })
-        })
-        .unwrap_or_else(|| "string".into());
+    let ty = crate::index::lists::main_type(schema)
+        .unwrap_or("string")
+        .to_string();
     let format = schema.get("format").and_then(Node::as_str).unwrap_or("");
     let fam = match (ty.as_str(), format) {
         ("string", "uuid") => Family::Uuid,
